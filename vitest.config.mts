@@ -1,0 +1,18 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  resolve: {
+    tsconfigPaths: true,
+    alias: {
+      // `server-only` throws outside React Server bundles; tests import server modules directly.
+      "server-only": new URL("./tests/support/empty-module.ts", import.meta.url).pathname,
+    },
+  },
+  test: {
+    environment: "jsdom",
+    setupFiles: ["tests/support/setup.ts"],
+    include: ["src/**/*.test.{ts,tsx}", "app/**/*.test.{ts,tsx}", "tests/**/*.test.{ts,tsx}"],
+    exclude: ["tests/e2e/**", "node_modules/**"],
+    testTimeout: 15000,
+  },
+});
