@@ -1,0 +1,81 @@
+import "server-only";
+import { z } from "zod";
+
+// One place reads the environment. Every setting is validated at start-up (instrumentation.ts) so a
+// typo stops the server with one line instead of failing on the first request.
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((v) => /^https?:\/\/[^\s/]+/i.test(v) && URL.canParse(v), "an http(s) URL")
+  .transform((v) => v.replace(/\/+$/, ""));
+
+const positiveInt = (min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max) as unknown as z.ZodType<number, string | number>;
+
+export const API_KEY_PATTERN = /^cpk_[0-9a-f]{32}\.[0-9a-f]{32}\.[A-Za-z0-9]{32}$/;
+
+export const configSchema = z.object({
+  CHUTES_API_URL: httpUrl.default("https://api.chutes.ai"),
+  CHUTES_LLM_URL: httpUrl.default("https://llm.chutes.ai/v1"),
+  CHUTES_EMBEDDINGS_URL: httpUrl.default("https://chutes-baai-bge-m3.chutes.ai/v1"),
+  CHUTES_EMBEDDING_MODEL: z.string().trim().min(1).default("BAAI/bge-m3"),
+  CHUTES_EMBEDDING_DIMENSIONS: positiveInt(1, 16000).default(1024),
+  CHUTES_DEFAULT_MODEL: z.string().trim().min(1).default("deepseek-ai/DeepSeek-V3.2-TEE"),
+  CHUTES_REQUEST_TIMEOUT_MS: positiveInt(100, 120_000).default(8000),
+  // The operator's key: used by the ingest CLI only, never for users' requests.
+  CHUTES_API_KEY: z.string().trim().regex(API_KEY_PATTERN, "a Chutes API key (cpk_...)").optional(),
+  DATA_DIR: z.string().trim().min(1).default("./data"),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^postgres(ql)?:\/\//, "a postgres:// connection URL")
+    .optional(),
+  RAG_TOP_K: positiveInt(1, 50).default(6),
+  RAG_MIN_SCORE: z.coerce.number().min(0).max(1).default(0),
+});
+
+export type AppConfig = z.infer<typeof configSchema>;
+
+// Names of settings whose values must never be echoed, even in a configuration error.
+const SECRET_SETTINGS = new Set(["CHUTES_API_KEY", "DATABASE_URL"]);
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export function parseConfig(env: Record<string, string | undefined>): AppConfig {
+  // An empty value in a .env file means "not set", as in most dotenv tooling.
+  const cleaned: Record<string, string> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== "") cleaned[key] = value;
+  }
+  const result = configSchema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const name = String(issue?.path[0] ?? "configuration");
+  const expected = describeExpectation(issue);
+  const shown = SECRET_SETTINGS.has(name) ? "" : ` (got "${cleaned[name] ?? ""}")`;
+  throw new ConfigError(`Invalid setting ${name}: expected ${expected}${shown}`);
+}
+
+function describeExpectation(issue: z.core.$ZodIssue | undefined): string {
+  if (!issue) return "a valid value";
+  if (issue.code === "custom" || issue.code === "invalid_format") return issue.message.replace(/^Invalid.*?: /, "");
+  if (issue.code === "too_small" || issue.code === "too_big") return `a number ${issue.message.replace(/^Too (small|big): expected number to (be|have) /, "")}`;
+  if (issue.code === "invalid_type") return issue.expected === "number" ? "a number" : `a ${issue.expected}`;
+  return issue.message;
+}
+
+let cached: AppConfig | undefined;
+
+export function getConfig(): AppConfig {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+/** Tests change the environment between cases; production never calls this. */
+export function resetConfigForTests(): void {
+  cached = undefined;
+}
