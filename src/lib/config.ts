@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { API_KEY_PATTERN } from "./chutesAuth.ts";
 
 // One place reads the environment. Every setting is validated at start-up (instrumentation.ts) so a
 // typo stops the server with one line instead of failing on the first request.
@@ -13,7 +14,6 @@ const httpUrl = z
 const positiveInt = (min: number, max: number) =>
   z.coerce.number().int().min(min).max(max) as unknown as z.ZodType<number, string | number>;
 
-export const API_KEY_PATTERN = /^cpk_[0-9a-f]{32}\.[0-9a-f]{32}\.[A-Za-z0-9]{32}$/;
 
 export const configSchema = z.object({
   CHUTES_API_URL: httpUrl.default("https://api.chutes.ai"),

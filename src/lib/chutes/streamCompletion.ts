@@ -1,0 +1,36 @@
+import "server-only";
+import { StreamIncompleteError } from "./upstreamErrors.ts";
+
+// Chutes ends a failed stream by writing a raw, non-SSE `{"error": ...}` line and closing without
+// `data: [DONE]`. SSE parsers drop that line, so the only reliable signal is the missing [DONE]:
+// this fetch wrapper turns it into a stream error the chat route can name.
+
+const DONE = /(?:^|\n)data: ?\[DONE\]/;
+
+export function withStreamCompletionCheck(fetchImpl: typeof fetch = fetch): typeof fetch {
+  return async (input, init) => {
+    const response = await fetchImpl(input, init);
+    const isStream = response.headers.get("content-type")?.includes("text/event-stream");
+    if (!response.ok || !response.body || !isStream) return response;
+
+    const decoder = new TextDecoder();
+    let sawDone = false;
+    let tail = "";
+    const checked = response.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          if (!sawDone) {
+            const text = tail + decoder.decode(chunk, { stream: true });
+            sawDone = DONE.test(text);
+            tail = text.slice(-16);
+          }
+          controller.enqueue(chunk);
+        },
+        flush(controller) {
+          if (!sawDone) controller.error(new StreamIncompleteError("Chutes ended the stream without [DONE]"));
+        },
+      }),
+    );
+    return new Response(checked, { status: response.status, statusText: response.statusText, headers: response.headers });
+  };
+}

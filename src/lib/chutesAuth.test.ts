@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import {
+  API_KEY_STORAGE_KEY,
+  checkApiKeyFormat,
+  clearStoredApiKey,
+  readStoredApiKey,
+  storeApiKey,
+} from "./chutesAuth.ts";
+
+const KEY = `cpk_${"a1".repeat(16)}.${"b2".repeat(16)}.${"Xy9".repeat(10)}Zz`;
+
+describe("checkApiKeyFormat (protocol §2.1 shape)", () => {
+  it("accepts the real 102-character shape, trimming pasted whitespace", () => {
+    expect(KEY).toHaveLength(102);
+    expect(checkApiKeyFormat(`  ${KEY}\n`)).toEqual({ ok: true, key: KEY });
+  });
+
+  it("names what is wrong", () => {
+    expect(checkApiKeyFormat("")).toEqual({ ok: false, problem: "empty" });
+    expect(checkApiKeyFormat("sk-or-v1-abc")).toEqual({ ok: false, problem: "prefix" });
+    expect(checkApiKeyFormat(KEY.slice(0, 60))).toEqual({ ok: false, problem: "shape" });
+    expect(checkApiKeyFormat(KEY.replace("a1", "G1"))).toEqual({ ok: false, problem: "shape" });
+  });
+});
+
+describe("key storage", () => {
+  it("round-trips the key and its account under the one storage entry", () => {
+    const entry = { key: KEY, account: { scope: "admin" as const, username: "alice", balance: 1 }, savedAt: "t" };
+    storeApiKey(entry);
+    expect(JSON.parse(localStorage.getItem(API_KEY_STORAGE_KEY) ?? "null")).toEqual(entry);
+    expect(readStoredApiKey()).toEqual(entry);
+    clearStoredApiKey();
+    expect(localStorage.getItem(API_KEY_STORAGE_KEY)).toBeNull();
+  });
+
+  it("ignores a tampered entry instead of sending it", () => {
+    localStorage.setItem(API_KEY_STORAGE_KEY, JSON.stringify({ key: "cpk_evil", account: {}, savedAt: "t" }));
+    expect(readStoredApiKey()).toBeNull();
+  });
+});

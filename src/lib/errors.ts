@@ -1,0 +1,210 @@
+import { z } from "zod";
+
+// The one error table. The server answers with `{ error: { code, message } }`, the chat stream
+// carries the same JSON as its error text, and the client turns either back into a typed view.
+// Every failure a user can meet has a code here; nothing falls through to "something went wrong"
+// when the cause is known.
+
+export const ERROR_CODES = [
+  "no_credential",
+  "invalid_key_format",
+  "key_rejected",
+  "session_expired",
+  "payment_required",
+  "forbidden",
+  "rate_limited",
+  "model_unavailable",
+  "model_not_found",
+  "bad_request",
+  "upstream_error",
+  "chutes_unreachable",
+  "stream_incomplete",
+  "invalid_request",
+  "cross_origin",
+  "network",
+  "internal",
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** What the UI offers next. */
+export type ErrorAction = "connect" | "fix-key" | "sign-in" | "top-up" | "retry" | "pick-model" | "none";
+
+interface ErrorSpec {
+  status: number;
+  title: string;
+  /** Shown when the upstream gave no more specific text. */
+  message: string;
+  action: ErrorAction;
+}
+
+export const CHUTES_TOP_UP_URL = "https://chutes.ai/app";
+
+export const errorTable: Record<ErrorCode, ErrorSpec> = {
+  no_credential: {
+    status: 401,
+    title: "Connect Chutes",
+    message: "Sign in with Chutes or add your Chutes API key to start chatting.",
+    action: "connect",
+  },
+  invalid_key_format: {
+    status: 400,
+    title: "That is not a Chutes API key",
+    message: "A Chutes API key starts with cpk_ and has three dot-separated parts (102 characters).",
+    action: "fix-key",
+  },
+  key_rejected: {
+    status: 401,
+    title: "Chutes rejected your API key",
+    message: "The key was not accepted by Chutes. It may have been deleted or mistyped: check it in setup.",
+    action: "fix-key",
+  },
+  session_expired: {
+    status: 401,
+    title: "Your Chutes session ended",
+    message: "Sign in with Chutes again to continue.",
+    action: "sign-in",
+  },
+  payment_required: {
+    status: 402,
+    title: "Out of Chutes balance",
+    message: "Your Chutes account has no balance left for this request.",
+    action: "top-up",
+  },
+  forbidden: {
+    status: 403,
+    title: "Not allowed by Chutes",
+    message: "This credential does not have permission to use this model.",
+    action: "fix-key",
+  },
+  rate_limited: {
+    status: 429,
+    title: "Chutes is busy",
+    message: "Chutes is at capacity right now. Try again in a few seconds.",
+    action: "retry",
+  },
+  model_unavailable: {
+    status: 503,
+    title: "Model has no instances right now",
+    message: "No instances of this model are running at the moment. Pick another model or try later.",
+    action: "pick-model",
+  },
+  model_not_found: {
+    status: 404,
+    title: "Unknown model",
+    message: "Chutes does not know this model. Pick another one.",
+    action: "pick-model",
+  },
+  bad_request: {
+    status: 400,
+    title: "Chutes could not process the request",
+    message: "The model rejected the request (for example, the conversation may be too long).",
+    action: "none",
+  },
+  upstream_error: {
+    status: 502,
+    title: "Chutes had a problem",
+    message: "Chutes could not complete the request. Try again.",
+    action: "retry",
+  },
+  chutes_unreachable: {
+    status: 504,
+    title: "Could not reach Chutes",
+    message: "The server could not reach Chutes. Check the connection and try again.",
+    action: "retry",
+  },
+  stream_incomplete: {
+    status: 502,
+    title: "The answer was cut off",
+    message: "Chutes stopped before finishing this answer. What arrived is kept; you can retry.",
+    action: "retry",
+  },
+  invalid_request: {
+    status: 400,
+    title: "Invalid request",
+    message: "The request was not valid.",
+    action: "none",
+  },
+  cross_origin: {
+    status: 403,
+    title: "Request refused",
+    message: "Requests that spend your Chutes credit must come from this app.",
+    action: "none",
+  },
+  network: {
+    status: 503,
+    title: "Connection lost",
+    message: "Could not reach the chutes-chat server. Check your connection; nothing you typed was lost.",
+    action: "retry",
+  },
+  internal: {
+    status: 500,
+    title: "Unexpected error",
+    message: "The app hit an unexpected error. Try again.",
+    action: "retry",
+  },
+};
+
+export const appErrorSchema = z.object({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+});
+
+export type AppError = z.infer<typeof appErrorSchema>;
+
+export const appErrorBodySchema = z.object({ error: appErrorSchema });
+
+const SECRET_PATTERN = /\b(cpk|cak|crt|csc|sk-or-v1|sk-or)[-_][A-Za-z0-9._-]{6,}/g;
+
+/** Upstream texts are shown to users; make sure no credential can ride along. */
+export function redactSecrets(text: string): string {
+  return text.replace(SECRET_PATTERN, "[redacted]");
+}
+
+export function appError(code: ErrorCode, message?: string): AppError {
+  const text = message?.trim() ? redactSecrets(message.trim()).slice(0, 500) : errorTable[code].message;
+  return { code, message: text };
+}
+
+/** The stream's error text and the JSON body share this encoding. */
+export function encodeAppError(error: AppError): string {
+  return JSON.stringify({ error });
+}
+
+export function decodeAppError(text: string | undefined | null): AppError | undefined {
+  if (!text) return undefined;
+  try {
+    const parsed = appErrorBodySchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data.error : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function errorResponse(code: ErrorCode, message?: string, init?: ResponseInit): Response {
+  return Response.json({ error: appError(code, message) }, { status: errorTable[code].status, ...init });
+}
+
+export interface ErrorView {
+  code: ErrorCode;
+  title: string;
+  message: string;
+  action: ErrorAction;
+}
+
+/** Client side: any error the chat or a fetch produced, as something the UI can show. */
+export function toErrorView(error: unknown): ErrorView {
+  const decoded =
+    error instanceof Error
+      ? decodeAppError(error.message)
+      : typeof error === "string"
+        ? decodeAppError(error)
+        : appErrorSchema.safeParse(error).data;
+  const app = decoded ?? appError(isNetworkFailure(error) ? "network" : "internal");
+  const spec = errorTable[app.code];
+  return { code: app.code, title: spec.title, message: app.message, action: spec.action };
+}
+
+function isNetworkFailure(error: unknown): boolean {
+  return error instanceof TypeError && /fetch|network/i.test(error.message);
+}
