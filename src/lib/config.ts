@@ -33,12 +33,31 @@ export const configSchema = z.object({
     .optional(),
   RAG_TOP_K: positiveInt(1, 50).default(6),
   RAG_MIN_SCORE: z.coerce.number().min(0).max(1).default(0),
+  // Sign in with Chutes (OAuth 2 + PKCE). Without a client id the button explains it is not set up.
+  CHUTES_IDP_URL: httpUrl.default("https://api.chutes.ai"),
+  CHUTES_CLIENT_ID: z.string().trim().regex(/^cid_[A-Za-z0-9]+$/, "an OAuth client id (cid_...)").optional(),
+  CHUTES_CLIENT_SECRET: z.string().trim().min(1).optional(),
+  CHUTES_OAUTH_SCOPES: z.string().trim().min(1).default("openid profile chutes:invoke"),
+  // Refresh the access token this many seconds before it expires.
+  CHUTES_TOKEN_REFRESH_MARGIN_S: positiveInt(0, 3600).default(60),
+  NEXTAUTH_URL: httpUrl.optional(),
+  NEXTAUTH_SECRET: z.string().min(32, "at least 32 characters").optional(),
+  OPENROUTER_API_URL: httpUrl.default("https://openrouter.ai/api/v1"),
+}).superRefine((config, ctx) => {
+  if (config.CHUTES_CLIENT_ID && !config.CHUTES_CLIENT_SECRET) {
+    ctx.addIssue({ code: "custom", path: ["CHUTES_CLIENT_SECRET"], message: "the OAuth client secret (csc_...) that goes with CHUTES_CLIENT_ID" });
+  }
+  if (config.CHUTES_CLIENT_ID && !config.NEXTAUTH_SECRET) {
+    ctx.addIssue({ code: "custom", path: ["NEXTAUTH_SECRET"], message: "a random secret of at least 32 characters to encrypt sessions (openssl rand -base64 32)" });
+  }
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
 
+const CONFIG_KEYS = Object.keys(configSchema.shape);
+
 // Names of settings whose values must never be echoed, even in a configuration error.
-const SECRET_SETTINGS = new Set(["CHUTES_API_KEY", "DATABASE_URL"]);
+const SECRET_SETTINGS = new Set(["CHUTES_API_KEY", "DATABASE_URL", "CHUTES_CLIENT_SECRET", "NEXTAUTH_SECRET"]);
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -47,7 +66,7 @@ export class ConfigError extends Error {
 export function parseConfig(env: Record<string, string | undefined>): AppConfig {
   // An empty value in a .env file means "not set", as in most dotenv tooling.
   const cleaned: Record<string, string> = {};
-  for (const key of Object.keys(configSchema.shape)) {
+  for (const key of CONFIG_KEYS) {
     const value = env[key];
     if (value !== undefined && value.trim() !== "") cleaned[key] = value;
   }

@@ -1,19 +1,28 @@
+import type { NextRequest } from "next/server";
 import { listChutesModels } from "@/src/lib/chutes/models.ts";
 import { getConfig } from "@/src/lib/config.ts";
-import { resolveCredential } from "@/src/lib/credentials.ts";
+import { refreshAfterUnauthorized, resolveCredential } from "@/src/lib/credentials.ts";
 import { errorResponse } from "@/src/lib/errors.ts";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request): Promise<Response> {
-  const resolved = await resolveCredential(request);
-  if (!resolved.ok) return errorResponse(resolved.error.code, resolved.error.message);
+export async function GET(request: NextRequest): Promise<Response> {
   const config = getConfig();
-  const result = await listChutesModels(resolved.credential, config);
-  if (!result.ok) return errorResponse(result.error.code, result.error.message);
+  const resolved = await resolveCredential(request, config);
+  let setCookie = resolved.setCookie;
+  const headers = (): Record<string, string> => (setCookie ? { "set-cookie": setCookie } : {});
+  if (!resolved.ok) return errorResponse(resolved.error.code, resolved.error.message, { headers: headers() });
+
+  let result = await listChutesModels(resolved.credential, config);
+  if (!result.ok && result.error.code === "session_expired" && resolved.session) {
+    const refreshed = await refreshAfterUnauthorized(resolved.session, config);
+    setCookie = refreshed.setCookie ?? setCookie;
+    if (refreshed.credential) result = await listChutesModels(refreshed.credential, config);
+  }
+  if (!result.ok) return errorResponse(result.error.code, result.error.message, { headers: headers() });
   return Response.json(
     { models: result.models, defaultModel: config.CHUTES_DEFAULT_MODEL },
-    { headers: { "cache-control": "private, max-age=60" } },
+    { headers: { "cache-control": "private, no-store", ...headers() } },
   );
 }

@@ -1,0 +1,65 @@
+import { defineConfig } from "@playwright/test";
+
+// Browser tests run the production build against the Chutes emulator, in Debian's Chromium
+// (never a downloaded browser). Both servers are started here; `npm run build` must run first.
+
+export const EMULATOR_PORT = Number(process.env.E2E_EMULATOR_PORT ?? 18787);
+export const APP_PORT = Number(process.env.E2E_APP_PORT ?? 3100);
+export const EMULATOR_URL = `http://127.0.0.1:${EMULATOR_PORT}`;
+export const APP_URL = `http://127.0.0.1:${APP_PORT}`;
+
+const appEnv = {
+  CHUTES_API_URL: EMULATOR_URL,
+  CHUTES_IDP_URL: EMULATOR_URL,
+  CHUTES_LLM_URL: `${EMULATOR_URL}/llm/v1`,
+  CHUTES_EMBEDDINGS_URL: `${EMULATOR_URL}/embed/v1`,
+  CHUTES_DEFAULT_MODEL: "deepseek-ai/DeepSeek-V3.2-TEE",
+  DATA_DIR: "test-results/e2e-data",
+  NEXTAUTH_URL: APP_URL,
+  NEXTAUTH_SECRET: "e2e-only-secret-not-used-anywhere-else-0123456789",
+};
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  testMatch: "**/*.e2e.ts",
+  outputDir: "test-results/e2e",
+  fullyParallel: false,
+  workers: 1, // one emulator, whose state each test resets
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 7_000 },
+  reporter: process.env.CI ? [["list"], ["json", { outputFile: "test-results/e2e-report.json" }]] : "list",
+  use: {
+    baseURL: APP_URL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  webServer: [
+    {
+      command: `node tests/emulator/cli.ts --port ${EMULATOR_PORT} --token-delay-ms 20 --redirect-uri ${APP_URL}/api/auth/callback/chutes`,
+      url: `${EMULATOR_URL}/llm/v1/models`,
+      reuseExistingServer: false,
+      timeout: 20_000,
+    },
+    {
+      // The server log goes to a file so a test can prove no key or token is ever written to it.
+      command: `mkdir -p test-results && next start -p ${APP_PORT} -H 127.0.0.1 > test-results/app-server.log 2>&1`,
+      url: `${APP_URL}/`,
+      env: appEnv,
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+  ],
+});

@@ -1,0 +1,57 @@
+import { expect, type Locator, type Page } from "@playwright/test";
+
+/** The chat screen: composer, messages, badge, model picker and error notices. */
+export class ChatPage {
+  readonly page: Page;
+  readonly composer: Locator;
+  readonly sendButton: Locator;
+  readonly stopButton: Locator;
+  readonly apiKeyBadge: Locator;
+  readonly modelPicker: Locator;
+  readonly alert: Locator;
+
+  constructor(page: Page) {
+    this.page = page;
+    this.composer = page.getByRole("textbox", { name: "Message" });
+    this.sendButton = page.getByRole("button", { name: "Send" });
+    this.stopButton = page.getByRole("button", { name: "Stop" });
+    this.apiKeyBadge = page.getByText("API Key", { exact: true });
+    this.modelPicker = page.getByLabel("Model", { exact: true });
+    this.alert = page.getByRole("alert");
+  }
+
+  assistantMessages(): Locator {
+    return this.page.locator('[data-role="assistant"]');
+  }
+
+  lastAnswer(): Locator {
+    return this.assistantMessages().last();
+  }
+
+  async send(text: string): Promise<void> {
+    await this.composer.fill(text);
+    await this.sendButton.click();
+  }
+
+  /** Records the answer's text each time it changes, to prove it arrived in pieces. */
+  async watchAnswerGrowth(): Promise<void> {
+    await this.page.evaluate(() => {
+      const w = window as unknown as { __answerStates: string[] };
+      w.__answerStates = [];
+      new MutationObserver(() => {
+        const nodes = document.querySelectorAll('[data-role="assistant"]');
+        const text = nodes[nodes.length - 1]?.textContent ?? "";
+        if (text && text !== w.__answerStates.at(-1)) w.__answerStates.push(text);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+  }
+
+  async answerStates(): Promise<string[]> {
+    return await this.page.evaluate(() => (window as unknown as { __answerStates: string[] }).__answerStates);
+  }
+
+  async selectModel(id: string): Promise<void> {
+    await this.modelPicker.selectOption(id);
+    await expect(this.modelPicker).toHaveValue(id);
+  }
+}

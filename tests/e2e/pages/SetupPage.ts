@@ -1,0 +1,36 @@
+import { expect, type Locator, type Page } from "@playwright/test";
+
+/** The provider setup screen: the Chutes card and its "Advanced options" key entry. */
+export class SetupPage {
+  readonly page: Page;
+  readonly advancedOptions: Locator;
+  readonly keyInput: Locator;
+  readonly saveButton: Locator;
+  readonly removeKeyButton: Locator;
+  readonly alert: Locator;
+
+  constructor(page: Page) {
+    this.page = page;
+    this.advancedOptions = page.getByRole("button", { name: "Advanced options" });
+    this.keyInput = page.getByLabel("Chutes API key", { exact: true });
+    this.saveButton = page.getByRole("button", { name: /Validate and save|Checking/ });
+    this.removeKeyButton = page.getByRole("button", { name: "Remove key" });
+    this.alert = page.getByRole("alert");
+  }
+
+  async open(): Promise<void> {
+    await this.page.goto("/");
+    await expect(this.advancedOptions).toBeVisible();
+  }
+
+  async expandAdvanced(): Promise<void> {
+    if ((await this.advancedOptions.getAttribute("aria-expanded")) !== "true") await this.advancedOptions.click();
+    await expect(this.keyInput).toBeVisible();
+  }
+
+  async submitKey(key: string): Promise<void> {
+    await this.expandAdvanced();
+    await this.keyInput.fill(key);
+    await this.saveButton.click();
+  }
+}
