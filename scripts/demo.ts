@@ -11,7 +11,10 @@ const appUrl = `http://localhost:${appPort}`;
 
 const emulator = await startEmulator({
   port: emulatorPort,
-  redirectUris: [`${appUrl}/api/auth/callback/chutes`, `http://127.0.0.1:${appPort}/api/auth/callback/chutes`],
+  redirectUris: [
+    `${appUrl}/api/auth/callback/chutes`,
+    `http://127.0.0.1:${appPort}/api/auth/callback/chutes`,
+  ],
 });
 
 const env = {

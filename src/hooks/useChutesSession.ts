@@ -25,6 +25,10 @@ export interface ChutesUser {
 export interface ChutesSession {
   status: ChutesSessionStatus;
   user: ChutesUser | null;
+  /** The key as it may be shown: `cpk_…` and its last four characters. */
+  maskedKey: string | null;
+  /** Changes whenever the winning credential changes; safe to use as a cache key (no secret in it). */
+  credentialId: string;
   /** Headers that carry the winning credential to our server (empty for OAuth: the cookie does). */
   requestHeaders: () => Record<string, string>;
   setApiKey: (key: string, account: KeyAccount) => void;
@@ -61,7 +65,11 @@ function getServerSnapshot(): typeof LOADING {
 }
 
 export function useChutesSession(): ChutesSession {
-  const stored = useSyncExternalStore<StoredApiKey | null | typeof LOADING>(subscribe, getSnapshot, getServerSnapshot);
+  const stored = useSyncExternalStore<StoredApiKey | null | typeof LOADING>(
+    subscribe,
+    getSnapshot,
+    getServerSnapshot,
+  );
 
   const setApiKey = useCallback((key: string, account: KeyAccount) => {
     storeApiKey({ key, account, savedAt: new Date().toISOString() });
@@ -73,20 +81,45 @@ export function useChutesSession(): ChutesSession {
 
   return useMemo<ChutesSession>(() => {
     if (stored === LOADING) {
-      return { status: "loading", user: null, requestHeaders: () => ({}), setApiKey, clearApiKey, refresh };
+      return {
+        status: "loading",
+        user: null,
+        maskedKey: null,
+        credentialId: "loading",
+        requestHeaders: () => ({}),
+        setApiKey,
+        clearApiKey,
+        refresh,
+      };
     }
     const credential = pickCredential({ apiKey: stored?.key ?? null, oauthToken: null });
     if (credential?.kind === "api-key" && stored) {
       const key = stored.key;
+      const maskedKey = maskKey(key);
       return {
         status: "api-key",
         user: { ...stored.account },
+        maskedKey,
+        credentialId: `api-key:${maskedKey}:${stored.savedAt}`,
         requestHeaders: () => ({ [API_KEY_HEADER]: key }),
         setApiKey,
         clearApiKey,
         refresh,
       };
     }
-    return { status: "signed-out", user: null, requestHeaders: () => ({}), setApiKey, clearApiKey, refresh };
+    return {
+      status: "signed-out",
+      user: null,
+      maskedKey: null,
+      credentialId: "signed-out",
+      requestHeaders: () => ({}),
+      setApiKey,
+      clearApiKey,
+      refresh,
+    };
   }, [stored, setApiKey, clearApiKey, refresh]);
+}
+
+export function maskKey(key: string): string {
+  return `cpk_…${key.slice(-4)}`;
 }

@@ -5,7 +5,10 @@ import { expect, keys, test } from "./fixtures.ts";
 // answers, stop, run out of balance, remove the key. Every step runs against the Chutes emulator.
 
 test.describe("chatting with a pasted Chutes API key", () => {
-  test("a malformed key is refused on the spot, and a key Chutes rejects says so", async ({ setup, emulator }) => {
+  test("a malformed key is refused on the spot, and a key Chutes rejects says so", async ({
+    setup,
+    emulator,
+  }) => {
     await setup.open();
     await setup.submitKey("cpk_not-a-real-key");
     await expect(setup.alert).toContainText("three dot-separated parts");
@@ -66,7 +69,11 @@ test.describe("chatting with a pasted Chutes API key", () => {
     expect(await chat.lastAnswer().textContent()).toBe(stoppedText);
   });
 
-  test("an account without balance sees Chutes' own message and where to top up", async ({ setup, chat, page }) => {
+  test("an account without balance sees Chutes' own message and where to top up", async ({
+    setup,
+    chat,
+    page,
+  }) => {
     await setup.open();
     await setup.submitKey(keys.broke);
     await expect(page.getByText(/Connected as bob/)).toBeVisible();
@@ -79,7 +86,11 @@ test.describe("chatting with a pasted Chutes API key", () => {
     await expect(page.getByText("Hello?")).toBeVisible();
   });
 
-  test("a stream that breaks keeps the partial answer, marked incomplete", async ({ setup, chat, emulator }) => {
+  test("a stream that breaks keeps the partial answer, marked incomplete", async ({
+    setup,
+    chat,
+    emulator,
+  }) => {
     await setup.open();
     await setup.submitKey(keys.admin);
     await expect(chat.apiKeyBadge).toBeVisible();

@@ -1,7 +1,7 @@
 import { test as base, expect } from "@playwright/test";
+import { EMULATOR_URL } from "../../playwright.config.ts";
 import { EmulatorClient } from "../emulator/client.ts";
 import { ADMIN_KEY, BROKE_KEY, SCOPED_KEY, UNKNOWN_KEY } from "../emulator/fixtures.ts";
-import { EMULATOR_URL } from "../../playwright.config.ts";
 import { ChatPage } from "./pages/ChatPage.ts";
 import { SetupPage } from "./pages/SetupPage.ts";
 
@@ -14,6 +14,7 @@ interface Fixtures {
 }
 
 export const test = base.extend<Fixtures>({
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads fixture dependencies from this pattern.
   emulator: async ({}, use) => {
     const client = new EmulatorClient(EMULATOR_URL);
     await client.reset();

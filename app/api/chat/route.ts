@@ -24,7 +24,8 @@ export async function POST(request: NextRequest): Promise<Response> {
   const resolved = await resolveCredential(request, config);
   const responseHeaders = (): Record<string, string> => (setCookie ? { "set-cookie": setCookie } : {});
   let setCookie = resolved.setCookie;
-  if (!resolved.ok) return errorResponse(resolved.error.code, resolved.error.message, { headers: responseHeaders() });
+  if (!resolved.ok)
+    return errorResponse(resolved.error.code, resolved.error.message, { headers: responseHeaders() });
   let credential = resolved.credential;
 
   const validated = await safeValidateUIMessages<ChatMessage>({

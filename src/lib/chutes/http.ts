@@ -33,7 +33,9 @@ export async function callChutes(request: ChutesRequest): Promise<ChutesResult> 
       cache: "no-store",
     });
     const body = await response.text();
-    return response.ok ? { ok: true, status: response.status, body } : { ok: false, status: response.status, body };
+    return response.ok
+      ? { ok: true, status: response.status, body }
+      : { ok: false, status: response.status, body };
   } catch {
     // Timeout, refused connection, DNS: the caller shows "could not reach Chutes".
     return { ok: false, status: 0, unreachable: true };

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { AppConfig } from "../config.ts";
 import type { Credential } from "../credentialPrecedence.ts";
 import { type AppError, appError } from "../errors.ts";
+import type { ModelInfo } from "../models.ts";
 import { callChutes } from "./http.ts";
 import { classifyChutesStatus } from "./upstreamErrors.ts";
 
@@ -14,21 +15,14 @@ const chutesModelSchema = z.object({
   id: z.string().min(1),
   context_length: z.number().int().positive().nullish(),
   max_model_len: z.number().int().positive().nullish(),
-  pricing: z.object({ prompt: z.number().nonnegative(), completion: z.number().nonnegative() }).partial().nullish(),
+  pricing: z
+    .object({ prompt: z.number().nonnegative(), completion: z.number().nonnegative() })
+    .partial()
+    .nullish(),
   confidential_compute: z.boolean().nullish(),
 });
 
 const chutesModelListSchema = z.object({ data: z.array(z.unknown()) });
-
-export const modelInfoSchema = z.object({
-  id: z.string(),
-  contextLength: z.number().nullable(),
-  /** USD per million tokens. */
-  pricing: z.object({ input: z.number().nullable(), output: z.number().nullable() }),
-  confidential: z.boolean(),
-});
-
-export type ModelInfo = z.infer<typeof modelInfoSchema>;
 
 export function toModelInfo(raw: unknown): ModelInfo | null {
   const parsed = chutesModelSchema.safeParse(raw);
@@ -54,12 +48,16 @@ export async function listChutesModels(
     fetchImpl,
   });
   if ("unreachable" in result) return { ok: false, error: appError("chutes_unreachable") };
-  if (!result.ok) return { ok: false, error: classifyChutesStatus(result.status, result.body, credential.kind) };
+  if (!result.ok)
+    return { ok: false, error: classifyChutesStatus(result.status, result.body, credential.kind) };
   try {
     const list = chutesModelListSchema.parse(JSON.parse(result.body));
     const models = list.data.map(toModelInfo).filter((m): m is ModelInfo => m !== null);
     return { ok: true, models };
   } catch {
-    return { ok: false, error: appError("upstream_error", "Chutes returned a model list this app could not read.") };
+    return {
+      ok: false,
+      error: appError("upstream_error", "Chutes returned a model list this app could not read."),
+    };
   }
 }

@@ -31,6 +31,10 @@ export function withStreamCompletionCheck(fetchImpl: typeof fetch = fetch): type
         },
       }),
     );
-    return new Response(checked, { status: response.status, statusText: response.statusText, headers: response.headers });
+    return new Response(checked, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
   };
 }

@@ -19,17 +19,27 @@ describe("classifyChutesStatus (protocol §4 bodies)", () => {
   });
 
   it("keeps a string 402 detail too", () => {
-    const error = classifyChutesStatus(402, detail("TEE models require an active subscription or positive balance."), "oauth");
+    const error = classifyChutesStatus(
+      402,
+      detail("TEE models require an active subscription or positive balance."),
+      "oauth",
+    );
     expect(error.message).toBe("TEE models require an active subscription or positive balance.");
   });
 
   it("maps 401 to a rejected key for keys and an ended session for OAuth", () => {
-    expect(classifyChutesStatus(401, detail("Invalid token or user not found"), "api-key").code).toBe("key_rejected");
-    expect(classifyChutesStatus(401, detail("Authentication required."), "oauth").code).toBe("session_expired");
+    expect(classifyChutesStatus(401, detail("Invalid token or user not found"), "api-key").code).toBe(
+      "key_rejected",
+    );
+    expect(classifyChutesStatus(401, detail("Authentication required."), "oauth").code).toBe(
+      "session_expired",
+    );
   });
 
   it("maps capacity, cold models, unknown models and engine errors by status", () => {
-    expect(classifyChutesStatus(429, detail("Infrastructure is at maximum capacity, try again later"), "api-key")).toEqual({
+    expect(
+      classifyChutesStatus(429, detail("Infrastructure is at maximum capacity, try again later"), "api-key"),
+    ).toEqual({
       code: "rate_limited",
       message: errorTable.rate_limited.message,
     });
@@ -39,18 +49,23 @@ describe("classifyChutesStatus (protocol §4 bodies)", () => {
     expect(
       classifyChutesStatus(503, detail("No instances available (yet) for chute_id='0b1c'"), "api-key").code,
     ).toBe("model_unavailable");
-    expect(classifyChutesStatus(404, detail("model not found: foo/bar"), "api-key").message).toContain("foo/bar");
-    expect(classifyChutesStatus(400, detail("Invalid request: Invalid request: context too long"), "api-key")).toEqual({
+    expect(classifyChutesStatus(404, detail("model not found: foo/bar"), "api-key").message).toContain(
+      "foo/bar",
+    );
+    expect(
+      classifyChutesStatus(400, detail("Invalid request: Invalid request: context too long"), "api-key"),
+    ).toEqual({
       code: "bad_request",
       message: "context too long",
     });
-    expect(classifyChutesStatus(500, detail("exhausted all available targets to no avail"), "api-key").code).toBe(
-      "upstream_error",
-    );
+    expect(
+      classifyChutesStatus(500, detail("exhausted all available targets to no avail"), "api-key").code,
+    ).toBe("upstream_error");
   });
 
   it("says when a free-model limit, not capacity, caused the 429", () => {
-    const text = "Free models limit reached for today - maintain >= $10 balance or upgrade subscription to pro to unlock more.";
+    const text =
+      "Free models limit reached for today - maintain >= $10 balance or upgrade subscription to pro to unlock more.";
     expect(classifyChutesStatus(429, detail(text), "api-key").message).toBe(text);
   });
 });

@@ -1,7 +1,7 @@
 import "server-only";
 import { APICallError } from "ai";
-import { type AppError, appError } from "../errors.ts";
 import type { CredentialKind } from "../credentialPrecedence.ts";
+import { type AppError, appError } from "../errors.ts";
 
 // Chutes answers errors as FastAPI `{"detail": string | object}` (402 carries an object with
 // `message`). Classify by status code, never by matching message text.
@@ -36,7 +36,11 @@ export function chutesDetail(body: string | undefined): string | undefined {
   return undefined;
 }
 
-export function classifyChutesStatus(status: number, body: string | undefined, kind: CredentialKind): AppError {
+export function classifyChutesStatus(
+  status: number,
+  body: string | undefined,
+  kind: CredentialKind,
+): AppError {
   const detail = chutesDetail(body);
   switch (status) {
     case 401:
@@ -46,7 +50,10 @@ export function classifyChutesStatus(status: number, body: string | undefined, k
     case 403:
       return appError("forbidden");
     case 404:
-      return appError("model_not_found", detail?.startsWith("model not found") ? `Chutes says: ${detail}.` : undefined);
+      return appError(
+        "model_not_found",
+        detail?.startsWith("model not found") ? `Chutes says: ${detail}.` : undefined,
+      );
     case 429:
       return appError("rate_limited", detail && !/maximum capacity/i.test(detail) ? detail : undefined);
     case 503:

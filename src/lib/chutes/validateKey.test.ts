@@ -57,7 +57,9 @@ describe("validateKeyWithChutes", () => {
       http.get(`${API}/users/me`, () =>
         HttpResponse.json({ detail: "Invalid token or user not found" }, { status: 401 }),
       ),
-      http.get(`${LLM}/models`, () => HttpResponse.json({ detail: "Invalid token or user not found" }, { status: 401 })),
+      http.get(`${LLM}/models`, () =>
+        HttpResponse.json({ detail: "Invalid token or user not found" }, { status: 401 }),
+      ),
     );
     const result = await validateKeyWithChutes(KEY, settings);
     expect(result.ok).toBe(false);

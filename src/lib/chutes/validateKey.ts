@@ -1,5 +1,5 @@
 import "server-only";
-import { type KeyAccount, type KeyValidation } from "../chutesAuth.ts";
+import type { KeyAccount, KeyValidation } from "../chutesAuth.ts";
 import type { AppConfig } from "../config.ts";
 import { appError } from "../errors.ts";
 import { callChutes } from "./http.ts";
@@ -18,14 +18,24 @@ export async function validateKeyWithChutes(
   fetchImpl?: typeof fetch,
 ): Promise<KeyValidation> {
   const timeoutMs = settings.CHUTES_REQUEST_TIMEOUT_MS;
-  const me = await callChutes({ url: `${settings.CHUTES_API_URL}/users/me`, token: apiKey, timeoutMs, fetchImpl });
+  const me = await callChutes({
+    url: `${settings.CHUTES_API_URL}/users/me`,
+    token: apiKey,
+    timeoutMs,
+    fetchImpl,
+  });
   if (me.ok) return { ok: true, account: parseAccount(me.body) };
   if ("unreachable" in me) return { ok: false, error: appError("chutes_unreachable") };
   if (me.status !== 401 && me.status !== 403) {
     return { ok: false, error: classifyChutesStatus(me.status, me.body, "api-key") };
   }
 
-  const probe = await callChutes({ url: `${settings.CHUTES_LLM_URL}/models`, token: apiKey, timeoutMs, fetchImpl });
+  const probe = await callChutes({
+    url: `${settings.CHUTES_LLM_URL}/models`,
+    token: apiKey,
+    timeoutMs,
+    fetchImpl,
+  });
   if (probe.ok) return { ok: true, account: { scope: "scoped", username: null, balance: null } };
   if ("unreachable" in probe) return { ok: false, error: appError("chutes_unreachable") };
   if (probe.status === 401 || probe.status === 403) return { ok: false, error: appError("key_rejected") };

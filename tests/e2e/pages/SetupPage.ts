@@ -24,7 +24,8 @@ export class SetupPage {
   }
 
   async expandAdvanced(): Promise<void> {
-    if ((await this.advancedOptions.getAttribute("aria-expanded")) !== "true") await this.advancedOptions.click();
+    if ((await this.advancedOptions.getAttribute("aria-expanded")) !== "true")
+      await this.advancedOptions.click();
     await expect(this.keyInput).toBeVisible();
   }
 

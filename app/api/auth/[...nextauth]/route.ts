@@ -1,5 +1,5 @@
-import NextAuth from "next-auth";
 import type { NextRequest } from "next/server";
+import NextAuth from "next-auth";
 import { buildAuthOptions } from "@/src/lib/auth/authOptions.ts";
 import { getConfig } from "@/src/lib/config.ts";
 

@@ -1,5 +1,5 @@
-import { checkApiKeyFormat, validateKeyRequestSchema } from "@/src/lib/chutesAuth.ts";
 import { validateKeyWithChutes } from "@/src/lib/chutes/validateKey.ts";
+import { checkApiKeyFormat, validateKeyRequestSchema } from "@/src/lib/chutesAuth.ts";
 import { getConfig } from "@/src/lib/config.ts";
 import { errorResponse } from "@/src/lib/errors.ts";
 import { readJsonBody, rejectCrossOrigin } from "@/src/lib/http/guards.ts";
@@ -19,5 +19,8 @@ export async function POST(request: Request): Promise<Response> {
 
   const result = await validateKeyWithChutes(format.key, getConfig());
   if (!result.ok) return errorResponse(result.error.code, result.error.message);
-  return Response.json({ valid: true, account: result.account }, { headers: { "cache-control": "no-store" } });
+  return Response.json(
+    { valid: true, account: result.account },
+    { headers: { "cache-control": "no-store" } },
+  );
 }

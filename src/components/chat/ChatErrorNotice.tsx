@@ -1,0 +1,68 @@
+"use client";
+
+import { CHUTES_TOP_UP_URL, type ErrorView } from "@/src/lib/errors.ts";
+
+export interface ChatErrorNoticeProps {
+  view: ErrorView;
+  onOpenSetup: () => void;
+  onRetry: () => void;
+  onPickModel: () => void;
+  onDismiss: () => void;
+}
+
+/** One error from the chat, with the next step the error table recommends. */
+export function ChatErrorNotice({
+  view,
+  onOpenSetup,
+  onRetry,
+  onPickModel,
+  onDismiss,
+}: ChatErrorNoticeProps) {
+  return (
+    <div role="alert" className="notice-error flex flex-wrap items-start justify-between gap-3">
+      <div className="min-w-0 flex-1">
+        <p className="font-semibold">{view.title}</p>
+        <p className="break-words">{view.message}</p>
+      </div>
+      <div className="flex flex-wrap items-center gap-2">
+        <ErrorAction view={view} onOpenSetup={onOpenSetup} onRetry={onRetry} onPickModel={onPickModel} />
+        <button type="button" onClick={onDismiss} className="btn-ghost">
+          Dismiss
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function ErrorAction({ view, onOpenSetup, onRetry, onPickModel }: Omit<ChatErrorNoticeProps, "onDismiss">) {
+  switch (view.action) {
+    case "connect":
+    case "fix-key":
+    case "sign-in":
+      return (
+        <button type="button" onClick={onOpenSetup} className="btn-primary">
+          Open setup
+        </button>
+      );
+    case "top-up":
+      return (
+        <a href={CHUTES_TOP_UP_URL} target="_blank" rel="noopener noreferrer" className="btn-primary">
+          Top up on chutes.ai
+        </a>
+      );
+    case "retry":
+      return (
+        <button type="button" onClick={onRetry} className="btn-primary">
+          Retry
+        </button>
+      );
+    case "pick-model":
+      return (
+        <button type="button" onClick={onPickModel} className="btn-primary">
+          Pick another model
+        </button>
+      );
+    case "none":
+      return null;
+  }
+}
