@@ -1,9 +1,12 @@
 import { ChatApp } from "@/src/components/ChatApp.tsx";
 import { getConfig } from "@/src/lib/config.ts";
 
-// Read at request time: the default model is a runtime setting, not a build-time one.
+// Read at request time: the default model and OAuth settings are runtime settings.
 export const dynamic = "force-dynamic";
 
 export default function Home() {
-  return <ChatApp defaultModel={getConfig().CHUTES_DEFAULT_MODEL} />;
+  const config = getConfig();
+  return (
+    <ChatApp defaultModel={config.CHUTES_DEFAULT_MODEL} oauthEnabled={Boolean(config.CHUTES_CLIENT_ID)} />
+  );
 }

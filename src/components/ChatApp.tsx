@@ -1,24 +1,37 @@
 "use client";
 
-import { type ReactNode, useState } from "react";
+import { SessionProvider } from "next-auth/react";
+import { useEffect, useState } from "react";
 import { useChutesSession } from "@/src/hooks/useChutesSession.ts";
 import { AppSkeleton } from "./AppSkeleton.tsx";
 import { ChatScreen } from "./chat/ChatScreen.tsx";
 import { SetupScreen } from "./SetupScreen.tsx";
 import { describeAccount } from "./setup/accountText.ts";
+import { SignInWithChutes } from "./setup/SignInWithChutes.tsx";
 
 export interface ChatAppProps {
-  /** The "Sign in with Chutes" control, once OAuth exists. */
-  signIn?: ReactNode;
   /** The server's CHUTES_DEFAULT_MODEL, used when the model list cannot be loaded. */
   defaultModel: string;
+  /** The operator configured "Sign in with Chutes" (CHUTES_CLIENT_ID). */
+  oauthEnabled?: boolean;
+}
+
+export function ChatApp({ defaultModel, oauthEnabled = false }: ChatAppProps) {
+  // Without OAuth there is no session to fetch: `null` tells next-auth not to ask for one.
+  return (
+    <SessionProvider session={oauthEnabled ? undefined : null}>
+      <Screens defaultModel={defaultModel} oauthEnabled={oauthEnabled} />
+    </SessionProvider>
+  );
 }
 
 /** Picks the screen from the session: skeleton while it loads, setup without a credential, else chat. */
-export function ChatApp({ signIn, defaultModel }: ChatAppProps) {
+function Screens({ defaultModel, oauthEnabled }: Required<ChatAppProps>) {
   const session = useChutesSession();
   // The setup screen unmounts as soon as a key is saved, so its success message moves to the chat.
   const [notice, setNotice] = useState<string | null>(null);
+  const authError = useAuthErrorFromUrl();
+  const signIn = <SignInWithChutes enabled={oauthEnabled} />;
 
   switch (session.status) {
     case "loading":
@@ -28,6 +41,7 @@ export function ChatApp({ signIn, defaultModel }: ChatAppProps) {
         <SetupScreen
           session={session}
           signIn={signIn}
+          authError={authError}
           onConnected={(account) => setNotice(describeAccount(account))}
         />
       );
@@ -43,4 +57,18 @@ export function ChatApp({ signIn, defaultModel }: ChatAppProps) {
         />
       );
   }
+}
+
+/** Reads `?authError=` once and removes it from the address bar, so a reload does not repeat it. */
+function useAuthErrorFromUrl(): string | null {
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    const url = new URL(window.location.href);
+    const code = url.searchParams.get("authError");
+    if (!code) return;
+    setError(code);
+    url.searchParams.delete("authError");
+    window.history.replaceState(null, "", url);
+  }, []);
+  return error;
 }

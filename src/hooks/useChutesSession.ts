@@ -1,5 +1,6 @@
 "use client";
 
+import { useSession } from "next-auth/react";
 import { useCallback, useMemo, useSyncExternalStore } from "react";
 import {
   API_KEY_CHANGED_EVENT,
@@ -29,14 +30,19 @@ export interface ChutesSession {
   maskedKey: string | null;
   /** Changes whenever the winning credential changes; safe to use as a cache key (no secret in it). */
   credentialId: string;
+  /** The "Sign in with Chutes" user, when that session exists (a key may still outrank it). */
+  oauthUsername: string | null;
+  /** The OAuth session ended (refresh refused): the UI offers to sign in again. */
+  sessionEnded: boolean;
   /** Headers that carry the winning credential to our server (empty for OAuth: the cookie does). */
   requestHeaders: () => Record<string, string>;
   setApiKey: (key: string, account: KeyAccount) => void;
   clearApiKey: () => void;
+  /** Re-read the key and the OAuth session (e.g. after the server said the session ended). */
   refresh: () => void;
 }
 
-// localStorage is the store; every component using the hook re-renders when it changes, in this
+// localStorage holds the key; every component using the hook re-renders when it changes, in this
 // tab (custom event) or another one (`storage` event).
 function subscribe(onChange: () => void): () => void {
   window.addEventListener(API_KEY_CHANGED_EVENT, onChange);
@@ -64,12 +70,16 @@ function getServerSnapshot(): typeof LOADING {
   return LOADING;
 }
 
+/** The browser never holds the OAuth token; this only marks that the server-side session exists. */
+const OAUTH_SESSION = "server-side-session";
+
 export function useChutesSession(): ChutesSession {
   const stored = useSyncExternalStore<StoredApiKey | null | typeof LOADING>(
     subscribe,
     getSnapshot,
     getServerSnapshot,
   );
+  const { data: auth, status: authStatus, update } = useSession();
 
   const setApiKey = useCallback((key: string, account: KeyAccount) => {
     storeApiKey({ key, account, savedAt: new Date().toISOString() });
@@ -77,47 +87,65 @@ export function useChutesSession(): ChutesSession {
   const clearApiKey = useCallback(() => clearStoredApiKey(), []);
   const refresh = useCallback(() => {
     window.dispatchEvent(new Event(API_KEY_CHANGED_EVENT));
-  }, []);
+    void update();
+  }, [update]);
 
   return useMemo<ChutesSession>(() => {
-    if (stored === LOADING) {
+    const oauthUser = auth?.chutes ?? null;
+    const base = {
+      oauthUsername: oauthUser?.username ?? null,
+      sessionEnded: auth?.chutesError === "session_ended",
+      setApiKey,
+      clearApiKey,
+      refresh,
+    };
+    const storedKey = stored === LOADING ? null : stored;
+    // The key wins, so a stored key needs no wait for the OAuth session to load.
+    if (stored === LOADING || (!storedKey && authStatus === "loading")) {
       return {
+        ...base,
         status: "loading",
         user: null,
         maskedKey: null,
         credentialId: "loading",
         requestHeaders: () => ({}),
-        setApiKey,
-        clearApiKey,
-        refresh,
       };
     }
-    const credential = pickCredential({ apiKey: stored?.key ?? null, oauthToken: null });
-    if (credential?.kind === "api-key" && stored) {
-      const key = stored.key;
+    const credential = pickCredential({
+      apiKey: storedKey?.key,
+      oauthToken: oauthUser ? OAUTH_SESSION : null,
+    });
+    if (credential?.kind === "api-key" && storedKey) {
+      const key = storedKey.key;
       const maskedKey = maskKey(key);
       return {
+        ...base,
         status: "api-key",
-        user: { ...stored.account },
+        user: { ...storedKey.account },
         maskedKey,
-        credentialId: `api-key:${maskedKey}:${stored.savedAt}`,
+        credentialId: `api-key:${maskedKey}:${storedKey.savedAt}`,
         requestHeaders: () => ({ [API_KEY_HEADER]: key }),
-        setApiKey,
-        clearApiKey,
-        refresh,
+      };
+    }
+    if (credential?.kind === "oauth" && oauthUser) {
+      return {
+        ...base,
+        status: "oauth",
+        user: { username: oauthUser.username, balance: null, scope: "oauth" },
+        maskedKey: null,
+        credentialId: `oauth:${oauthUser.userId}`,
+        requestHeaders: () => ({}),
       };
     }
     return {
+      ...base,
       status: "signed-out",
       user: null,
       maskedKey: null,
       credentialId: "signed-out",
       requestHeaders: () => ({}),
-      setApiKey,
-      clearApiKey,
-      refresh,
     };
-  }, [stored, setApiKey, clearApiKey, refresh]);
+  }, [stored, auth, authStatus, setApiKey, clearApiKey, refresh]);
 }
 
 export function maskKey(key: string): string {

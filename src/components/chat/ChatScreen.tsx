@@ -71,6 +71,14 @@ export function ChatScreen({ session, notice, onDismissNotice, signIn, defaultMo
     messageMetadataSchema,
   });
   const busy = status === "submitted" || status === "streaming";
+  const errorView = error ? toErrorView(error) : null;
+
+  // The server ended the OAuth session (refresh refused): re-read it so setup offers sign-in again.
+  const sessionEnded = errorView?.code === "session_expired";
+  const { refresh } = session;
+  useEffect(() => {
+    if (sessionEnded) refresh();
+  }, [sessionEnded, refresh]);
 
   // An error after part of an answer arrived: keep that part and mark it, even after the notice is dismissed.
   const last = messages.at(-1);
@@ -131,10 +139,10 @@ export function ChatScreen({ session, notice, onDismissNotice, signIn, defaultMo
 
         <MessageList messages={messages} busy={busy} incompleteIds={incompleteIds} />
 
-        {error ? (
+        {errorView ? (
           <div className="mx-auto w-full max-w-3xl px-4 pb-3">
             <ChatErrorNotice
-              view={toErrorView(error)}
+              view={errorView}
               onOpenSetup={() => setSettings({ advancedOpen: true })}
               onRetry={() => {
                 void regenerate().catch(() => undefined);

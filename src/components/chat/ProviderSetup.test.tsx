@@ -1,6 +1,8 @@
 import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { HttpResponse, http } from "msw";
+import type { Session } from "next-auth";
+import { SessionProvider } from "next-auth/react";
 import type { ReactNode } from "react";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { useChutesSession } from "@/src/hooks/useChutesSession.ts";
@@ -24,8 +26,16 @@ afterEach(() => {
 });
 afterAll(() => server.close());
 
-// The real session hook, as the app wires it.
-function Setup({ signIn }: { signIn?: ReactNode }) {
+// The real session hook, as the app wires it (no OAuth session unless a test gives one).
+function Setup({ signIn, auth = null }: { signIn?: ReactNode; auth?: Session | null }) {
+  return (
+    <SessionProvider session={auth}>
+      <SessionSetup signIn={signIn} />
+    </SessionProvider>
+  );
+}
+
+function SessionSetup({ signIn }: { signIn?: ReactNode }) {
   const session = useChutesSession();
   return <ProviderSetup session={session} signIn={signIn} />;
 }

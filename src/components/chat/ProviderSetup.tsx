@@ -6,6 +6,7 @@ import type { KeyAccount } from "@/src/lib/chutesAuth.ts";
 import { ActiveKeySummary } from "../setup/ActiveKeySummary.tsx";
 import { ApiKeyForm } from "../setup/ApiKeyForm.tsx";
 import { Disclosure } from "../setup/Disclosure.tsx";
+import { SignedInSummary } from "../setup/SignedInSummary.tsx";
 
 export interface ProviderSetupProps {
   session: ChutesSession;
@@ -34,7 +35,9 @@ export function ProviderSetup({ session, signIn, advancedOpen = false, onConnect
           Open-source models on decentralised GPUs. Every answer is billed to your own Chutes account; this
           app never pays for or sees your credit.
         </p>
-        {signIn ? (
+        {session.oauthUsername !== null ? (
+          <SignedInSummary username={session.oauthUsername} keyWins={session.status === "api-key"} />
+        ) : signIn ? (
           <div>{signIn}</div>
         ) : (
           <p className="text-sm text-zinc-700 dark:text-zinc-300">

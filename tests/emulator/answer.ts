@@ -1,0 +1,109 @@
+// The emulator's "model": a deterministic answer that is recognisably derived from the prompt, with a
+// RAG citation when the system prompt carries <source id="N">…</source> blocks.
+import { createHash } from "node:crypto";
+
+export type ChatMessage = { role: string; content: string };
+
+const FILLERS = [
+  "The emulator streams its reply one word at a time so clients can render partial output.",
+  "Every chunk carries running usage statistics, just like the real Chutes gateway does.",
+  "Nothing here came from a real language model, so treat these words as test data.",
+  "Asking the same question again returns exactly the same words in the same order.",
+  "Billing is simulated for the signed-in account and no real money ever moves.",
+  "Ask for a long answer when you need a longer stream to interrupt halfway.",
+  "Sources, when the system prompt provides them, are cited with bracketed numbers.",
+] as const;
+
+const STOPWORDS = new Set(
+  (
+    "a an and are as at be but by can do does for from has have how i if in is it its me my of on or " +
+    "our so that the their then there these this to was we what when where which who why will with you your"
+  ).split(" "),
+);
+
+const words = (text: string): string[] => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+
+const contentWords = (text: string): Set<string> => new Set(words(text).filter((w) => !STOPWORDS.has(w)));
+
+export type SourceBlock = { id: string; title: string; text: string };
+
+/** `<source id="N" title="..." ...>text</source>` blocks, in order of appearance. */
+export function parseSources(text: string): SourceBlock[] {
+  const blocks: SourceBlock[] = [];
+  for (const match of text.matchAll(/<source\b([^>]*)>([\s\S]*?)<\/source>/g)) {
+    const attrs = match[1] ?? "";
+    const id = /\bid\s*=\s*["']([^"']*)["']/.exec(attrs)?.[1];
+    if (id === undefined) continue;
+    const title = /\btitle\s*=\s*["']([^"']*)["']/.exec(attrs)?.[1] ?? "";
+    blocks.push({ id, title, text: (match[2] ?? "").trim() });
+  }
+  return blocks;
+}
+
+/** The block sharing the most distinct content words with the question (first one on ties). */
+export function bestSource(blocks: SourceBlock[], question: string): SourceBlock | undefined {
+  const asked = contentWords(question);
+  let best: SourceBlock | undefined;
+  let bestScore = -1;
+  for (const block of blocks) {
+    let score = 0;
+    for (const w of contentWords(block.text)) if (asked.has(w)) score++;
+    if (score > bestScore) {
+      best = block;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+export function lastUserText(messages: ChatMessage[]): string {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i];
+    if (m?.role === "user") return m.content;
+  }
+  return "";
+}
+
+function seed(text: string): number {
+  return createHash("sha1").update(text).digest().readUInt32BE(0);
+}
+
+export function composeAnswer(model: string, messages: ChatMessage[]): string {
+  const question = lastUserText(messages).trim();
+  const system = messages
+    .filter((m) => m.role === "system" || m.role === "developer")
+    .map((m) => m.content)
+    .join("\n");
+  const parts = [
+    `You asked: "${question}".`,
+    `This is a deterministic reply from the Chutes emulator (${model}).`,
+  ];
+
+  const source = bestSource(parseSources(system), question);
+  if (source) {
+    const quote = source.text.split(/\s+/).filter(Boolean).slice(0, 12).join(" ");
+    parts.push(`According to the knowledge base, "${quote}" [${source.id}].`);
+  }
+
+  const start = seed(question) % FILLERS.length;
+  const long = /\blong answer\b/i.test(question);
+  const fillerCount = long ? Number.POSITIVE_INFINITY : source ? 1 : 2;
+  let count = 0;
+  for (let i = 0; i < fillerCount; i++) {
+    const sentence = FILLERS[(start + i) % FILLERS.length] ?? "";
+    parts.push(long ? `Point ${i + 1}: ${sentence}` : sentence);
+    count = parts.join(" ").split(/\s+/).length;
+    if (long && count >= 400) break;
+  }
+  return parts.join(" ");
+}
+
+/** Splits text into stream tokens that concatenate back to the exact text (leading spaces kept). */
+export function tokenize(text: string): string[] {
+  return text.match(/\s*\S+/g) ?? [];
+}
+
+/** A rough, deterministic token count for usage numbers (about four characters per token). */
+export function countTokens(messages: ChatMessage[]): number {
+  return messages.reduce((sum, m) => sum + 4 + Math.ceil(m.content.length / 4), 2);
+}

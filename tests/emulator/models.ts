@@ -1,0 +1,190 @@
+// The model catalogue served by GET /llm/v1/models (protocol §3.2) and model-name resolution for
+// chat requests (§3.1: routing-hint suffixes and comma-separated failover lists).
+
+const TAO_USD = 350; // fixed exchange rate so the `tao` prices are stable
+const CREATED = 1_767_225_600; // 2026-01-01T00:00:00Z
+
+type ModelSpec = {
+  id: string;
+  chuteId: string;
+  engine: "vllm" | "sglang";
+  contextLength: number;
+  maxOutputLength: number;
+  quantization: string;
+  inputModalities: string[];
+  features: string[];
+  /** USD per 1M tokens. */
+  prompt: number;
+  completion: number;
+  cacheRead: number;
+  tee: boolean;
+  premium: boolean;
+};
+
+// Fixed order: the real list is sorted by invocation count, here it is simply stable.
+const SPECS: readonly ModelSpec[] = [
+  {
+    id: "deepseek-ai/DeepSeek-V3.2-TEE",
+    chuteId: "c0a8f1d2-3b4e-4f56-8a7b-9c0d1e2f3a4b",
+    engine: "sglang",
+    contextLength: 163840,
+    maxOutputLength: 65536,
+    quantization: "fp8",
+    inputModalities: ["text"],
+    features: ["tools", "json_mode", "structured_outputs", "reasoning"],
+    prompt: 0.25,
+    completion: 0.38,
+    cacheRead: 0.125,
+    tee: true,
+    premium: false,
+  },
+  {
+    id: "Qwen/Qwen3-32B",
+    chuteId: "d1b9e2f3-4c5d-4a67-9b8c-0d1e2f3a4b5c",
+    engine: "vllm",
+    contextLength: 40960,
+    maxOutputLength: 40960,
+    quantization: "bf16",
+    inputModalities: ["text"],
+    features: ["tools", "json_mode", "structured_outputs", "reasoning"],
+    prompt: 0.05,
+    completion: 0.2,
+    cacheRead: 0.025,
+    tee: false,
+    premium: false,
+  },
+  {
+    id: "moonshotai/Kimi-K2-Instruct",
+    chuteId: "e2c0f3a4-5d6e-4b78-8c9d-1e2f3a4b5c6d",
+    engine: "vllm",
+    contextLength: 131072,
+    maxOutputLength: 131072,
+    quantization: "fp8",
+    inputModalities: ["text"],
+    features: ["tools", "json_mode", "structured_outputs"],
+    prompt: 0.39,
+    completion: 1.9,
+    cacheRead: 0.195,
+    tee: false,
+    premium: true,
+  },
+  {
+    id: "zai-org/GLM-4.6-TEE",
+    chuteId: "f3d1a4b5-6e7f-4c89-9d0e-2f3a4b5c6d7e",
+    engine: "sglang",
+    contextLength: 202752,
+    maxOutputLength: 65536,
+    quantization: "fp8",
+    inputModalities: ["text"],
+    features: ["tools", "json_mode", "structured_outputs", "reasoning"],
+    prompt: 0.4,
+    completion: 1.75,
+    cacheRead: 0.2,
+    tee: true,
+    premium: false,
+  },
+  {
+    id: "unsloth/gemma-3-12b-it",
+    chuteId: "a4e2b5c6-7f80-4d9a-8e1f-3a4b5c6d7e8f",
+    engine: "vllm",
+    contextLength: 131072,
+    maxOutputLength: 8192,
+    quantization: "bf16",
+    inputModalities: ["text", "image"],
+    features: ["json_mode", "structured_outputs"],
+    prompt: 0.03,
+    completion: 0.1,
+    cacheRead: 0.015,
+    tee: false,
+    premium: false,
+  },
+];
+
+/** chute_id used in messages about models that are not in the catalogue (e.g. emulator/<failure>). */
+export const EMULATOR_CHUTE_ID = "0e0e0e0e-1111-4222-8333-444455556666";
+
+const usdTao = (usd: number) => ({ usd, tao: Math.round((usd / TAO_USD) * 1e9) / 1e9 });
+
+function toModelObject(spec: ModelSpec) {
+  return {
+    id: spec.id,
+    object: "model",
+    created: CREATED,
+    owned_by: spec.engine,
+    root: spec.id,
+    parent: null,
+    max_model_len: spec.contextLength,
+    permission: [
+      {
+        id: `modelperm-${spec.chuteId.replaceAll("-", "")}`,
+        object: "model_permission",
+        created: CREATED,
+        allow_create_engine: false,
+        allow_sampling: true,
+        allow_logprobs: true,
+        allow_search_indices: false,
+        allow_view: true,
+        allow_fine_tuning: false,
+        organization: "*",
+        group: null,
+        is_blocking: false,
+      },
+    ],
+    chute_id: spec.chuteId,
+    price: {
+      input: usdTao(spec.prompt),
+      output: usdTao(spec.completion),
+      input_cache_read: usdTao(spec.cacheRead),
+    },
+    pricing: { prompt: spec.prompt, completion: spec.completion, input_cache_read: spec.cacheRead },
+    confidential_compute: spec.tee,
+    premium: spec.premium,
+    context_length: spec.contextLength,
+    max_output_length: spec.maxOutputLength,
+    quantization: spec.quantization,
+    input_modalities: [...spec.inputModalities],
+    output_modalities: ["text"],
+    supported_features: [...spec.features],
+    supported_sampling_parameters: [
+      "temperature",
+      "top_p",
+      "top_k",
+      "frequency_penalty",
+      "presence_penalty",
+      "repetition_penalty",
+      "stop",
+      "seed",
+      "max_tokens",
+    ],
+  };
+}
+
+export type ModelObject = ReturnType<typeof toModelObject>;
+
+export function listModels(): { object: "list"; data: ModelObject[] } {
+  return { object: "list", data: SPECS.map(toModelObject) };
+}
+
+export const CHAT_MODEL_IDS: readonly string[] = SPECS.map((s) => s.id);
+
+export function chuteIdFor(model: string): string {
+  return SPECS.find((s) => s.id === model)?.chuteId ?? EMULATOR_CHUTE_ID;
+}
+
+export type ResolvedModel =
+  | { kind: "model"; id: string }
+  | { kind: "failure"; name: string }
+  | { kind: "unknown" };
+
+/**
+ * Resolves a chat `model` field: strips `:latency`/`:throughput`/`:THINKING` hints, takes the first
+ * known entry of a comma-separated list, and recognises the test-only `emulator/<failure>` ids.
+ */
+export function resolveChatModel(requested: string): ResolvedModel {
+  for (const candidate of requested.split(",")) {
+    const name = candidate.trim().replace(/:(latency|throughput|THINKING)$/i, "");
+    if (name.startsWith("emulator/")) return { kind: "failure", name: name.slice("emulator/".length) };
+    if (SPECS.some((s) => s.id === name)) return { kind: "model", id: name };
+  }
+  return { kind: "unknown" };
+}

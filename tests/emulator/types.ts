@@ -1,0 +1,80 @@
+// Types shared by the emulator modules and by code that drives the emulator (tests, CLI, client).
+
+/** Which real Chutes host a request stands for. */
+export type HostKind = "api" | "llm" | "embed" | "idp";
+
+/** Endpoints an injection rule can target. */
+export type MatchPath = "chat" | "embeddings" | "models" | "users_me" | "token" | "userinfo";
+
+export const FAILURE_NAMES = [
+  "unauthorized",
+  "payment_required",
+  "forbidden",
+  "capacity",
+  "free_limit",
+  "html_429",
+  "no_instances",
+  "disabled",
+  "model_not_found",
+  "bad_request",
+  "exhausted",
+  "midstream_error",
+  "engine_error_event",
+  "slow_first_token",
+  "drop_connection",
+] as const;
+
+export type FailureName = (typeof FAILURE_NAMES)[number];
+
+export type InjectionRule = {
+  failure: FailureName;
+  match?: { path?: MatchPath; model?: string };
+  /** How many matching requests fail; default 1. */
+  times?: number;
+  /** Delay before the failure (for slow_first_token: before the first chunk, default 3000). */
+  delayMs?: number;
+};
+
+export type EmulatorSettings = {
+  /** Delay between streamed chunks. */
+  tokenDelayMs: number;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  /** Redirect URIs registered for the OAuth app (exact string match). */
+  redirectUris: string[];
+  /** The user who is "signed in" in the emulator's browser (the consent page skips login). */
+  authorizeAs: string;
+};
+
+export type RecordedRequest = {
+  id: number;
+  at: string;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  host: HostKind;
+  headers: Record<string, string>;
+  body: unknown;
+  /** 0 while no response head has been sent (or the server dropped the connection). */
+  status: number;
+  clientClosedEarly: boolean;
+  completed: boolean;
+};
+
+export type RequestFilter = { path?: string; host?: HostKind; method?: string };
+
+export type EmulatorState = {
+  codesIssued: number;
+  codeExchanges: number;
+  tokensIssued: number;
+  refreshesPerformed: number;
+  refreshFailures: number;
+  revokeRequests: number;
+  revocations: number;
+  activeAccessTokens: number;
+  activeRefreshTokens: number;
+  pendingInjections: number;
+  requestsRecorded: number;
+  balances: Record<string, number>;
+  settings: EmulatorSettings;
+};
