@@ -30,7 +30,8 @@ export async function POST(request: NextRequest): Promise<Response> {
 
   const validated = await safeValidateUIMessages<ChatMessage>({
     messages: body.data.messages,
-    metadataSchema: messageMetadataSchema,
+    // User messages carry no metadata; assistant messages carry what this route sent.
+    metadataSchema: messageMetadataSchema.optional(),
   });
   if (!validated.success) return errorResponse("invalid_request", "The conversation could not be read.");
 
@@ -48,6 +49,8 @@ export async function POST(request: NextRequest): Promise<Response> {
     return await fetch(input, { ...init, headers });
   };
 
+  const encodeUpstreamError = (error: unknown) =>
+    encodeAppError(classifyUpstreamError(error, credential.kind));
   const model = body.data.model;
   const result = streamText({
     model: chutesProvider(credential, config, retryOnUnauthorized).chatModel(model),
@@ -58,6 +61,10 @@ export async function POST(request: NextRequest): Promise<Response> {
     abortSignal: request.signal,
     // Chutes already retries across instances; a second layer here would multiply waits and cost.
     maxRetries: 0,
+    // The default logs the whole error, request values included: user content has no place in
+    // server logs. The code is enough to operate the service.
+    onError: ({ error }) =>
+      console.error(`chat: upstream failed (${classifyUpstreamError(error, credential.kind).code})`),
   });
 
   const stream = result.toUIMessageStream<ChatMessage>({
@@ -69,7 +76,7 @@ export async function POST(request: NextRequest): Promise<Response> {
       }
       return undefined;
     },
-    onError: (error) => encodeAppError(classifyUpstreamError(error, credential.kind)),
+    onError: encodeUpstreamError,
   });
-  return await respondOnFirstChunk(stream, responseHeaders);
+  return await respondOnFirstChunk(stream, responseHeaders, encodeUpstreamError);
 }

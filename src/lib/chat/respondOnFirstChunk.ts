@@ -4,26 +4,36 @@ import { appError, decodeAppError, errorResponse } from "../errors.ts";
 // Chutes holds its HTTP status until the first real chunk (protocol §4.5); so do we. Waiting for
 // the first upstream answer lets a failure before any text (402, 429, 503, 401...) reach the
 // browser as a real status with the error-table body, and lets headers set during the upstream
-// call (a rotated session cookie) go out with the response.
+// call (a rotated session cookie) go out with the response. After that, a failed read of the
+// upstream (the AI SDK rejects the stream rather than emitting an error part) becomes the error
+// part the client shows, after the text that already arrived.
 
 const PREAMBLE = new Set<UIMessageChunk["type"]>(["start", "start-step"]);
 
 export async function respondOnFirstChunk(
   stream: ReadableStream<UIMessageChunk>,
   headers: () => Record<string, string>,
+  /** The error table's encoding of an upstream failure. */
+  encodeError: (error: unknown) => string,
 ): Promise<Response> {
   const reader = stream.getReader();
   const buffered: UIMessageChunk[] = [];
+  const failed = async (errorText: string) => {
+    await reader.cancel().catch(() => undefined);
+    const error = decodeAppError(errorText) ?? appError("upstream_error");
+    return errorResponse(error.code, error.message, { headers: headers() });
+  };
   for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (value.type === "error") {
-      await reader.cancel();
-      const error = decodeAppError(value.errorText) ?? appError("upstream_error");
-      return errorResponse(error.code, error.message, { headers: headers() });
+    let next: ReadableStreamReadResult<UIMessageChunk>;
+    try {
+      next = await reader.read();
+    } catch (error) {
+      return await failed(encodeError(error));
     }
-    buffered.push(value);
-    if (!PREAMBLE.has(value.type)) break;
+    if (next.done) break;
+    if (next.value.type === "error") return await failed(next.value.errorText);
+    buffered.push(next.value);
+    if (!PREAMBLE.has(next.value.type)) break;
   }
 
   const replay = new ReadableStream<UIMessageChunk>({
@@ -31,9 +41,14 @@ export async function respondOnFirstChunk(
       for (const chunk of buffered) controller.enqueue(chunk);
     },
     async pull(controller) {
-      const { done, value } = await reader.read();
-      if (done) controller.close();
-      else controller.enqueue(value);
+      try {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (error) {
+        controller.enqueue({ type: "error", errorText: encodeError(error) });
+        controller.close();
+      }
     },
     async cancel(reason) {
       await reader.cancel(reason);

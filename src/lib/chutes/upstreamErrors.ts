@@ -73,9 +73,11 @@ export function isAbortError(error: unknown): boolean {
 
 /** Any error thrown while talking to Chutes, as an entry of the error table. */
 export function classifyUpstreamError(error: unknown, kind: CredentialKind): AppError {
-  if (error instanceof StreamIncompleteError) return appError("stream_incomplete");
+  // The AI SDK wraps failures while reading a 200 stream (ours included) in an APICallError.
+  if (hasCause(error, StreamIncompleteError)) return appError("stream_incomplete");
   if (APICallError.isInstance(error)) {
-    if (error.statusCode) return classifyChutesStatus(error.statusCode, error.responseBody, kind);
+    if (error.statusCode && error.statusCode >= 400)
+      return classifyChutesStatus(error.statusCode, error.responseBody, kind);
     return appError("chutes_unreachable");
   }
   if (error instanceof Error && (error.name === "TimeoutError" || isNetworkError(error))) {
@@ -86,6 +88,12 @@ export function classifyUpstreamError(error: unknown, kind: CredentialKind): App
     return appError("upstream_error", String((error as { message: unknown }).message));
   }
   return appError("upstream_error");
+}
+
+function hasCause(error: unknown, type: new (...args: never[]) => Error, depth = 0): boolean {
+  if (error instanceof type) return true;
+  if (depth > 5 || !(error instanceof Error)) return false;
+  return hasCause(error.cause, type, depth + 1);
 }
 
 function isNetworkError(error: Error): boolean {

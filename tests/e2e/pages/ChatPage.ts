@@ -17,7 +17,8 @@ export class ChatPage {
     this.stopButton = page.getByRole("button", { name: "Stop" });
     this.apiKeyBadge = page.getByText("API Key", { exact: true });
     this.modelPicker = page.getByLabel("Model", { exact: true });
-    this.alert = page.getByRole("alert");
+    // Next.js renders a hidden route announcer with role="alert"; it is not ours.
+    this.alert = page.locator('[role="alert"]:not(#__next-route-announcer__)');
   }
 
   assistantMessages(): Locator {

@@ -15,7 +15,7 @@ export class SetupPage {
     this.keyInput = page.getByLabel("Chutes API key", { exact: true });
     this.saveButton = page.getByRole("button", { name: /Validate and save|Checking/ });
     this.removeKeyButton = page.getByRole("button", { name: "Remove key" });
-    this.alert = page.getByRole("alert");
+    this.alert = page.locator('[role="alert"]:not(#__next-route-announcer__)');
   }
 
   async open(): Promise<void> {
