@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test";
+import { OAUTH_CLIENT } from "./tests/emulator/fixtures.ts";
 
 // Browser tests run the production build against the Chutes emulator, in Debian's Chromium
 // (never a downloaded browser). Both servers are started here; `npm run build` must run first.
@@ -15,6 +16,8 @@ const appEnv = {
   CHUTES_EMBEDDINGS_URL: `${EMULATOR_URL}/embed/v1`,
   CHUTES_DEFAULT_MODEL: "deepseek-ai/DeepSeek-V3.2-TEE",
   DATA_DIR: "test-results/e2e-data",
+  CHUTES_CLIENT_ID: OAUTH_CLIENT.clientId,
+  CHUTES_CLIENT_SECRET: OAUTH_CLIENT.clientSecret,
   NEXTAUTH_URL: APP_URL,
   NEXTAUTH_SECRET: "e2e-only-secret-not-used-anywhere-else-0123456789",
 };

@@ -8,6 +8,7 @@ export class SetupPage {
   readonly saveButton: Locator;
   readonly removeKeyButton: Locator;
   readonly alert: Locator;
+  readonly signInButton: Locator;
 
   constructor(page: Page) {
     this.page = page;
@@ -15,6 +16,7 @@ export class SetupPage {
     this.keyInput = page.getByLabel("Chutes API key", { exact: true });
     this.saveButton = page.getByRole("button", { name: /Validate and save|Checking/ });
     this.removeKeyButton = page.getByRole("button", { name: "Remove key" });
+    this.signInButton = page.getByRole("button", { name: "Sign in with Chutes" });
     this.alert = page.locator('[role="alert"]:not(#__next-route-announcer__)');
   }
 
@@ -27,6 +29,13 @@ export class SetupPage {
     if ((await this.advancedOptions.getAttribute("aria-expanded")) !== "true")
       await this.advancedOptions.click();
     await expect(this.keyInput).toBeVisible();
+  }
+
+  /** Through the Chutes consent page, choosing Allow or Deny, back to the app. */
+  async signInWithChutes(choice: "Allow" | "Deny" = "Allow"): Promise<void> {
+    await this.signInButton.click();
+    await this.page.getByRole("button", { name: choice }).click();
+    await this.page.waitForURL((url) => url.pathname === "/" && !url.searchParams.has("code"));
   }
 
   async submitKey(key: string): Promise<void> {
