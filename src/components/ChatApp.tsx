@@ -47,6 +47,7 @@ function Screens({ defaultModel, oauthEnabled }: Required<ChatAppProps>) {
       );
     case "api-key":
     case "oauth":
+    case "openrouter":
       return (
         <ChatScreen
           session={session}

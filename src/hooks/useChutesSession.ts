@@ -14,7 +14,8 @@ import {
 } from "../lib/chutesAuth.ts";
 import { pickCredential } from "../lib/credentialPrecedence.ts";
 
-export type ChutesSessionStatus = "loading" | "api-key" | "oauth" | "signed-out";
+/** "openrouter": chatting through OpenRouter with a pasted OpenRouter key (the second provider). */
+export type ChutesSessionStatus = "loading" | "api-key" | "oauth" | "openrouter" | "signed-out";
 
 export interface ChutesUser {
   username: string | null;

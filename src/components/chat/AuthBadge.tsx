@@ -10,8 +10,8 @@ export interface AuthBadgeProps {
 
 /** Which credential pays for answers: "API Key" or "Signed In". */
 export function AuthBadge({ status, user }: AuthBadgeProps) {
-  if (status !== "api-key" && status !== "oauth") return null;
-  const label = status === "api-key" ? "API Key" : "Signed In";
+  if (status === "loading" || status === "signed-out") return null;
+  const label = { "api-key": "API Key", oauth: "Signed In", openrouter: "OpenRouter" }[status];
   const details = [user?.username, user?.balance == null ? null : formatBalance(user.balance)]
     .filter(Boolean)
     .join(" · ");

@@ -2,7 +2,29 @@ import type { UIMessage } from "ai";
 import { z } from "zod";
 
 // The chat message type used by the route, the stream and the UI: AI SDK UI messages whose
-// metadata carries the model and token usage of each answer (for cost display).
+// metadata carries the model, token usage (for cost) and the knowledge-base sources of each answer.
+
+export const messageSourceSchema = z.object({
+  /** The number the answer cites, e.g. 2 for "[2]"; stable within one answer. */
+  id: z.number().int().positive(),
+  title: z.string(),
+  /** File path or URL of the document. */
+  source: z.string(),
+  headingPath: z.string(),
+  /** Whether the finished answer cites it (false while streaming). */
+  cited: z.boolean(),
+});
+
+export type MessageSource = z.infer<typeof messageSourceSchema>;
+
+export const retrievalInfoSchema = z.object({
+  /** "hybrid": vector + full text; "text-only": the query embedding failed; "none": no knowledge base. */
+  mode: z.enum(["hybrid", "text-only", "none"]),
+  /** Why the search fell back to text only (an error-table code, e.g. payment_required). */
+  degradedReason: z.string().optional(),
+});
+
+export type RetrievalInfo = z.infer<typeof retrievalInfoSchema>;
 
 export const messageMetadataSchema = z.object({
   model: z.string().optional(),
@@ -14,6 +36,9 @@ export const messageMetadataSchema = z.object({
     })
     .optional(),
   finishedAt: z.number().optional(),
+  /** Sent at the start of the answer; `cited` flags are final in the finish metadata. */
+  sources: z.array(messageSourceSchema).optional(),
+  retrieval: retrievalInfoSchema.optional(),
 });
 
 export type MessageMetadata = z.infer<typeof messageMetadataSchema>;
