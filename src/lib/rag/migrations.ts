@@ -1,0 +1,180 @@
+import "server-only";
+import type { Executor, Queryable } from "./db.ts";
+import { type EmbeddingIdentity, PGVECTOR_INSTALL_HINT, PgvectorMissingError } from "./errors.ts";
+import { HNSW_MAX_DIMENSIONS } from "./settings.ts";
+
+// Schema migrations of the knowledge base: the same statements for PGlite and server PostgreSQL. They are
+// applied in one transaction under an advisory lock (so concurrent processes don't race) and recorded in
+// kb_migrations, which makes applying them idempotent. Append new migrations; never edit applied ones.
+
+export interface Statement {
+  sql: string;
+  params?: unknown[];
+}
+
+export interface Migration {
+  id: number;
+  name: string;
+  needsPgvector?: boolean;
+  statements(identity: EmbeddingIdentity): Statement[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    id: 1,
+    name: "knowledge base: documents, chunks (pgvector + full text), embedding model record",
+    needsPgvector: true,
+    statements: ({ model, dimensions }) => {
+      if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > 16000) {
+        throw new Error(`Invalid embedding dimension ${dimensions}`);
+      }
+      // Full text: slashes become spaces so that "BAAI/bge-m3" or "docs/ingest.md" index their parts
+      // (PostgreSQL's parser would keep them as one path token that no word query matches).
+      const statements: Statement[] = [
+        { sql: "CREATE EXTENSION IF NOT EXISTS vector" },
+        {
+          sql: `CREATE TABLE kb_documents (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            source text NOT NULL UNIQUE,
+            title text NOT NULL,
+            content_hash text NOT NULL,
+            created_at timestamptz NOT NULL DEFAULT now(),
+            updated_at timestamptz NOT NULL DEFAULT now()
+          )`,
+        },
+        {
+          sql: `CREATE TABLE kb_chunks (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            document_id bigint NOT NULL REFERENCES kb_documents (id) ON DELETE CASCADE,
+            ordinal integer NOT NULL,
+            heading_path text NOT NULL DEFAULT '',
+            text text NOT NULL,
+            token_count integer NOT NULL,
+            content_hash text NOT NULL,
+            embedding vector(${dimensions}),
+            tsv tsvector GENERATED ALWAYS AS (
+              setweight(to_tsvector('english'::regconfig, translate(heading_path, '/', ' ')), 'A') ||
+              setweight(to_tsvector('english'::regconfig, translate(text, '/', ' ')), 'B')
+            ) STORED,
+            UNIQUE (document_id, ordinal)
+          )`,
+        },
+        { sql: "CREATE INDEX kb_chunks_tsv_gin ON kb_chunks USING gin (tsv)" },
+        { sql: "CREATE INDEX kb_chunks_content_hash ON kb_chunks (content_hash)" },
+        // Lets "is anything embedded?" answer without scanning a text-only knowledge base.
+        { sql: "CREATE INDEX kb_chunks_embedded ON kb_chunks (id) WHERE embedding IS NOT NULL" },
+        {
+          sql: `CREATE TABLE kb_meta (
+            id smallint PRIMARY KEY DEFAULT 1 CHECK (id = 1),
+            embedding_model text NOT NULL,
+            embedding_dimensions integer NOT NULL CHECK (embedding_dimensions > 0),
+            created_at timestamptz NOT NULL DEFAULT now()
+          )`,
+        },
+        {
+          sql: "INSERT INTO kb_meta (embedding_model, embedding_dimensions) VALUES ($1, $2)",
+          params: [model, dimensions],
+        },
+      ];
+      // pgvector's HNSW supports up to 2000 dimensions for `vector`; above that, search is exact (seq scan).
+      if (dimensions <= HNSW_MAX_DIMENSIONS) {
+        statements.push({
+          sql: "CREATE INDEX kb_chunks_embedding_hnsw ON kb_chunks USING hnsw (embedding vector_cosine_ops)",
+        });
+      }
+      return statements;
+    },
+  },
+];
+
+/** Tables owned by the knowledge base, dropped by a reset. */
+const KB_TABLES = ["kb_chunks", "kb_documents", "kb_meta", "kb_migrations"];
+// Any constant works: it only has to be the same in every process that migrates this database.
+const MIGRATION_LOCK_KEY = 7_362_816_254_001;
+
+/** Applies pending migrations; returns how many were applied (0 when the schema is current). */
+export async function runMigrations(
+  db: Executor,
+  identity: EmbeddingIdentity,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<number> {
+  if ((await pendingMigrations(db, migrations)).length === 0) return 0; // fast path, no lock
+  return db.transaction(async (tx) => {
+    await tx.query("SELECT pg_advisory_xact_lock($1::bigint)", [MIGRATION_LOCK_KEY]);
+    return applyPending(tx, identity, migrations);
+  });
+}
+
+/** Drops every knowledge-base table and recreates the schema for `identity`, in one transaction. */
+export async function resetSchema(
+  db: Executor,
+  identity: EmbeddingIdentity,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.query("SELECT pg_advisory_xact_lock($1::bigint)", [MIGRATION_LOCK_KEY]);
+    await tx.query(`DROP TABLE IF EXISTS ${KB_TABLES.join(", ")} CASCADE`);
+    await applyPending(tx, identity, migrations);
+  });
+}
+
+async function pendingMigrations(db: Queryable, migrations: readonly Migration[]): Promise<Migration[]> {
+  const [table] = await db.query<{ present: boolean }>(
+    "SELECT to_regclass('kb_migrations') IS NOT NULL AS present",
+  );
+  if (!table?.present) return [...migrations];
+  const rows = await db.query<{ id: number }>("SELECT id FROM kb_migrations");
+  const applied = new Set(rows.map((r) => Number(r.id)));
+  return migrations.filter((m) => !applied.has(m.id));
+}
+
+async function applyPending(
+  tx: Queryable,
+  identity: EmbeddingIdentity,
+  migrations: readonly Migration[],
+): Promise<number> {
+  await tx.query(`CREATE TABLE IF NOT EXISTS kb_migrations (
+    id integer PRIMARY KEY,
+    name text NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now()
+  )`);
+  const pending = await pendingMigrations(tx, migrations);
+  for (const migration of pending) {
+    if (migration.needsPgvector) await ensurePgvector(tx);
+    for (const statement of migration.statements(identity)) await tx.query(statement.sql, statement.params);
+    await tx.query("INSERT INTO kb_migrations (id, name) VALUES ($1, $2)", [migration.id, migration.name]);
+  }
+  return pending.length;
+}
+
+/** Checks that the `vector` extension exists or can be created, with an actionable error otherwise. */
+async function ensurePgvector(tx: Queryable): Promise<void> {
+  const [row] = await tx.query<{ installed: boolean; available: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'vector') AS installed,
+            EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'vector') AS available`,
+  );
+  if (row?.installed) return;
+  if (!row?.available) {
+    throw new PgvectorMissingError(
+      `The PostgreSQL server at DATABASE_URL has no pgvector extension (the "vector" extension is not available), ` +
+        `which the knowledge base needs. ${PGVECTOR_INSTALL_HINT}`,
+    );
+  }
+  try {
+    await tx.query("CREATE EXTENSION IF NOT EXISTS vector");
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === "42501") {
+      throw new PgvectorMissingError(
+        "pgvector is installed on the PostgreSQL server, but the DATABASE_URL role may not enable it. " +
+          "Ask a superuser to run `CREATE EXTENSION vector;` once in this database, then retry.",
+      );
+    }
+    if (code === "0A000" || code === "58P01") {
+      throw new PgvectorMissingError(
+        `The PostgreSQL server could not load the pgvector extension (${(error as Error).message}). ${PGVECTOR_INSTALL_HINT}`,
+      );
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,185 @@
+import "server-only";
+import { type AppConfig, getConfig } from "../config.ts";
+import {
+  createEmbeddingsClient,
+  EmbeddingError,
+  type EmbeddingFailureReason,
+  type EmbedFn,
+} from "./embeddings.ts";
+import { EmbeddingDimensionError } from "./errors.ts";
+import { CANDIDATE_MULTIPLIER, MAX_QUERY_CHARS, MIN_CANDIDATES, RRF_K } from "./settings.ts";
+import { assertSameIdentity, getKbStore, type KbStore, type SearchHit } from "./store.ts";
+import type { DegradedReason, RetrievalResult, RetrievedChunk } from "./types.ts";
+
+export type { DegradedReason, RetrievalResult, RetrievedChunk } from "./types.ts";
+
+// Hybrid retrieval for one user question: a vector search (the question embedded with the USER's
+// credential, one call at most) and a full-text search, fused by reciprocal rank fusion. If the embedding
+// call fails, the full-text results are returned on their own and the reason is reported, so a user with
+// an empty balance still gets an answer grounded in the documents.
+
+export interface RetrieveOptions {
+  query: string;
+  /**
+   * The signed-in user's Chutes credential (API key or OAuth access token), used as the bearer token of
+   * the query embedding. Never the operator's CHUTES_API_KEY.
+   */
+  credential: string;
+  /** Chunks to return (default RAG_TOP_K). */
+  k?: number;
+  /** Minimum cosine similarity (0..1) for a vector match to count (default RAG_MIN_SCORE). */
+  minScore?: number;
+  signal?: AbortSignal;
+}
+
+export interface RetrieverDeps {
+  store: KbStore;
+  /** Embeds texts with a bearer credential (the embeddings client's `embed`). */
+  embed: EmbedFn;
+  topK: number;
+  minScore: number;
+}
+
+export type Retriever = (options: RetrieveOptions) => Promise<RetrievalResult>;
+
+export function createRetriever(deps: RetrieverDeps): Retriever {
+  return async ({ query, credential, k, minScore, signal }) => {
+    const limit = clampInt(k ?? deps.topK, 1, 50);
+    const floor = minScore ?? deps.minScore;
+    const question = query.trim().slice(0, MAX_QUERY_CHARS);
+    const { store } = deps;
+
+    const status = await store.status();
+    assertSameIdentity(status.meta, store.embedding);
+    if (question === "" || !status.hasChunks) return { chunks: [], mode: "hybrid" };
+
+    const candidates = Math.max(limit * CANDIDATE_MULTIPLIER, MIN_CANDIDATES);
+    // The full-text search runs while the question is being embedded.
+    const textSearch = store.searchText(question, candidates);
+    textSearch.catch(() => {}); // awaited below; avoid an unhandled rejection while we wait on the embedding
+
+    const textOnly = async (reason: DegradedReason, httpStatus?: number): Promise<RetrievalResult> => ({
+      chunks: fuse([], await textSearch, limit),
+      mode: "text-only",
+      degraded: httpStatus === undefined ? { reason } : { reason, status: httpStatus },
+    });
+
+    if (!status.hasEmbeddings) return textOnly("not_embedded");
+    if (credential.trim() === "") return textOnly("unauthorized");
+
+    let vector: number[] | undefined;
+    try {
+      [vector] = await deps.embed([question], credential, signal ? { signal } : {});
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      if (!(error instanceof EmbeddingError)) throw error;
+      return textOnly(degradedReason(error.reason), error.status);
+    }
+    if (!vector) return textOnly("unavailable");
+    if (vector.length !== store.embedding.dimensions) {
+      throw new EmbeddingDimensionError(store.embedding.dimensions, vector.length, store.embedding.model);
+    }
+
+    const vectorHits = (await store.searchVector(vector, candidates)).filter((hit) => hit.score >= floor);
+    return { chunks: fuse(vectorHits, await textSearch, limit), mode: "hybrid" };
+  };
+}
+
+function degradedReason(reason: EmbeddingFailureReason): DegradedReason {
+  switch (reason) {
+    case "payment_required":
+    case "rate_limited":
+    case "unauthorized":
+    case "unreachable":
+    case "unavailable":
+      return reason;
+    default:
+      return "unavailable";
+  }
+}
+
+/**
+ * Reciprocal rank fusion: score(chunk) = sum over the rankings that contain it of 1 / (rrfK + rank), with
+ * 1-based ranks. Ties go to the chunk with the better single rank, then the lower chunk id.
+ */
+export function fuse(
+  vectorHits: SearchHit[],
+  textHits: SearchHit[],
+  limit: number,
+  rrfK = RRF_K,
+): RetrievedChunk[] {
+  const fused = new Map<number, RetrievedChunk>();
+  const add = (hits: SearchHit[], kind: "vector" | "text") => {
+    for (const [i, hit] of hits.entries()) {
+      const rank = i + 1;
+      let chunk = fused.get(hit.chunkId);
+      if (!chunk) {
+        chunk = {
+          chunkId: hit.chunkId,
+          documentId: hit.documentId,
+          title: hit.title,
+          source: hit.source,
+          headingPath: hit.headingPath,
+          text: hit.text,
+          score: 0,
+        };
+        fused.set(hit.chunkId, chunk);
+      }
+      if (kind === "vector") {
+        if (chunk.vectorRank !== undefined) continue;
+        chunk.vectorRank = rank;
+        chunk.similarity = hit.score;
+      } else {
+        if (chunk.textRank !== undefined) continue;
+        chunk.textRank = rank;
+      }
+      chunk.score += 1 / (rrfK + rank);
+    }
+  };
+  add(vectorHits, "vector");
+  add(textHits, "text");
+  const bestRank = (c: RetrievedChunk) => Math.min(c.vectorRank ?? Infinity, c.textRank ?? Infinity);
+  return [...fused.values()]
+    .sort((a, b) => b.score - a.score || bestRank(a) - bestRank(b) || a.chunkId - b.chunkId)
+    .slice(0, limit);
+}
+
+function clampInt(value: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, Math.round(Number.isFinite(value) ? value : min)));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The application's retriever, from configuration
+
+export function retrieverDepsFromConfig(config: AppConfig): RetrieverDeps {
+  const client = createEmbeddingsClient({
+    baseUrl: config.CHUTES_EMBEDDINGS_URL,
+    model: config.CHUTES_EMBEDDING_MODEL,
+    timeoutMs: config.CHUTES_REQUEST_TIMEOUT_MS,
+  });
+  return {
+    store: getKbStore(config),
+    embed: client.embed,
+    topK: config.RAG_TOP_K,
+    minScore: config.RAG_MIN_SCORE,
+  };
+}
+
+let configured: { config: AppConfig; retriever: Retriever } | undefined;
+
+/**
+ * Retrieves the chunks most relevant to `query` from the configured knowledge base.
+ *
+ * - Makes at most ONE embedding call, authorised with `credential` (the user's), and none when the
+ *   knowledge base is empty or was ingested without embeddings.
+ * - On an embedding failure (402, 429, 5xx, 401, network, timeout) returns full-text results with
+ *   `mode: "text-only"` and `degraded: { reason, status }`.
+ * - Throws KbMismatchError / EmbeddingDimensionError when the knowledge base was built for another
+ *   embedding model or dimension.
+ */
+export function retrieve(options: RetrieveOptions): Promise<RetrievalResult> {
+  const config = getConfig();
+  if (configured?.config !== config)
+    configured = { config, retriever: createRetriever(retrieverDepsFromConfig(config)) };
+  return configured.retriever(options);
+}

@@ -1,0 +1,524 @@
+import "server-only";
+import { resolve } from "node:path";
+import type { PGlite } from "@electric-sql/pglite";
+import type { AppConfig } from "../config.ts";
+import { getConfig } from "../config.ts";
+import { type Executor, openPglite, openPostgres, type Queryable } from "./db.ts";
+import { EmbeddingDimensionError, type EmbeddingIdentity, KbMismatchError } from "./errors.ts";
+import { resetSchema, runMigrations } from "./migrations.ts";
+import { PGLITE_SUBDIR } from "./settings.ts";
+
+// The knowledge base's one data-access module. Everything that reads or writes documents and chunks goes
+// through a KbStore; the SQL below is the same for embedded PGlite and server PostgreSQL. The schema is
+// migrated automatically on first use.
+
+export type KbDriver = "pglite" | "postgres";
+
+export type KbStoreOptions =
+  | {
+      driver: "pglite";
+      /** The embedding model and dimension this store is used with (checked against kb_meta). */
+      embedding: EmbeddingIdentity;
+      /** Database directory; omitted = in memory (tests). */
+      dataDir?: string;
+      /** An existing PGlite instance created with the vector extension (not closed by the store). */
+      db?: PGlite;
+    }
+  | {
+      driver: "postgres";
+      embedding: EmbeddingIdentity;
+      connectionString: string;
+      /** Pool size (default 5; use 1 against a pglite-socket server). */
+      poolSize?: number;
+    };
+
+export interface StoredDocument {
+  id: number;
+  source: string;
+  title: string;
+  contentHash: string;
+  chunkCount: number;
+  /** Chunks stored without an embedding (text-only ingest). */
+  missingEmbeddings: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface StoredChunk {
+  id: number;
+  documentId: number;
+  source: string;
+  ordinal: number;
+  headingPath: string;
+  text: string;
+  tokenCount: number;
+  contentHash: string;
+  hasEmbedding: boolean;
+}
+
+export interface ChunkInput {
+  ordinal: number;
+  headingPath: string;
+  text: string;
+  tokenCount: number;
+  contentHash: string;
+  /** null = not embedded (text-only ingest); full-text search still finds the chunk. */
+  embedding: number[] | null;
+}
+
+export interface DocumentInput {
+  /** Path (relative to the ingest's base directory) or URL; unique. */
+  source: string;
+  title: string;
+  contentHash: string;
+  chunks: ChunkInput[];
+}
+
+export interface SearchHit {
+  chunkId: number;
+  documentId: number;
+  title: string;
+  source: string;
+  headingPath: string;
+  text: string;
+  /** Vector search: cosine similarity (1 - cosine distance). Full-text search: rank (higher is better). */
+  score: number;
+}
+
+export interface KbStatus {
+  /** The embedding model and dimension recorded when the schema was created. */
+  meta: EmbeddingIdentity | null;
+  hasChunks: boolean;
+  hasEmbeddings: boolean;
+}
+
+export interface KbStats {
+  documents: number;
+  chunks: number;
+  embeddedChunks: number;
+}
+
+export interface KbStore {
+  readonly driver: KbDriver;
+  /** The embedding identity this store was opened with. */
+  readonly embedding: EmbeddingIdentity;
+  /** Applies pending migrations (idempotent; every other method does it first). Returns how many ran. */
+  migrate(): Promise<number>;
+  getMeta(): Promise<EmbeddingIdentity | null>;
+  /** Throws KbMismatchError if the knowledge base was built for another model or dimension. */
+  assertCompatible(): Promise<void>;
+  status(): Promise<KbStatus>;
+  stats(): Promise<KbStats>;
+  listDocuments(): Promise<StoredDocument[]>;
+  listChunks(documentId?: number): Promise<StoredChunk[]>;
+  /** Stored embeddings for chunk content hashes (hashes without one are absent from the map). */
+  findEmbeddings(contentHashes: readonly string[]): Promise<Map<string, number[]>>;
+  /** Inserts or replaces a document and all its chunks in one transaction. */
+  writeDocument(document: DocumentInput): Promise<{ documentId: number }>;
+  /** Deletes documents (their chunks cascade); returns how many were deleted. */
+  deleteDocuments(ids: readonly number[]): Promise<number>;
+  /** Nearest chunks by cosine distance (embedded chunks only). */
+  searchVector(embedding: readonly number[], limit: number): Promise<SearchHit[]>;
+  /** Full-text search (english): chunks matching all terms first, then any term, by ts_rank. */
+  searchText(query: string, limit: number): Promise<SearchHit[]>;
+  /** Drops all knowledge-base data and recreates the schema for this store's embedding identity. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+// Raw rows, as both drivers return them (bigint may arrive as a string from `pg`).
+interface DocumentRow {
+  id: number | string;
+  source: string;
+  title: string;
+  content_hash: string;
+  chunk_count: number | string;
+  missing_embeddings: number | string;
+  created_at: Date;
+  updated_at: Date;
+}
+interface ChunkRow {
+  id: number | string;
+  document_id: number | string;
+  source: string;
+  ordinal: number;
+  heading_path: string;
+  text: string;
+  token_count: number;
+  content_hash: string;
+  has_embedding: boolean;
+}
+interface HitRow {
+  id: number | string;
+  document_id: number | string;
+  title: string;
+  source: string;
+  heading_path: string;
+  text: string;
+  score: number | string | null;
+}
+interface MetaRow {
+  embedding_model: string;
+  embedding_dimensions: number;
+}
+
+const INSERT_BATCH = 200;
+const LOOKUP_BATCH = 500;
+
+export function createKbStore(options: KbStoreOptions): KbStore {
+  const identity: EmbeddingIdentity = { ...options.embedding };
+  let executor: Promise<Executor> | undefined;
+  let migrated: Promise<number> | undefined;
+  let closed = false;
+
+  const open = (): Promise<Executor> => {
+    if (closed) return Promise.reject(new Error("The knowledge-base store is closed."));
+    executor ??= (async () => {
+      if (options.driver === "postgres") {
+        return openPostgres({
+          connectionString: options.connectionString,
+          ...(options.poolSize === undefined ? {} : { poolSize: options.poolSize }),
+        });
+      }
+      return openPglite({
+        ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+        ...(options.db === undefined ? {} : { db: options.db }),
+      });
+    })().catch((error: unknown) => {
+      executor = undefined;
+      throw error;
+    });
+    return executor;
+  };
+
+  const migrate = (): Promise<number> => {
+    migrated ??= open()
+      .then((db) => runMigrations(db, identity))
+      .catch((error: unknown) => {
+        migrated = undefined; // let a later call retry (e.g. once the server is up)
+        throw error;
+      });
+    return migrated;
+  };
+
+  const ready = async (): Promise<Executor> => {
+    await migrate();
+    return open();
+  };
+
+  const readMeta = async (db: Queryable): Promise<EmbeddingIdentity | null> => {
+    const [row] = await db.query<MetaRow>(
+      "SELECT embedding_model, embedding_dimensions FROM kb_meta WHERE id = 1",
+    );
+    return row ? { model: row.embedding_model, dimensions: Number(row.embedding_dimensions) } : null;
+  };
+
+  const store: KbStore = {
+    driver: options.driver,
+    embedding: identity,
+    migrate,
+
+    async getMeta() {
+      return readMeta(await ready());
+    },
+
+    async assertCompatible() {
+      assertSameIdentity(await store.getMeta(), identity);
+    },
+
+    async status() {
+      const db = await ready();
+      const [row] = await db.query<MetaRow & { has_chunks: boolean; has_embeddings: boolean }>(
+        `SELECT m.embedding_model, m.embedding_dimensions,
+                EXISTS (SELECT 1 FROM kb_chunks) AS has_chunks,
+                EXISTS (SELECT 1 FROM kb_chunks WHERE embedding IS NOT NULL) AS has_embeddings
+           FROM (SELECT 1) AS one LEFT JOIN kb_meta m ON m.id = 1`,
+      );
+      return {
+        meta:
+          row?.embedding_model == null
+            ? null
+            : { model: row.embedding_model, dimensions: Number(row.embedding_dimensions) },
+        hasChunks: Boolean(row?.has_chunks),
+        hasEmbeddings: Boolean(row?.has_embeddings),
+      };
+    },
+
+    async stats() {
+      const db = await ready();
+      const [row] = await db.query<{
+        documents: number | string;
+        chunks: number | string;
+        embedded: number | string;
+      }>(
+        `SELECT (SELECT count(*) FROM kb_documents) AS documents,
+                (SELECT count(*) FROM kb_chunks) AS chunks,
+                (SELECT count(*) FROM kb_chunks WHERE embedding IS NOT NULL) AS embedded`,
+      );
+      return {
+        documents: Number(row?.documents ?? 0),
+        chunks: Number(row?.chunks ?? 0),
+        embeddedChunks: Number(row?.embedded ?? 0),
+      };
+    },
+
+    async listDocuments() {
+      const db = await ready();
+      const rows = await db.query<DocumentRow>(
+        `SELECT d.id, d.source, d.title, d.content_hash, d.created_at, d.updated_at,
+                count(c.id) AS chunk_count,
+                count(c.id) FILTER (WHERE c.embedding IS NULL) AS missing_embeddings
+           FROM kb_documents d LEFT JOIN kb_chunks c ON c.document_id = d.id
+          GROUP BY d.id
+          ORDER BY d.source`,
+      );
+      return rows.map((r) => ({
+        id: Number(r.id),
+        source: r.source,
+        title: r.title,
+        contentHash: r.content_hash,
+        chunkCount: Number(r.chunk_count),
+        missingEmbeddings: Number(r.missing_embeddings),
+        createdAt: r.created_at,
+        updatedAt: r.updated_at,
+      }));
+    },
+
+    async listChunks(documentId) {
+      const db = await ready();
+      const rows = await db.query<ChunkRow>(
+        `SELECT c.id, c.document_id, d.source, c.ordinal, c.heading_path, c.text, c.token_count, c.content_hash,
+                c.embedding IS NOT NULL AS has_embedding
+           FROM kb_chunks c JOIN kb_documents d ON d.id = c.document_id
+          WHERE $1::bigint IS NULL OR c.document_id = $1::bigint
+          ORDER BY d.source, c.ordinal`,
+        [documentId ?? null],
+      );
+      return rows.map((r) => ({
+        id: Number(r.id),
+        documentId: Number(r.document_id),
+        source: r.source,
+        ordinal: Number(r.ordinal),
+        headingPath: r.heading_path,
+        text: r.text,
+        tokenCount: Number(r.token_count),
+        contentHash: r.content_hash,
+        hasEmbedding: Boolean(r.has_embedding),
+      }));
+    },
+
+    async findEmbeddings(contentHashes) {
+      const found = new Map<string, number[]>();
+      const unique = [...new Set(contentHashes)];
+      if (unique.length === 0) return found;
+      const db = await ready();
+      for (let i = 0; i < unique.length; i += LOOKUP_BATCH) {
+        const rows = await db.query<{ content_hash: string; embedding: string }>(
+          `SELECT DISTINCT ON (content_hash) content_hash, embedding::text AS embedding
+             FROM kb_chunks
+            WHERE content_hash = ANY ($1::text[]) AND embedding IS NOT NULL`,
+          [unique.slice(i, i + LOOKUP_BATCH)],
+        );
+        for (const row of rows) found.set(row.content_hash, parseVector(row.embedding));
+      }
+      return found;
+    },
+
+    async writeDocument(document) {
+      // Validate before touching the database, so a bad vector can't abort the transaction half-way.
+      const vectors = document.chunks.map((chunk) =>
+        chunk.embedding === null ? null : toVectorLiteral(chunk.embedding, identity),
+      );
+      const db = await ready();
+      return db.transaction(async (tx) => {
+        const [doc] = await tx.query<{ id: number | string }>(
+          `INSERT INTO kb_documents (source, title, content_hash) VALUES ($1, $2, $3)
+           ON CONFLICT (source) DO UPDATE
+             SET title = EXCLUDED.title, content_hash = EXCLUDED.content_hash, updated_at = now()
+           RETURNING id`,
+          [document.source, document.title, document.contentHash],
+        );
+        if (!doc) throw new Error(`Could not write document ${document.source}`);
+        const documentId = Number(doc.id);
+        await tx.query("DELETE FROM kb_chunks WHERE document_id = $1", [documentId]);
+        for (let i = 0; i < document.chunks.length; i += INSERT_BATCH) {
+          const batch = document.chunks.slice(i, i + INSERT_BATCH);
+          await tx.query(
+            `INSERT INTO kb_chunks (document_id, ordinal, heading_path, text, token_count, content_hash, embedding)
+             SELECT $1, u.ordinal, u.heading_path, u.text, u.token_count, u.content_hash, u.embedding::vector
+               FROM unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[])
+                    AS u (ordinal, heading_path, text, token_count, content_hash, embedding)`,
+            [
+              documentId,
+              batch.map((c) => c.ordinal),
+              batch.map((c) => c.headingPath),
+              batch.map((c) => c.text),
+              batch.map((c) => c.tokenCount),
+              batch.map((c) => c.contentHash),
+              vectors.slice(i, i + INSERT_BATCH),
+            ],
+          );
+        }
+        return { documentId };
+      });
+    },
+
+    async deleteDocuments(ids) {
+      if (ids.length === 0) return 0;
+      const db = await ready();
+      const rows = await db.query<{ id: number | string }>(
+        "DELETE FROM kb_documents WHERE id = ANY ($1::bigint[]) RETURNING id",
+        [[...ids]],
+      );
+      return rows.length;
+    },
+
+    async searchVector(embedding, limit) {
+      const literal = toVectorLiteral(embedding, identity);
+      const db = await ready();
+      // HNSW returns at most hnsw.ef_search rows (default 40): raise it to the requested limit.
+      const rows = await db.transaction(async (tx) => {
+        await tx.query("SELECT set_config('hnsw.ef_search', $1, true)", [String(Math.max(40, limit))]);
+        return tx.query<HitRow>(
+          `SELECT c.id, c.document_id, d.title, d.source, c.heading_path, c.text, 1 - nn.distance AS score
+             FROM (SELECT id, embedding <=> $1::vector AS distance
+                     FROM kb_chunks
+                    ORDER BY embedding <=> $1::vector
+                    LIMIT $2) AS nn
+             JOIN kb_chunks c ON c.id = nn.id
+             JOIN kb_documents d ON d.id = c.document_id
+            WHERE nn.distance IS NOT NULL
+            ORDER BY nn.distance, c.id`,
+          [literal, limit],
+        );
+      });
+      return rows.map(toHit);
+    },
+
+    async searchText(query, limit) {
+      const anyTerms = orQuery(query);
+      if (anyTerms === "") return [];
+      const db = await ready();
+      const rows = await db.query<HitRow>(
+        `WITH q AS (
+           SELECT websearch_to_tsquery('english', translate($1, '/', ' ')) AS all_terms,
+                  websearch_to_tsquery('english', $2) AS any_term
+         )
+         SELECT c.id, c.document_id, d.title, d.source, c.heading_path, c.text,
+                (CASE WHEN c.tsv @@ q.all_terms THEN 1 ELSE 0 END) + ts_rank(c.tsv, q.any_term) AS score
+           FROM q, kb_chunks c JOIN kb_documents d ON d.id = c.document_id
+          WHERE numnode(q.any_term) > 0 AND c.tsv @@ q.any_term
+          ORDER BY score DESC, c.id
+          LIMIT $3`,
+        [query, anyTerms, limit],
+      );
+      return rows.map(toHit);
+    },
+
+    async reset() {
+      const db = await open();
+      await resetSchema(db, identity);
+      migrated = Promise.resolve(0);
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      const pending = executor;
+      executor = undefined;
+      migrated = undefined;
+      if (pending) await (await pending.catch(() => undefined))?.close();
+    },
+  };
+  return store;
+}
+
+export function assertSameIdentity(stored: EmbeddingIdentity | null, configured: EmbeddingIdentity): void {
+  if (!stored) return;
+  if (stored.model !== configured.model || stored.dimensions !== configured.dimensions) {
+    throw new KbMismatchError(stored, configured);
+  }
+}
+
+/**
+ * A websearch_to_tsquery input matching ANY of the query's words ("a or b or c"): a question rarely has all
+ * its words in one chunk, so the AND query alone would often find nothing. Stop words drop out in SQL.
+ */
+export function orQuery(query: string): string {
+  return query
+    .split(/[\s/]+/)
+    .map((word) => word.replace(/^[-"'(]+|["')]+$/g, "").replace(/"/g, ""))
+    .filter((word) => /[\p{L}\p{N}]/u.test(word) && !/^or$/i.test(word))
+    .slice(0, 64)
+    .join(" or ");
+}
+
+function toHit(row: HitRow): SearchHit {
+  return {
+    chunkId: Number(row.id),
+    documentId: Number(row.document_id),
+    title: row.title,
+    source: row.source,
+    headingPath: row.heading_path,
+    text: row.text,
+    score: Number(row.score ?? 0),
+  };
+}
+
+function toVectorLiteral(vector: readonly number[], identity: EmbeddingIdentity): string {
+  if (vector.length !== identity.dimensions) {
+    throw new EmbeddingDimensionError(identity.dimensions, vector.length, identity.model);
+  }
+  for (const value of vector) {
+    if (!Number.isFinite(value)) throw new Error("An embedding contains a non-finite number.");
+  }
+  return `[${vector.join(",")}]`;
+}
+
+function parseVector(literal: string): number[] {
+  return literal
+    .slice(1, -1)
+    .split(",")
+    .map((v) => Number(v));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The application's store, from configuration
+
+export function embeddingIdentityFromConfig(config: AppConfig): EmbeddingIdentity {
+  return { model: config.CHUTES_EMBEDDING_MODEL, dimensions: config.CHUTES_EMBEDDING_DIMENSIONS };
+}
+
+/** Store options for the configured database: DATABASE_URL (server PostgreSQL) or PGlite in DATA_DIR. */
+export function storeOptionsFromConfig(
+  config: AppConfig,
+  overrides: { poolSize?: number } = {},
+): KbStoreOptions {
+  const embedding = embeddingIdentityFromConfig(config);
+  if (config.DATABASE_URL) {
+    return {
+      driver: "postgres",
+      embedding,
+      connectionString: config.DATABASE_URL,
+      ...(overrides.poolSize === undefined ? {} : { poolSize: overrides.poolSize }),
+    };
+  }
+  return { driver: "pglite", embedding, dataDir: resolve(config.DATA_DIR, PGLITE_SUBDIR) };
+}
+
+// One store per process, kept on globalThis so Next's dev-mode module reloads don't open the database again.
+const g = globalThis as typeof globalThis & { __chutesChatKbStores?: Map<string, KbStore> };
+
+/** The application's shared store (created on first use, never closed). */
+export function getKbStore(config: AppConfig = getConfig()): KbStore {
+  const options = storeOptionsFromConfig(config);
+  const location = options.driver === "postgres" ? options.connectionString : (options.dataDir ?? "memory");
+  const key = `${options.driver}|${location}|${options.embedding.model}|${options.embedding.dimensions}`;
+  g.__chutesChatKbStores ??= new Map();
+  let store = g.__chutesChatKbStores.get(key);
+  if (!store) {
+    store = createKbStore(options);
+    g.__chutesChatKbStores.set(key, store);
+  }
+  return store;
+}

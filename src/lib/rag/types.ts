@@ -1,0 +1,35 @@
+// Shapes shared by the retriever (server) and the prompt/citation helpers (pure). Type-only module.
+
+/** Why a retrieval fell back to full-text search. */
+export type DegradedReason =
+  | "payment_required" // the embedding call got 402 (no balance/quota on the user's account)
+  | "rate_limited" // 429
+  | "unavailable" // 5xx or another refusal from the embeddings endpoint
+  | "unauthorized" // 401/403: the user's credential was refused
+  | "unreachable" // network error or timeout
+  | "not_embedded"; // the knowledge base holds no embeddings (text-only ingest): no call was made
+
+export interface RetrievedChunk {
+  chunkId: number;
+  documentId: number;
+  title: string;
+  /** File path (relative to where the ingest ran) or URL. */
+  source: string;
+  /** "H1 > H2 > H3"; "" for text before the first heading. */
+  headingPath: string;
+  text: string;
+  /** Reciprocal-rank-fusion score: sum of 1 / (60 + rank) over the searches that found the chunk. */
+  score: number;
+  /** 1-based rank in the vector search, if it found the chunk. */
+  vectorRank?: number;
+  /** 1-based rank in the full-text search, if it found the chunk. */
+  textRank?: number;
+  /** Cosine similarity to the question (vector hits only). */
+  similarity?: number;
+}
+
+export interface RetrievalResult {
+  chunks: RetrievedChunk[];
+  mode: "hybrid" | "text-only";
+  degraded?: { reason: DegradedReason; status?: number };
+}

@@ -1,0 +1,246 @@
+// @vitest-environment node
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createEmbeddingsClient, withRetry } from "../../src/lib/rag/embeddings.ts";
+import { EmbeddingDimensionError, KbMismatchError } from "../../src/lib/rag/errors.ts";
+import { ingest } from "../../src/lib/rag/ingest.ts";
+import { createRetriever, fuse, type RetrieverDeps } from "../../src/lib/rag/retriever.ts";
+import type { KbStore, SearchHit } from "../../src/lib/rag/store.ts";
+import { BACKENDS, type BackendHandle } from "./backends.ts";
+import { type EmbeddingsServer, startEmbeddingsServer } from "./fake-embeddings.ts";
+
+const DIM = 256;
+const IDENTITY = { model: "test/hash-embed", dimensions: DIM };
+const OPERATOR_KEY = "cpk_operator-key";
+const USER_CREDENTIAL = "user-oauth-access-token";
+const PROJECT = fileURLToPath(new URL("../../", import.meta.url));
+
+/** Questions whose answer is in exactly one file of docs/. */
+const QUESTIONS: [string, string][] = [
+  ["What is the default embedding model and its dimensions?", "docs/knowledge-base.md"],
+  ["Which Node.js version does chutes-chat need?", "docs/getting-started.md"],
+  ["What prefix do Chutes API keys start with?", "docs/api-keys.md"],
+  ["Which OAuth scope lets the app run models on my behalf?", "docs/sign-in-with-chutes.md"],
+  ["How do I remove documents whose files no longer exist?", "docs/ingest.md"],
+  ["What does 402 Payment Required mean?", "docs/errors.md"],
+  ["How many chunks are given to the model for each question by default?", "docs/configuration.md"],
+  ["Does the knowledge base store my questions and answers?", "docs/privacy.md"],
+];
+
+describe.each(BACKENDS)("retrieve() on $name", (backend) => {
+  let handle: BackendHandle;
+  let store: KbStore;
+  let embeddings: EmbeddingsServer;
+  let deps: RetrieverDeps;
+
+  const embedAsOperator = (texts: string[]) => {
+    const client = createEmbeddingsClient({
+      baseUrl: embeddings.url,
+      model: IDENTITY.model,
+      timeoutMs: 5000,
+    });
+    return withRetry(() => client.embed(texts, OPERATOR_KEY), { sleep: async () => {} });
+  };
+
+  beforeAll(async () => {
+    handle = await backend.start();
+    store = handle.openStore(IDENTITY);
+    embeddings = await startEmbeddingsServer({ dimensions: DIM });
+    const client = createEmbeddingsClient({
+      baseUrl: embeddings.url,
+      model: IDENTITY.model,
+      timeoutMs: 1000,
+    });
+    deps = { store, embed: client.embed, topK: 4, minScore: 0 };
+  }, 60_000);
+  afterAll(async () => {
+    await embeddings?.close();
+    await handle?.close();
+  }, 60_000);
+  beforeEach(() => {
+    embeddings.reset();
+  });
+
+  it("returns nothing, without an embedding call, when the knowledge base is empty", async () => {
+    const result = await createRetriever(deps)({ query: "anything", credential: USER_CREDENTIAL });
+    expect(result).toEqual({ chunks: [], mode: "hybrid" });
+    expect(embeddings.calls).toHaveLength(0);
+  });
+
+  describe("with docs/ ingested", () => {
+    beforeAll(async () => {
+      await ingest({ paths: ["docs"], store, embed: embedAsOperator, baseDir: PROJECT });
+    }, 60_000);
+
+    it.each(QUESTIONS)("ranks the right document first: %s", async (query, expected) => {
+      const result = await createRetriever(deps)({ query, credential: USER_CREDENTIAL });
+      expect(result.mode).toBe("hybrid");
+      expect(result.degraded).toBeUndefined();
+      expect(result.chunks[0]?.source).toBe(expected);
+      expect(result.chunks.length).toBeLessThanOrEqual(4);
+      const scores = result.chunks.map((c) => c.score);
+      expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    });
+
+    it("embeds the query once, with the user's credential", async () => {
+      const result = await createRetriever(deps)({
+        query: "What is the default embedding model?",
+        credential: USER_CREDENTIAL,
+      });
+      expect(embeddings.calls).toEqual([
+        {
+          authorization: `Bearer ${USER_CREDENTIAL}`,
+          model: IDENTITY.model,
+          inputs: ["What is the default embedding model?"],
+        },
+      ]);
+      const top = result.chunks[0];
+      expect(top).toMatchObject({
+        source: "docs/knowledge-base.md",
+        title: "The knowledge base",
+        vectorRank: 1,
+        textRank: 1,
+      });
+      expect(top?.headingPath).toBe("The knowledge base > Embeddings");
+      expect(top?.text).toContain("BAAI/bge-m3");
+      expect(top?.score).toBeCloseTo(2 / 61, 10);
+      expect(top?.similarity).toBeGreaterThan(0.3);
+      expect(typeof top?.chunkId).toBe("number");
+    });
+
+    it.each([
+      [
+        402,
+        { detail: { message: "Quota exceeded and account balance is $0.0", quota_reset_timestamp: null } },
+        "payment_required",
+      ],
+      [429, { detail: "Infrastructure is at maximum capacity, try again later" }, "rate_limited"],
+      [503, { detail: "No instances available (yet) for chute_id='x'" }, "unavailable"],
+      [401, { detail: "Invalid token." }, "unauthorized"],
+    ] as const)("falls back to full-text search when embedding answers %i", async (status, body, reason) => {
+      embeddings.failNext(status, body);
+      const result = await createRetriever(deps)({
+        query: "default embedding model",
+        credential: USER_CREDENTIAL,
+      });
+      expect(result.mode).toBe("text-only");
+      expect(result.degraded).toEqual({ reason, status });
+      expect(result.chunks[0]?.source).toBe("docs/knowledge-base.md");
+      expect(result.chunks[0]?.vectorRank).toBeUndefined();
+      expect(result.chunks[0]?.textRank).toBe(1);
+      expect(embeddings.calls).toHaveLength(1); // no retry on a user's query
+    });
+
+    it("falls back on a timeout and on an unreachable endpoint", async () => {
+      embeddings.hangNext();
+      const slow = createEmbeddingsClient({ baseUrl: embeddings.url, model: IDENTITY.model, timeoutMs: 150 });
+      const timedOut = await createRetriever({ ...deps, embed: slow.embed })({
+        query: "Node.js version",
+        credential: USER_CREDENTIAL,
+      });
+      expect(timedOut).toMatchObject({ mode: "text-only", degraded: { reason: "unreachable" } });
+      expect(timedOut.chunks[0]?.source).toBe("docs/getting-started.md");
+
+      const nowhere = createEmbeddingsClient({
+        baseUrl: "http://127.0.0.1:9/v1",
+        model: IDENTITY.model,
+        timeoutMs: 1000,
+      });
+      const unreachable = await createRetriever({ ...deps, embed: nowhere.embed })({
+        query: "Node.js version",
+        credential: USER_CREDENTIAL,
+      });
+      expect(unreachable).toMatchObject({ mode: "text-only", degraded: { reason: "unreachable" } });
+      expect(unreachable.degraded?.status).toBeUndefined();
+    });
+
+    it("honours k and the similarity floor", async () => {
+      const retrieve = createRetriever(deps);
+      expect((await retrieve({ query: "API key", credential: USER_CREDENTIAL, k: 2 })).chunks).toHaveLength(
+        2,
+      );
+      const strict = await retrieve({
+        query: "Which Node.js version?",
+        credential: USER_CREDENTIAL,
+        minScore: 0.999,
+      });
+      expect(strict.mode).toBe("hybrid");
+      expect(strict.chunks.every((c) => c.vectorRank === undefined)).toBe(true);
+      expect(strict.chunks[0]?.source).toBe("docs/getting-started.md");
+    });
+
+    it("makes no call for a blank query", async () => {
+      expect(await createRetriever(deps)({ query: "   ", credential: USER_CREDENTIAL })).toEqual({
+        chunks: [],
+        mode: "hybrid",
+      });
+      expect(embeddings.calls).toHaveLength(0);
+    });
+
+    it("throws a clear error when the embedding dimension does not match the knowledge base", async () => {
+      embeddings.setDimensions(DIM / 2);
+      const error = await createRetriever(deps)({ query: "model", credential: USER_CREDENTIAL }).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(EmbeddingDimensionError);
+      expect((error as Error).message).toMatch(/128-dimensional .* stores 256 dimensions/);
+    });
+
+    it("refuses to search a knowledge base built for another model, before any embedding call", async () => {
+      const other = handle.openStore({ model: "BAAI/bge-m3", dimensions: 1024 });
+      const error = await createRetriever({ ...deps, store: other })({
+        query: "model",
+        credential: USER_CREDENTIAL,
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(KbMismatchError);
+      expect((error as Error).message).toMatch(/test\/hash-embed.*BAAI\/bge-m3.*npm run ingest -- --reset/s);
+      expect(embeddings.calls).toHaveLength(0);
+    });
+  });
+
+  describe("with a text-only knowledge base", () => {
+    beforeAll(async () => {
+      await store.reset();
+      await ingest({ paths: ["docs"], store, embed: null, baseDir: PROJECT });
+    }, 60_000);
+
+    it("searches full text without calling the embeddings endpoint", async () => {
+      const result = await createRetriever(deps)({
+        query: "What prefix do API keys have?",
+        credential: USER_CREDENTIAL,
+      });
+      expect(result.mode).toBe("text-only");
+      expect(result.degraded).toEqual({ reason: "not_embedded" });
+      expect(result.chunks[0]?.source).toBe("docs/api-keys.md");
+      expect(embeddings.calls).toHaveLength(0);
+    });
+  });
+});
+
+describe("fuse (reciprocal rank fusion)", () => {
+  const hit = (chunkId: number): SearchHit => ({
+    chunkId,
+    documentId: 1,
+    title: "t",
+    source: "s",
+    headingPath: "",
+    text: `chunk ${chunkId}`,
+    score: 0.5,
+  });
+
+  it("sums 1/(60 + rank) over both lists and orders by it", () => {
+    const fused = fuse([hit(1), hit(2), hit(3)], [hit(3), hit(4), hit(1)], 10);
+    expect(fused.map((c) => [c.chunkId, c.vectorRank, c.textRank])).toEqual([
+      [1, 1, 3],
+      [3, 3, 1],
+      [2, 2, undefined],
+      [4, undefined, 2],
+    ]);
+    expect(fused[0]?.score).toBeCloseTo(1 / 61 + 1 / 63, 12);
+    expect(fused[2]?.score).toBeCloseTo(1 / 62, 12);
+  });
+
+  it("truncates to the limit and ignores duplicates within one list", () => {
+    expect(fuse([hit(1), hit(1), hit(2)], [], 1).map((c) => [c.chunkId, c.score])).toEqual([[1, 1 / 61]]);
+  });
+});

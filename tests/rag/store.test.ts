@@ -1,0 +1,250 @@
+// @vitest-environment node
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  EmbeddingDimensionError,
+  KbLockedError,
+  KbMismatchError,
+  PgvectorMissingError,
+} from "../../src/lib/rag/errors.ts";
+import { MIGRATIONS } from "../../src/lib/rag/migrations.ts";
+import {
+  type ChunkInput,
+  createKbStore,
+  type DocumentInput,
+  type KbStore,
+  orQuery,
+} from "../../src/lib/rag/store.ts";
+import { BACKENDS, type BackendHandle } from "./backends.ts";
+import { hashEmbedding } from "./fake-embeddings.ts";
+import { startPgTestServer } from "./pg-server.ts";
+
+const DIM = 16;
+const IDENTITY = { model: "test/hash-embed", dimensions: DIM };
+
+function chunk(
+  ordinal: number,
+  text: string,
+  options: { embed?: boolean; heading?: string } = {},
+): ChunkInput {
+  return {
+    ordinal,
+    headingPath: options.heading ?? "",
+    text,
+    tokenCount: text.split(/\s+/).length,
+    contentHash: `hash:${text}`,
+    embedding: options.embed === false ? null : hashEmbedding(text, DIM),
+  };
+}
+
+function doc(
+  source: string,
+  chunks: ChunkInput[],
+  contentHash = `doc:${source}:${chunks.length}`,
+): DocumentInput {
+  return { source, title: source.replace(/\.md$/, ""), contentHash, chunks };
+}
+
+describe.each(BACKENDS)("KbStore on $name", (backend) => {
+  let handle: BackendHandle;
+  let store: KbStore;
+
+  beforeAll(async () => {
+    handle = await backend.start();
+    store = handle.openStore(IDENTITY);
+  }, 60_000);
+  afterAll(async () => {
+    await handle?.close();
+  }, 60_000);
+  beforeEach(async () => {
+    await store.reset();
+  });
+
+  it("applies migrations once: a second store on the same database has nothing to do", async () => {
+    expect(await store.getMeta()).toEqual(IDENTITY);
+    const second = handle.openStore(IDENTITY);
+    expect(await second.migrate()).toBe(0);
+    expect(await second.migrate()).toBe(0);
+    expect(await second.stats()).toEqual({ documents: 0, chunks: 0, embeddedChunks: 0 });
+    await second.close();
+    expect(MIGRATIONS.map((m) => m.id)).toEqual([1]);
+  });
+
+  it("writes, lists and replaces a document with its chunks", async () => {
+    await store.writeDocument(
+      doc("a.md", [chunk(0, "alpha beta", { heading: "A" }), chunk(1, "gamma delta", { embed: false })]),
+    );
+    let [listed] = await store.listDocuments();
+    expect(listed).toMatchObject({ source: "a.md", title: "a", chunkCount: 2, missingEmbeddings: 1 });
+    expect(listed?.createdAt).toBeInstanceOf(Date);
+
+    const { documentId } = await store.writeDocument(doc("a.md", [chunk(0, "epsilon")], "v2"));
+    expect(documentId).toBe(listed?.id);
+    [listed] = await store.listDocuments();
+    expect(listed).toMatchObject({ contentHash: "v2", chunkCount: 1, missingEmbeddings: 0 });
+    const chunks = await store.listChunks();
+    expect(chunks.map((c) => [c.source, c.ordinal, c.text, c.hasEmbedding])).toEqual([
+      ["a.md", 0, "epsilon", true],
+    ]);
+    expect(await store.stats()).toEqual({ documents: 1, chunks: 1, embeddedChunks: 1 });
+  });
+
+  it("writes a document atomically: a failure mid-write leaves the previous version intact", async () => {
+    await store.writeDocument(doc("a.md", [chunk(0, "first version")], "v1"));
+    // PostgreSQL rejects NUL characters in text: the second chunk fails after the first was inserted.
+    const broken = doc("a.md", [chunk(0, "second version"), chunk(1, "bad \u0000 byte")], "v2");
+    await expect(store.writeDocument(broken)).rejects.toThrow();
+    const [listed] = await store.listDocuments();
+    expect(listed?.contentHash).toBe("v1");
+    expect((await store.listChunks()).map((c) => c.text)).toEqual(["first version"]);
+  });
+
+  it("rejects embeddings of the wrong dimension before writing anything", async () => {
+    const bad = { ...chunk(0, "x"), embedding: [1, 2, 3] };
+    await expect(store.writeDocument(doc("a.md", [bad]))).rejects.toBeInstanceOf(EmbeddingDimensionError);
+    expect(await store.listDocuments()).toEqual([]);
+  });
+
+  it("deletes documents with their chunks (ON DELETE CASCADE)", async () => {
+    const { documentId } = await store.writeDocument(doc("a.md", [chunk(0, "one"), chunk(1, "two")]));
+    await store.writeDocument(doc("b.md", [chunk(0, "three")]));
+    expect(await store.deleteDocuments([documentId])).toBe(1);
+    expect((await store.listChunks()).map((c) => c.source)).toEqual(["b.md"]);
+  });
+
+  it("finds stored embeddings by chunk content hash", async () => {
+    await store.writeDocument(doc("a.md", [chunk(0, "alpha"), chunk(1, "beta", { embed: false })]));
+    const found = await store.findEmbeddings(["hash:alpha", "hash:beta", "hash:unknown"]);
+    expect([...found.keys()]).toEqual(["hash:alpha"]);
+    const stored = found.get("hash:alpha") ?? [];
+    const expected = hashEmbedding("alpha", DIM);
+    expect(stored).toHaveLength(DIM);
+    stored.forEach((v, i) => {
+      expect(v).toBeCloseTo(expected[i] ?? Number.NaN, 6);
+    });
+  });
+
+  it("searches by vector (cosine) and by full text", async () => {
+    await store.writeDocument(
+      doc("kb.md", [
+        chunk(0, "The default embedding model is BAAI/bge-m3 with 1024 dimensions", {
+          heading: "Embeddings",
+        }),
+        chunk(1, "Run the ingest again after editing files", { heading: "Ingest" }),
+        chunk(2, "Signing out removes the session", { heading: "Sessions", embed: false }),
+      ]),
+    );
+    const vectorHits = await store.searchVector(
+      hashEmbedding("which embedding model is the default", DIM),
+      10,
+    );
+    expect(vectorHits[0]?.text).toContain("BAAI/bge-m3");
+    expect(vectorHits.map((h) => h.text)).not.toContain("Signing out removes the session"); // not embedded
+    expect(vectorHits[0]?.score).toBeGreaterThan(vectorHits[1]?.score ?? 1);
+
+    const textHits = await store.searchText("What is the default embedding model?", 10);
+    expect(textHits[0]?.text).toContain("BAAI/bge-m3");
+    expect(textHits[0]).toMatchObject({ title: "kb", source: "kb.md", headingPath: "Embeddings" });
+    // Any-word matching: a question whose words are not all in one chunk still finds something.
+    expect((await store.searchText("sign out of my session please", 10))[0]?.text).toContain("Signing out");
+    // Heading paths are searchable, and slashes split path-like tokens.
+    expect((await store.searchText("bge-m3", 10))[0]?.text).toContain("BAAI/bge-m3");
+    expect(await store.searchText("what is it", 10)).toEqual([]); // stop words only
+    expect(await store.searchText("   ", 10)).toEqual([]);
+  });
+
+  it("reports status for an empty, a text-only and an embedded knowledge base", async () => {
+    expect(await store.status()).toEqual({ meta: IDENTITY, hasChunks: false, hasEmbeddings: false });
+    await store.writeDocument(doc("a.md", [chunk(0, "text only", { embed: false })]));
+    expect(await store.status()).toMatchObject({ hasChunks: true, hasEmbeddings: false });
+    await store.writeDocument(doc("b.md", [chunk(0, "embedded")]));
+    expect(await store.status()).toMatchObject({ hasChunks: true, hasEmbeddings: true });
+  });
+
+  it("refuses a store configured for another model or dimension, until a reset", async () => {
+    await store.writeDocument(doc("a.md", [chunk(0, "alpha")]));
+    const other = handle.openStore({ model: "other/model", dimensions: 8 });
+    await expect(other.assertCompatible()).rejects.toBeInstanceOf(KbMismatchError);
+    await expect(other.assertCompatible()).rejects.toThrow(/npm run ingest -- --reset/);
+    await other.reset();
+    expect(await other.getMeta()).toEqual({ model: "other/model", dimensions: 8 });
+    expect(await other.stats()).toEqual({ documents: 0, chunks: 0, embeddedChunks: 0 });
+    await other.writeDocument({
+      source: "b.md",
+      title: "b",
+      contentHash: "x",
+      chunks: [{ ...chunk(0, "beta"), embedding: hashEmbedding("beta", 8) }],
+    });
+    await expect(store.assertCompatible()).rejects.toBeInstanceOf(KbMismatchError);
+    await other.close();
+  });
+});
+
+describe("orQuery", () => {
+  it("turns a question into an any-word websearch query", () => {
+    expect(orQuery('What is "the" default model, or -not?')).toBe(
+      "What or is or the or default or model, or not?",
+    );
+    expect(orQuery("BAAI/bge-m3")).toBe("BAAI or bge-m3");
+    expect(orQuery("  ?? ")).toBe("");
+  });
+});
+
+describe("a PostgreSQL server without pgvector", () => {
+  it("fails with a clear error that says how to install pgvector", async () => {
+    const server = await startPgTestServer({ withVector: false });
+    const store = createKbStore({
+      driver: "postgres",
+      connectionString: server.url,
+      poolSize: 1,
+      embedding: IDENTITY,
+    });
+    try {
+      const error = await store.migrate().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(PgvectorMissingError);
+      expect(String((error as Error).message)).toMatch(/pgvector\/pgvector/);
+      expect(String((error as Error).message)).toMatch(/postgresql-NN-pgvector/);
+      // Nothing half-created: the migration transaction rolled back.
+      const rows = await server.db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_tables WHERE tablename LIKE 'kb_%'",
+      );
+      expect(rows.rows[0]?.n).toBe(0);
+      // And every later call reports the same instead of hanging or half-working.
+      await expect(store.stats()).rejects.toBeInstanceOf(PgvectorMissingError);
+    } finally {
+      await store.close();
+      await server.stop();
+    }
+  }, 60_000);
+});
+
+describe("PGlite on disk (DATA_DIR)", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "kb-store-"));
+  }, 60_000);
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  it("persists across reopen and locks the directory against a second opener", async () => {
+    const dataDir = join(dir, "kb");
+    const first = createKbStore({ driver: "pglite", dataDir, embedding: IDENTITY });
+    await first.writeDocument(doc("a.md", [chunk(0, "persisted text")]));
+
+    const second = createKbStore({ driver: "pglite", dataDir, embedding: IDENTITY });
+    await expect(second.stats()).rejects.toBeInstanceOf(KbLockedError);
+    await second.close();
+    await first.close();
+
+    const reopened = createKbStore({ driver: "pglite", dataDir, embedding: IDENTITY });
+    expect((await reopened.listChunks()).map((c) => c.text)).toEqual(["persisted text"]);
+    expect(await reopened.migrate()).toBe(0);
+    await reopened.close();
+  }, 60_000);
+});
