@@ -25,7 +25,11 @@ describe("checkApiKeyFormat (protocol §2.1 shape)", () => {
 
 describe("key storage", () => {
   it("round-trips the key and its account under the one storage entry", () => {
-    const entry = { key: KEY, account: { scope: "admin" as const, username: "alice", balance: 1 }, savedAt: "t" };
+    const entry = {
+      key: KEY,
+      account: { scope: "admin" as const, username: "alice", balance: 1 },
+      savedAt: "t",
+    };
     storeApiKey(entry);
     expect(JSON.parse(localStorage.getItem(API_KEY_STORAGE_KEY) ?? "null")).toEqual(entry);
     expect(readStoredApiKey()).toEqual(entry);

@@ -1,5 +1,10 @@
 import { z } from "zod";
-import { type AppError, appError, decodeAppError } from "./errors.ts";
+import {
+  createKeyStore,
+  KEYS_CHANGED_EVENT,
+  type KeyValidationResult,
+  postKeyForValidation,
+} from "./browserKeys.ts";
 
 // Browser and server share this module: the key's shape, where the browser keeps it, the header
 // it travels in, and the client's call to the validation route. Nothing here talks to Chutes.
@@ -15,7 +20,9 @@ export const API_KEY_STORAGE_KEY = "chutes-chat:api-key";
 
 export type KeyFormatProblem = "empty" | "prefix" | "shape";
 
-export function checkApiKeyFormat(raw: string): { ok: true; key: string } | { ok: false; problem: KeyFormatProblem } {
+export function checkApiKeyFormat(
+  raw: string,
+): { ok: true; key: string } | { ok: false; problem: KeyFormatProblem } {
   const key = raw.trim();
   if (!key) return { ok: false, problem: "empty" };
   if (!key.startsWith("cpk_")) return { ok: false, problem: "prefix" };
@@ -55,60 +62,27 @@ const storedKeySchema = z.object({
 
 export type StoredApiKey = z.infer<typeof storedKeySchema>;
 
-/** Same-tab listeners; the `storage` event only fires in other tabs. */
-export const API_KEY_CHANGED_EVENT = "chutes-chat:api-key-changed";
+export const API_KEY_CHANGED_EVENT = KEYS_CHANGED_EVENT;
 
-export function readStoredApiKey(storage: Storage | undefined = globalThis.localStorage): StoredApiKey | null {
-  if (!storage) return null;
-  try {
-    const raw = storage.getItem(API_KEY_STORAGE_KEY);
-    if (!raw) return null;
-    const parsed = storedKeySchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+const chutesKeyStore = createKeyStore(API_KEY_STORAGE_KEY, storedKeySchema);
+
+export function readStoredApiKey(storage?: Storage): StoredApiKey | null {
+  return chutesKeyStore.read(storage);
 }
 
-export function storeApiKey(entry: StoredApiKey, storage: Storage | undefined = globalThis.localStorage): void {
-  storage?.setItem(API_KEY_STORAGE_KEY, JSON.stringify(entry));
-  notifyKeyChanged();
+export function storeApiKey(entry: StoredApiKey, storage?: Storage): void {
+  chutesKeyStore.store(entry, storage);
 }
 
-export function clearStoredApiKey(storage: Storage | undefined = globalThis.localStorage): void {
-  storage?.removeItem(API_KEY_STORAGE_KEY);
-  notifyKeyChanged();
-}
-
-function notifyKeyChanged(): void {
-  if (typeof window !== "undefined") window.dispatchEvent(new Event(API_KEY_CHANGED_EVENT));
+export function clearStoredApiKey(storage?: Storage): void {
+  chutesKeyStore.clear(storage);
 }
 
 export const VALIDATE_KEY_ROUTE = "/api/auth/chutes/validate-key";
 
-export type KeyValidation = { ok: true; account: KeyAccount } | { ok: false; error: AppError };
+export type KeyValidation = KeyValidationResult<KeyAccount>;
 
 /** Browser → our server → Chutes. The key goes in the POST body of this one call only. */
-export async function requestKeyValidation(apiKey: string, fetchImpl: typeof fetch = fetch): Promise<KeyValidation> {
-  let response: Response;
-  try {
-    response = await fetchImpl(VALIDATE_KEY_ROUTE, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ apiKey }),
-    });
-  } catch {
-    return { ok: false, error: appError("network") };
-  }
-  const text = await response.text();
-  if (response.ok) {
-    try {
-      const parsed = validateKeyResponseSchema.safeParse(JSON.parse(text));
-      if (parsed.success) return { ok: true, account: parsed.data.account };
-    } catch {
-      // fall through to the generic error below
-    }
-    return { ok: false, error: appError("internal") };
-  }
-  return { ok: false, error: decodeAppError(text) ?? appError("internal") };
+export function requestKeyValidation(apiKey: string, fetchImpl?: typeof fetch): Promise<KeyValidation> {
+  return postKeyForValidation(VALIDATE_KEY_ROUTE, apiKey, validateKeyResponseSchema, fetchImpl);
 }

@@ -11,9 +11,9 @@ describe("parseConfig", () => {
   });
 
   it("treats empty values as unset and trims trailing slashes", () => {
-    expect(parseConfig({ CHUTES_API_URL: "", CHUTES_LLM_URL: "http://127.0.0.1:8787/llm/v1/" }).CHUTES_LLM_URL).toBe(
-      "http://127.0.0.1:8787/llm/v1",
-    );
+    expect(
+      parseConfig({ CHUTES_API_URL: "", CHUTES_LLM_URL: "http://127.0.0.1:8787/llm/v1/" }).CHUTES_LLM_URL,
+    ).toBe("http://127.0.0.1:8787/llm/v1");
   });
 
   it("stops with one line naming the variable and what it expects", () => {
@@ -28,7 +28,9 @@ describe("parseConfig", () => {
       parseConfig({ CHUTES_API_KEY: "cpk_not-a-real-key-but-secret" });
       expect.unreachable();
     } catch (error) {
-      expect((error as Error).message).toBe("Invalid setting CHUTES_API_KEY: expected a Chutes API key (cpk_...)");
+      expect((error as Error).message).toBe(
+        "Invalid setting CHUTES_API_KEY: expected a Chutes API key (cpk_...)",
+      );
     }
   });
 });

@@ -14,50 +14,68 @@ const httpUrl = z
 const positiveInt = (min: number, max: number) =>
   z.coerce.number().int().min(min).max(max) as unknown as z.ZodType<number, string | number>;
 
-
-export const configSchema = z.object({
-  CHUTES_API_URL: httpUrl.default("https://api.chutes.ai"),
-  CHUTES_LLM_URL: httpUrl.default("https://llm.chutes.ai/v1"),
-  CHUTES_EMBEDDINGS_URL: httpUrl.default("https://chutes-baai-bge-m3.chutes.ai/v1"),
-  CHUTES_EMBEDDING_MODEL: z.string().trim().min(1).default("BAAI/bge-m3"),
-  CHUTES_EMBEDDING_DIMENSIONS: positiveInt(1, 16000).default(1024),
-  CHUTES_DEFAULT_MODEL: z.string().trim().min(1).default("deepseek-ai/DeepSeek-V3.2-TEE"),
-  CHUTES_REQUEST_TIMEOUT_MS: positiveInt(100, 120_000).default(8000),
-  // The operator's key: used by the ingest CLI only, never for users' requests.
-  CHUTES_API_KEY: z.string().trim().regex(API_KEY_PATTERN, "a Chutes API key (cpk_...)").optional(),
-  DATA_DIR: z.string().trim().min(1).default("./data"),
-  DATABASE_URL: z
-    .string()
-    .trim()
-    .regex(/^postgres(ql)?:\/\//, "a postgres:// connection URL")
-    .optional(),
-  RAG_TOP_K: positiveInt(1, 50).default(6),
-  RAG_MIN_SCORE: z.coerce.number().min(0).max(1).default(0),
-  // Sign in with Chutes (OAuth 2 + PKCE). Without a client id the button explains it is not set up.
-  CHUTES_IDP_URL: httpUrl.default("https://api.chutes.ai"),
-  CHUTES_CLIENT_ID: z.string().trim().regex(/^cid_[A-Za-z0-9]+$/, "an OAuth client id (cid_...)").optional(),
-  CHUTES_CLIENT_SECRET: z.string().trim().min(1).optional(),
-  CHUTES_OAUTH_SCOPES: z.string().trim().min(1).default("openid profile chutes:invoke"),
-  // Refresh the access token this many seconds before it expires.
-  CHUTES_TOKEN_REFRESH_MARGIN_S: positiveInt(0, 3600).default(60),
-  NEXTAUTH_URL: httpUrl.optional(),
-  NEXTAUTH_SECRET: z.string().min(32, "at least 32 characters").optional(),
-  OPENROUTER_API_URL: httpUrl.default("https://openrouter.ai/api/v1"),
-}).superRefine((config, ctx) => {
-  if (config.CHUTES_CLIENT_ID && !config.CHUTES_CLIENT_SECRET) {
-    ctx.addIssue({ code: "custom", path: ["CHUTES_CLIENT_SECRET"], message: "the OAuth client secret (csc_...) that goes with CHUTES_CLIENT_ID" });
-  }
-  if (config.CHUTES_CLIENT_ID && !config.NEXTAUTH_SECRET) {
-    ctx.addIssue({ code: "custom", path: ["NEXTAUTH_SECRET"], message: "a random secret of at least 32 characters to encrypt sessions (openssl rand -base64 32)" });
-  }
-});
+export const configSchema = z
+  .object({
+    CHUTES_API_URL: httpUrl.default("https://api.chutes.ai"),
+    CHUTES_LLM_URL: httpUrl.default("https://llm.chutes.ai/v1"),
+    CHUTES_EMBEDDINGS_URL: httpUrl.default("https://chutes-baai-bge-m3.chutes.ai/v1"),
+    CHUTES_EMBEDDING_MODEL: z.string().trim().min(1).default("BAAI/bge-m3"),
+    CHUTES_EMBEDDING_DIMENSIONS: positiveInt(1, 16000).default(1024),
+    CHUTES_DEFAULT_MODEL: z.string().trim().min(1).default("deepseek-ai/DeepSeek-V3.2-TEE"),
+    CHUTES_REQUEST_TIMEOUT_MS: positiveInt(100, 120_000).default(8000),
+    // The operator's key: used by the ingest CLI only, never for users' requests.
+    CHUTES_API_KEY: z.string().trim().regex(API_KEY_PATTERN, "a Chutes API key (cpk_...)").optional(),
+    DATA_DIR: z.string().trim().min(1).default("./data"),
+    DATABASE_URL: z
+      .string()
+      .trim()
+      .regex(/^postgres(ql)?:\/\//, "a postgres:// connection URL")
+      .optional(),
+    RAG_TOP_K: positiveInt(1, 50).default(6),
+    RAG_MIN_SCORE: z.coerce.number().min(0).max(1).default(0),
+    // Sign in with Chutes (OAuth 2 + PKCE). Without a client id the button explains it is not set up.
+    CHUTES_IDP_URL: httpUrl.default("https://api.chutes.ai"),
+    CHUTES_CLIENT_ID: z
+      .string()
+      .trim()
+      .regex(/^cid_[A-Za-z0-9]+$/, "an OAuth client id (cid_...)")
+      .optional(),
+    CHUTES_CLIENT_SECRET: z.string().trim().min(1).optional(),
+    CHUTES_OAUTH_SCOPES: z.string().trim().min(1).default("openid profile chutes:invoke"),
+    // Refresh the access token this many seconds before it expires.
+    CHUTES_TOKEN_REFRESH_MARGIN_S: positiveInt(0, 3600).default(60),
+    NEXTAUTH_URL: httpUrl.optional(),
+    NEXTAUTH_SECRET: z.string().min(32, "at least 32 characters").optional(),
+    OPENROUTER_API_URL: httpUrl.default("https://openrouter.ai/api/v1"),
+  })
+  .superRefine((config, ctx) => {
+    if (config.CHUTES_CLIENT_ID && !config.CHUTES_CLIENT_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["CHUTES_CLIENT_SECRET"],
+        message: "the OAuth client secret (csc_...) that goes with CHUTES_CLIENT_ID",
+      });
+    }
+    if (config.CHUTES_CLIENT_ID && !config.NEXTAUTH_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["NEXTAUTH_SECRET"],
+        message: "a random secret of at least 32 characters to encrypt sessions (openssl rand -base64 32)",
+      });
+    }
+  });
 
 export type AppConfig = z.infer<typeof configSchema>;
 
 const CONFIG_KEYS = Object.keys(configSchema.shape);
 
 // Names of settings whose values must never be echoed, even in a configuration error.
-const SECRET_SETTINGS = new Set(["CHUTES_API_KEY", "DATABASE_URL", "CHUTES_CLIENT_SECRET", "NEXTAUTH_SECRET"]);
+const SECRET_SETTINGS = new Set([
+  "CHUTES_API_KEY",
+  "DATABASE_URL",
+  "CHUTES_CLIENT_SECRET",
+  "NEXTAUTH_SECRET",
+]);
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -81,8 +99,10 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
 
 function describeExpectation(issue: z.core.$ZodIssue | undefined): string {
   if (!issue) return "a valid value";
-  if (issue.code === "custom" || issue.code === "invalid_format") return issue.message.replace(/^Invalid.*?: /, "");
-  if (issue.code === "too_small" || issue.code === "too_big") return `a number ${issue.message.replace(/^Too (small|big): expected number to (be|have) /, "")}`;
+  if (issue.code === "custom" || issue.code === "invalid_format")
+    return issue.message.replace(/^Invalid.*?: /, "");
+  if (issue.code === "too_small" || issue.code === "too_big")
+    return `a number ${issue.message.replace(/^Too (small|big): expected number to (be|have) /, "")}`;
   if (issue.code === "invalid_type") return issue.expected === "number" ? "a number" : `a ${issue.expected}`;
   return issue.message;
 }

@@ -1,8 +1,8 @@
 // @vitest-environment node
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
-import { encode } from "next-auth/jwt";
 import { NextRequest } from "next/server";
+import { encode } from "next-auth/jwt";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ChutesJwt } from "./auth/oauthSession.ts";
 import { API_KEY_HEADER } from "./chutesAuth.ts";
@@ -50,11 +50,16 @@ function session(expiresInMs: number): ChutesJwt {
   };
 }
 
-async function requestWith(jwt: ChutesJwt | null, headers: Record<string, string> = {}): Promise<NextRequest> {
+async function requestWith(
+  jwt: ChutesJwt | null,
+  headers: Record<string, string> = {},
+): Promise<NextRequest> {
   const cookie = jwt
     ? `next-auth.session-token=${await encode({ token: jwt, secret: settings.NEXTAUTH_SECRET ?? "" })}`
     : "";
-  return new NextRequest("http://localhost:3000/api/chat", { headers: { ...headers, ...(cookie ? { cookie } : {}) } });
+  return new NextRequest("http://localhost:3000/api/chat", {
+    headers: { ...headers, ...(cookie ? { cookie } : {}) },
+  });
 }
 
 function rotated(n: number) {
@@ -69,21 +74,35 @@ function rotated(n: number) {
 
 describe("pickCredential (the precedence rule)", () => {
   it("prefers the pasted key over the OAuth session", () => {
-    expect(pickCredential({ apiKey: KEY, oauthToken: "cak_x" })).toEqual({ kind: "api-key", token: KEY });
-    expect(pickCredential({ apiKey: null, oauthToken: "cak_x" })).toEqual({ kind: "oauth", token: "cak_x" });
+    expect(pickCredential({ apiKey: KEY, oauthToken: "cak_x" })).toEqual({
+      provider: "chutes",
+      kind: "api-key",
+      token: KEY,
+    });
+    expect(pickCredential({ apiKey: null, oauthToken: "cak_x" })).toEqual({
+      provider: "chutes",
+      kind: "oauth",
+      token: "cak_x",
+    });
     expect(pickCredential({})).toBeNull();
   });
 });
 
 describe("resolveCredential", () => {
   it("uses the key from its header even when a session exists", async () => {
-    const result = await resolveCredential(await requestWith(session(3600_000), { [API_KEY_HEADER]: KEY }), settings);
+    const result = await resolveCredential(
+      await requestWith(session(3600_000), { [API_KEY_HEADER]: KEY }),
+      settings,
+    );
     expect(result).toMatchObject({ ok: true, credential: { kind: "api-key", token: KEY } });
     expect(result.setCookie).toBeUndefined();
   });
 
   it("refuses a malformed key before anything reaches Chutes", async () => {
-    const result = await resolveCredential(await requestWith(null, { [API_KEY_HEADER]: "cpk_short" }), settings);
+    const result = await resolveCredential(
+      await requestWith(null, { [API_KEY_HEADER]: "cpk_short" }),
+      settings,
+    );
     expect(result).toMatchObject({ ok: false, error: { code: "invalid_key_format" } });
   });
 
@@ -96,7 +115,10 @@ describe("resolveCredential", () => {
 
   it("ignores an Authorization header (only the session cookie counts)", async () => {
     const forged = await encode({ token: session(3600_000), secret: settings.NEXTAUTH_SECRET ?? "" });
-    const result = await resolveCredential(await requestWith(null, { authorization: `Bearer ${forged}` }), settings);
+    const result = await resolveCredential(
+      await requestWith(null, { authorization: `Bearer ${forged}` }),
+      settings,
+    );
     expect(result).toMatchObject({ ok: false, error: { code: "no_credential" } });
   });
 
@@ -129,7 +151,8 @@ describe("resolveCredential", () => {
     const requests = await Promise.all(Array.from({ length: 20 }, () => requestWith(jwt)));
     const results = await Promise.all(requests.map((r) => resolveCredential(r, settings)));
     expect(tokenCalls).toHaveLength(1);
-    for (const result of results) expect(result).toMatchObject({ ok: true, credential: { token: "cak_new_2" } });
+    for (const result of results)
+      expect(result).toMatchObject({ ok: true, credential: { token: "cak_new_2" } });
 
     // A late request still carrying the old cookie reuses the result instead of replaying a used token.
     const late = await resolveCredential(await requestWith(jwt), settings);
@@ -159,7 +182,7 @@ describe("refreshAfterUnauthorized", () => {
   it("refreshes even a token that looks valid, after Chutes refused it", async () => {
     tokenReply = rotated(4);
     const refreshed = await refreshAfterUnauthorized(session(3600_000), settings);
-    expect(refreshed.credential).toEqual({ kind: "oauth", token: "cak_new_4" });
+    expect(refreshed.credential).toEqual({ provider: "chutes", kind: "oauth", token: "cak_new_4" });
     expect(refreshed.setCookie).toBeDefined();
   });
 });

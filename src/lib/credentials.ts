@@ -22,7 +22,10 @@ export type CredentialResolution = (
  * else the signed-in OAuth session (refreshed if it is about to expire), else nothing. Every route
  * that calls Chutes uses this and nothing else.
  */
-export async function resolveCredential(request: NextRequest, settings: Settings): Promise<CredentialResolution> {
+export async function resolveCredential(
+  request: NextRequest,
+  settings: Settings,
+): Promise<CredentialResolution> {
   const header = request.headers.get(API_KEY_HEADER);
   let apiKey: string | null = null;
   if (header !== null && header.trim() !== "") {
@@ -58,5 +61,5 @@ export async function refreshAfterUnauthorized(
   const fresh = await ensureFreshChutesTokens(session, settings, { force: true });
   const setCookie = fresh.changed ? ((await sessionSetCookie(fresh.jwt, settings)) ?? undefined) : undefined;
   const token = fresh.jwt.chutes?.accessToken;
-  return { credential: token ? { kind: "oauth", token } : null, setCookie };
+  return { credential: token ? { provider: "chutes", kind: "oauth", token } : null, setCookie };
 }

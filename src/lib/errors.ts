@@ -40,6 +40,18 @@ interface ErrorSpec {
 
 export const CHUTES_TOP_UP_URL = "https://chutes.ai/app";
 
+export const PROVIDERS = ["chutes", "openrouter"] as const;
+export type ProviderId = (typeof PROVIDERS)[number];
+
+export const PROVIDER_INFO: Record<ProviderId, { name: string; topUpUrl: string; topUpLabel: string }> = {
+  chutes: { name: "Chutes", topUpUrl: CHUTES_TOP_UP_URL, topUpLabel: "Top up on chutes.ai" },
+  openrouter: {
+    name: "OpenRouter",
+    topUpUrl: "https://openrouter.ai/settings/credits",
+    topUpLabel: "Add credit on openrouter.ai",
+  },
+};
+
 export const errorTable: Record<ErrorCode, ErrorSpec> = {
   no_credential: {
     status: 401,
@@ -148,6 +160,8 @@ export const errorTable: Record<ErrorCode, ErrorSpec> = {
 export const appErrorSchema = z.object({
   code: z.enum(ERROR_CODES),
   message: z.string(),
+  /** Which provider failed, when it is not Chutes (titles and top-up links follow it). */
+  provider: z.enum(PROVIDERS).optional(),
 });
 
 export type AppError = z.infer<typeof appErrorSchema>;
@@ -161,9 +175,14 @@ export function redactSecrets(text: string): string {
   return text.replace(SECRET_PATTERN, "[redacted]");
 }
 
-export function appError(code: ErrorCode, message?: string): AppError {
-  const text = message?.trim() ? redactSecrets(message.trim()).slice(0, 500) : errorTable[code].message;
-  return { code, message: text };
+export function appError(code: ErrorCode, message?: string, provider: ProviderId = "chutes"): AppError {
+  const fallback = withProviderName(errorTable[code].message, provider);
+  const text = message?.trim() ? redactSecrets(message.trim()).slice(0, 500) : fallback;
+  return provider === "chutes" ? { code, message: text } : { code, message: text, provider };
+}
+
+function withProviderName(text: string, provider: ProviderId): string {
+  return provider === "chutes" ? text : text.replaceAll("Chutes", PROVIDER_INFO[provider].name);
 }
 
 /** The stream's error text and the JSON body share this encoding. */
@@ -181,8 +200,20 @@ export function decodeAppError(text: string | undefined | null): AppError | unde
   }
 }
 
-export function errorResponse(code: ErrorCode, message?: string, init?: ResponseInit): Response {
-  return Response.json({ error: appError(code, message) }, { status: errorTable[code].status, ...init });
+export function errorResponse(
+  code: ErrorCode,
+  message?: string,
+  init?: ResponseInit,
+  provider?: ProviderId,
+): Response {
+  return Response.json(
+    { error: appError(code, message, provider) },
+    { status: errorTable[code].status, ...init },
+  );
+}
+
+export function appErrorResponse(error: AppError, init?: ResponseInit): Response {
+  return Response.json({ error }, { status: errorTable[error.code].status, ...init });
 }
 
 export interface ErrorView {
@@ -190,6 +221,7 @@ export interface ErrorView {
   title: string;
   message: string;
   action: ErrorAction;
+  provider: ProviderId;
 }
 
 /** Client side: any error the chat or a fetch produced, as something the UI can show. */
@@ -202,7 +234,14 @@ export function toErrorView(error: unknown): ErrorView {
         : appErrorSchema.safeParse(error).data;
   const app = decoded ?? appError(isNetworkFailure(error) ? "network" : "internal");
   const spec = errorTable[app.code];
-  return { code: app.code, title: spec.title, message: app.message, action: spec.action };
+  const provider = app.provider ?? "chutes";
+  return {
+    code: app.code,
+    title: withProviderName(spec.title, provider),
+    message: app.message,
+    action: spec.action,
+    provider,
+  };
 }
 
 function isNetworkFailure(error: unknown): boolean {

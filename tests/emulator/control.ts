@@ -7,7 +7,7 @@ import { sendJson } from "./http.ts";
 import { FAILURE_NAMES, type HostKind, type RequestFilter } from "./types.ts";
 
 const MATCH_PATHS = ["chat", "embeddings", "models", "users_me", "token", "userinfo"] as const;
-const HOSTS = ["api", "llm", "embed", "idp"] as const;
+const HOSTS = ["api", "llm", "embed", "idp", "openrouter"] as const;
 
 export const injectionSchema = z.object({
   failure: z.enum(FAILURE_NAMES),

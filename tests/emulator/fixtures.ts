@@ -99,3 +99,4 @@ export const DEFAULT_REDIRECT_URIS: readonly string[] = [
 export const EMBEDDING_MODEL = "BAAI/bge-m3";
 export const EMBEDDING_DIMENSIONS = 1024;
 export const DEFAULT_CHAT_MODEL = "deepseek-ai/DeepSeek-V3.2-TEE";
+export { OPENROUTER_BROKE_KEY, OPENROUTER_KEY } from "./openrouter.ts";

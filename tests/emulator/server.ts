@@ -27,6 +27,12 @@ import {
   handleUserinfo,
 } from "./idp.ts";
 import { handleChat, handleModels } from "./llm.ts";
+import {
+  handleOpenRouterChat,
+  handleOpenRouterCredits,
+  handleOpenRouterKey,
+  handleOpenRouterModels,
+} from "./openrouter.ts";
 import type {
   EmulatorSettings,
   EmulatorState,
@@ -104,6 +110,10 @@ const ROUTES: Record<string, Record<string, Handler>> = {
   "/llm/v1/models": { GET: handleModels },
   "/llm/v1/chat/completions": { POST: handleChat },
   "/embed/v1/embeddings": { POST: handleEmbeddings },
+  "/openrouter/api/v1/key": { GET: handleOpenRouterKey },
+  "/openrouter/api/v1/credits": { GET: handleOpenRouterCredits },
+  "/openrouter/api/v1/models": { GET: handleOpenRouterModels },
+  "/openrouter/api/v1/chat/completions": { POST: handleOpenRouterChat },
 };
 
 const ENDPOINTS: Record<string, EndpointKind> = {
@@ -119,6 +129,7 @@ function hostOf(path: string): HostKind {
   if (path === "/llm" || path.startsWith("/llm/")) return "llm";
   if (path === "/embed" || path.startsWith("/embed/")) return "embed";
   if (path.startsWith("/idp/") || path.startsWith("/.well-known/")) return "idp";
+  if (path.startsWith("/openrouter/")) return "openrouter";
   return "api";
 }
 

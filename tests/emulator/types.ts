@@ -1,7 +1,7 @@
 // Types shared by the emulator modules and by code that drives the emulator (tests, CLI, client).
 
 /** Which real Chutes host a request stands for. */
-export type HostKind = "api" | "llm" | "embed" | "idp";
+export type HostKind = "api" | "llm" | "embed" | "idp" | "openrouter";
 
 /** Endpoints an injection rule can target. */
 export type MatchPath = "chat" | "embeddings" | "models" | "users_me" | "token" | "userinfo";

@@ -49,8 +49,7 @@ export async function POST(request: NextRequest): Promise<Response> {
     return await fetch(input, { ...init, headers });
   };
 
-  const encodeUpstreamError = (error: unknown) =>
-    encodeAppError(classifyUpstreamError(error, credential.kind));
+  const encodeUpstreamError = (error: unknown) => encodeAppError(classifyUpstreamError(error, credential));
   const model = body.data.model;
   const result = streamText({
     model: chutesProvider(credential, config, retryOnUnauthorized).chatModel(model),
@@ -64,7 +63,7 @@ export async function POST(request: NextRequest): Promise<Response> {
     // The default logs the whole error, request values included: user content has no place in
     // server logs. The code is enough to operate the service.
     onError: ({ error }) =>
-      console.error(`chat: upstream failed (${classifyUpstreamError(error, credential.kind).code})`),
+      console.error(`chat: upstream failed (${classifyUpstreamError(error, credential).code})`),
   });
 
   const stream = result.toUIMessageStream<ChatMessage>({

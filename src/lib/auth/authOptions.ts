@@ -36,7 +36,8 @@ export function chutesOAuthProvider(config: AppConfig): OAuthConfig<ChutesProfil
 // next-auth logs error objects that can carry request details; log the code and a redacted line.
 const logger: NextAuthOptions["logger"] = {
   error(code, metadata) {
-    const detail = metadata instanceof Error ? metadata.message : (metadata as { error?: Error })?.error?.message;
+    const detail =
+      metadata instanceof Error ? metadata.message : (metadata as { error?: Error })?.error?.message;
     console.error(`next-auth ${code}${detail ? `: ${redactSecrets(detail)}` : ""}`);
   },
   warn(code) {

@@ -2,7 +2,12 @@ import "server-only";
 import { createHash } from "node:crypto";
 import type { JWT } from "next-auth/jwt";
 import type { AppConfig } from "../config.ts";
-import { type ChutesTokens, type IdpSettings, type RefreshOutcome, refreshChutesTokens } from "./chutesTokens.ts";
+import {
+  type ChutesTokens,
+  type IdpSettings,
+  type RefreshOutcome,
+  refreshChutesTokens,
+} from "./chutesTokens.ts";
 import { createSingleFlight } from "./singleFlight.ts";
 
 // What the encrypted session cookie holds for a signed-in Chutes user. Tokens live here and
@@ -17,7 +22,8 @@ export type ChutesJwt = JWT & { chutes?: ChutesSessionData; chutesError?: "sessi
 
 // Failures worth retrying (IDP unreachable) are not remembered.
 const refreshes = createSingleFlight<RefreshOutcome>(60_000, {
-  retain: (outcome) => outcome.ok || outcome.reason === "invalid_grant" || outcome.reason === "invalid_client",
+  retain: (outcome) =>
+    outcome.ok || outcome.reason === "invalid_grant" || outcome.reason === "invalid_client",
 });
 
 export type RefreshSettings = IdpSettings & Pick<AppConfig, "CHUTES_TOKEN_REFRESH_MARGIN_S">;

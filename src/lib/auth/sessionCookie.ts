@@ -1,6 +1,6 @@
 import "server-only";
-import { encode, getToken } from "next-auth/jwt";
 import type { NextRequest } from "next/server";
+import { encode, getToken } from "next-auth/jwt";
 import type { AppConfig } from "../config.ts";
 import type { ChutesJwt } from "./oauthSession.ts";
 
@@ -17,14 +17,20 @@ function cookieName(settings: CookieSettings): { name: string; secure: boolean }
   return { name: secure ? "__Secure-next-auth.session-token" : "next-auth.session-token", secure };
 }
 
-export async function readSessionJwt(request: NextRequest, settings: CookieSettings): Promise<ChutesJwt | null> {
+export async function readSessionJwt(
+  request: NextRequest,
+  settings: CookieSettings,
+): Promise<ChutesJwt | null> {
   if (!settings.NEXTAUTH_SECRET) return null;
   const { name, secure } = cookieName(settings);
   // Only the cookie counts: getToken would also accept an Authorization header, which is not ours.
   if (!request.cookies.has(name)) return null;
-  return (await getToken({ req: request, secret: settings.NEXTAUTH_SECRET, cookieName: name, secureCookie: secure })) as
-    | ChutesJwt
-    | null;
+  return (await getToken({
+    req: request,
+    secret: settings.NEXTAUTH_SECRET,
+    cookieName: name,
+    secureCookie: secure,
+  })) as ChutesJwt | null;
 }
 
 export async function sessionSetCookie(jwt: ChutesJwt, settings: CookieSettings): Promise<string | null> {

@@ -5,7 +5,7 @@ import type { Credential } from "../credentialPrecedence.ts";
 import { type AppError, appError } from "../errors.ts";
 import type { ModelInfo } from "../models.ts";
 import { callChutes } from "./http.ts";
-import { classifyChutesStatus } from "./upstreamErrors.ts";
+import { classifyStatus } from "./upstreamErrors.ts";
 
 // `GET /v1/models` on the LLM gateway, reduced to what the picker shows. Chutes adds fields to
 // the OpenAI shape (pricing per 1M tokens, context length, TEE); unknown fields are ignored and
@@ -48,8 +48,7 @@ export async function listChutesModels(
     fetchImpl,
   });
   if ("unreachable" in result) return { ok: false, error: appError("chutes_unreachable") };
-  if (!result.ok)
-    return { ok: false, error: classifyChutesStatus(result.status, result.body, credential.kind) };
+  if (!result.ok) return { ok: false, error: classifyStatus(result.status, result.body, credential) };
   try {
     const list = chutesModelListSchema.parse(JSON.parse(result.body));
     const models = list.data.map(toModelInfo).filter((m): m is ModelInfo => m !== null);

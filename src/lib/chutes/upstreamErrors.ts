@@ -1,7 +1,7 @@
 import "server-only";
 import { APICallError } from "ai";
-import type { CredentialKind } from "../credentialPrecedence.ts";
-import { type AppError, appError } from "../errors.ts";
+import type { Credential } from "../credentialPrecedence.ts";
+import { type AppError, type ProviderId, appError as tableError } from "../errors.ts";
 
 // Chutes answers errors as FastAPI `{"detail": string | object}` (402 carries an object with
 // `message`). Classify by status code, never by matching message text.
@@ -36,11 +36,13 @@ export function chutesDetail(body: string | undefined): string | undefined {
   return undefined;
 }
 
-export function classifyChutesStatus(
-  status: number,
-  body: string | undefined,
-  kind: CredentialKind,
-): AppError {
+type Caller = Pick<Credential, "kind"> & { provider?: ProviderId };
+
+/** A provider's HTTP error status and body, as an entry of the error table. */
+export function classifyStatus(status: number, body: string | undefined, caller: Caller): AppError {
+  const kind = caller.kind;
+  const appError = (code: Parameters<typeof tableError>[0], message?: string) =>
+    tableError(code, message, caller.provider);
   const detail = chutesDetail(body);
   switch (status) {
     case 401:
@@ -72,12 +74,14 @@ export function isAbortError(error: unknown): boolean {
 }
 
 /** Any error thrown while talking to Chutes, as an entry of the error table. */
-export function classifyUpstreamError(error: unknown, kind: CredentialKind): AppError {
+export function classifyUpstreamError(error: unknown, caller: Caller): AppError {
+  const appError = (code: Parameters<typeof tableError>[0], message?: string) =>
+    tableError(code, message, caller.provider);
   // The AI SDK wraps failures while reading a 200 stream (ours included) in an APICallError.
   if (hasCause(error, StreamIncompleteError)) return appError("stream_incomplete");
   if (APICallError.isInstance(error)) {
     if (error.statusCode && error.statusCode >= 400)
-      return classifyChutesStatus(error.statusCode, error.responseBody, kind);
+      return classifyStatus(error.statusCode, error.responseBody, caller);
     return appError("chutes_unreachable");
   }
   if (error instanceof Error && (error.name === "TimeoutError" || isNetworkError(error))) {

@@ -3,7 +3,9 @@ import type { KeyAccount, KeyValidation } from "../chutesAuth.ts";
 import type { AppConfig } from "../config.ts";
 import { appError } from "../errors.ts";
 import { callChutes } from "./http.ts";
-import { classifyChutesStatus } from "./upstreamErrors.ts";
+import { classifyStatus } from "./upstreamErrors.ts";
+
+const API_KEY_CALLER = { kind: "api-key" } as const;
 
 type Settings = Pick<AppConfig, "CHUTES_API_URL" | "CHUTES_LLM_URL" | "CHUTES_REQUEST_TIMEOUT_MS">;
 
@@ -27,7 +29,7 @@ export async function validateKeyWithChutes(
   if (me.ok) return { ok: true, account: parseAccount(me.body) };
   if ("unreachable" in me) return { ok: false, error: appError("chutes_unreachable") };
   if (me.status !== 401 && me.status !== 403) {
-    return { ok: false, error: classifyChutesStatus(me.status, me.body, "api-key") };
+    return { ok: false, error: classifyStatus(me.status, me.body, API_KEY_CALLER) };
   }
 
   const probe = await callChutes({
@@ -39,7 +41,7 @@ export async function validateKeyWithChutes(
   if (probe.ok) return { ok: true, account: { scope: "scoped", username: null, balance: null } };
   if ("unreachable" in probe) return { ok: false, error: appError("chutes_unreachable") };
   if (probe.status === 401 || probe.status === 403) return { ok: false, error: appError("key_rejected") };
-  return { ok: false, error: classifyChutesStatus(probe.status, probe.body, "api-key") };
+  return { ok: false, error: classifyStatus(probe.status, probe.body, API_KEY_CALLER) };
 }
 
 function parseAccount(body: string): KeyAccount {

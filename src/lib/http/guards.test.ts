@@ -1,6 +1,7 @@
 // @vitest-environment node
-import { z } from "zod";
+
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { readJsonBody, rejectCrossOrigin } from "./guards.ts";
 
 const post = (headers: Record<string, string>, body = "{}") =>
@@ -16,7 +17,9 @@ describe("rejectCrossOrigin", () => {
     const refused = rejectCrossOrigin(post({ host: "localhost:3000", origin: "https://evil.example" }));
     expect(refused?.status).toBe(403);
     expect(await refused?.json()).toMatchObject({ error: { code: "cross_origin" } });
-    expect(rejectCrossOrigin(post({ host: "localhost:3000", "sec-fetch-site": "cross-site" }))?.status).toBe(403);
+    expect(rejectCrossOrigin(post({ host: "localhost:3000", "sec-fetch-site": "cross-site" }))?.status).toBe(
+      403,
+    );
   });
 });
 

@@ -23,7 +23,10 @@ export async function readJsonBody<T extends z.ZodType>(
   schema: T,
 ): Promise<{ ok: true; data: z.infer<T> } | { ok: false; response: Response }> {
   if (!request.headers.get("content-type")?.toLowerCase().includes("application/json")) {
-    return { ok: false, response: errorResponse("invalid_request", "Send the request as application/json.", { status: 415 }) };
+    return {
+      ok: false,
+      response: errorResponse("invalid_request", "Send the request as application/json.", { status: 415 }),
+    };
   }
   let raw: unknown;
   try {
@@ -35,7 +38,10 @@ export async function readJsonBody<T extends z.ZodType>(
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
-    return { ok: false, response: errorResponse("invalid_request", `${where}${issue?.message ?? "invalid body"}`) };
+    return {
+      ok: false,
+      response: errorResponse("invalid_request", `${where}${issue?.message ?? "invalid body"}`),
+    };
   }
   return { ok: true, data: parsed.data };
 }
