@@ -6,6 +6,7 @@ import { API_KEY_HEADER, checkApiKeyFormat } from "./chutesAuth.ts";
 import type { AppConfig } from "./config.ts";
 import { type Credential, pickCredential } from "./credentialPrecedence.ts";
 import { type AppError, appError } from "./errors.ts";
+import { checkOpenRouterKeyFormat, OPENROUTER_KEY_HEADER, PROVIDER_HEADER } from "./openrouterAuth.ts";
 
 type Settings = RefreshSettings & Pick<AppConfig, "NEXTAUTH_URL" | "NEXTAUTH_SECRET">;
 
@@ -26,6 +27,7 @@ export async function resolveCredential(
   request: NextRequest,
   settings: Settings,
 ): Promise<CredentialResolution> {
+  if (request.headers.get(PROVIDER_HEADER) === "openrouter") return resolveOpenRouterKey(request);
   const header = request.headers.get(API_KEY_HEADER);
   let apiKey: string | null = null;
   if (header !== null && header.trim() !== "") {
@@ -48,6 +50,15 @@ export async function resolveCredential(
   if (credential) return { ok: true, credential, session, setCookie };
   const ended = session?.chutesError === "session_ended";
   return { ok: false, error: appError(ended ? "session_expired" : "no_credential"), setCookie };
+}
+
+/** OpenRouter, the second provider, has one way in: the user's pasted key. */
+function resolveOpenRouterKey(request: NextRequest): CredentialResolution {
+  const header = request.headers.get(OPENROUTER_KEY_HEADER)?.trim() ?? "";
+  if (!header) return { ok: false, error: appError("no_credential", undefined, "openrouter") };
+  const check = checkOpenRouterKeyFormat(header);
+  if (!check.ok) return { ok: false, error: appError("invalid_key_format", check.message, "openrouter") };
+  return { ok: true, credential: { provider: "openrouter", kind: "api-key", token: check.key } };
 }
 
 /**

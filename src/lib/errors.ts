@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   "stream_incomplete",
   "invalid_request",
   "cross_origin",
+  "knowledge_base_mismatch",
   "network",
   "internal",
 ] as const;
@@ -141,6 +142,13 @@ export const errorTable: Record<ErrorCode, ErrorSpec> = {
     status: 403,
     title: "Request refused",
     message: "Requests that spend your Chutes credit must come from this app.",
+    action: "none",
+  },
+  knowledge_base_mismatch: {
+    status: 500,
+    title: "Knowledge base needs re-ingesting",
+    message:
+      "The knowledge base was built with a different embedding model or size. The operator must re-ingest it (npm run ingest -- --reset docs).",
     action: "none",
   },
   network: {

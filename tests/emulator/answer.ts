@@ -30,7 +30,8 @@ export type SourceBlock = { id: string; title: string; text: string };
 /** `<source id="N" title="..." ...>text</source>` blocks, in order of appearance. */
 export function parseSources(text: string): SourceBlock[] {
   const blocks: SourceBlock[] = [];
-  for (const match of text.matchAll(/<source\b([^>]*)>([\s\S]*?)<\/source>/g)) {
+  // Only tags with an id: prose may mention a bare "<source>" element (the app's instructions do).
+  for (const match of text.matchAll(/<source\b(?=[^>]*\bid\s*=)([^>]*)>([\s\S]*?)<\/source>/g)) {
     const attrs = match[1] ?? "";
     const id = /\bid\s*=\s*["']([^"']*)["']/.exec(attrs)?.[1];
     if (id === undefined) continue;
@@ -40,17 +41,23 @@ export function parseSources(text: string): SourceBlock[] {
   return blocks;
 }
 
-/** The block sharing the most distinct content words with the question (first one on ties). */
+/**
+ * The source a model would cite: the first (highest-ranked) block that clearly relates to the
+ * question (shares at least two of its content words, or all of them when it has fewer), else the
+ * block sharing the most. The app ranks sources best first, so this tests its ranking, not ours.
+ */
 export function bestSource(blocks: SourceBlock[], question: string): SourceBlock | undefined {
   const asked = contentWords(question);
+  const needed = Math.min(2, asked.size);
   let best: SourceBlock | undefined;
-  let bestScore = -1;
+  let bestShared = -1;
   for (const block of blocks) {
-    let score = 0;
-    for (const w of contentWords(block.text)) if (asked.has(w)) score++;
-    if (score > bestScore) {
+    let shared = 0;
+    for (const w of contentWords(block.text)) if (asked.has(w)) shared++;
+    if (needed > 0 && shared >= needed) return block;
+    if (shared > bestShared) {
       best = block;
-      bestScore = score;
+      bestShared = shared;
     }
   }
   return best;

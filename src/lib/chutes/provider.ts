@@ -4,17 +4,22 @@ import type { AppConfig } from "../config.ts";
 import type { Credential } from "../credentialPrecedence.ts";
 import { withStreamCompletionCheck } from "./streamCompletion.ts";
 
-/** The OpenAI-compatible client for the Chutes LLM gateway, billed to the given credential. */
-export function chutesProvider(
+/**
+ * The OpenAI-compatible chat model for the credential's provider: the Chutes LLM gateway, or
+ * OpenRouter. Billed to that credential.
+ */
+export function chatModelFor(
   credential: Credential,
-  settings: Pick<AppConfig, "CHUTES_LLM_URL">,
+  modelId: string,
+  settings: Pick<AppConfig, "CHUTES_LLM_URL" | "OPENROUTER_API_URL">,
   fetchImpl?: typeof fetch,
 ) {
+  const openrouter = credential.provider === "openrouter";
   return createOpenAICompatible({
-    name: "chutes",
-    baseURL: settings.CHUTES_LLM_URL,
+    name: openrouter ? "openrouter" : "chutes",
+    baseURL: openrouter ? settings.OPENROUTER_API_URL : settings.CHUTES_LLM_URL,
     apiKey: credential.token,
     includeUsage: true,
     fetch: withStreamCompletionCheck(fetchImpl),
-  });
+  }).chatModel(modelId);
 }

@@ -1,7 +1,7 @@
 import { validateKeyWithChutes } from "@/src/lib/chutes/validateKey.ts";
 import { checkApiKeyFormat, validateKeyRequestSchema } from "@/src/lib/chutesAuth.ts";
 import { getConfig } from "@/src/lib/config.ts";
-import { errorResponse } from "@/src/lib/errors.ts";
+import { appErrorResponse, errorResponse } from "@/src/lib/errors.ts";
 import { readJsonBody, rejectCrossOrigin } from "@/src/lib/http/guards.ts";
 
 export const runtime = "nodejs";
@@ -18,7 +18,7 @@ export async function POST(request: Request): Promise<Response> {
   if (!format.ok) return errorResponse("invalid_key_format");
 
   const result = await validateKeyWithChutes(format.key, getConfig());
-  if (!result.ok) return errorResponse(result.error.code, result.error.message);
+  if (!result.ok) return appErrorResponse(result.error);
   return Response.json(
     { valid: true, account: result.account },
     { headers: { "cache-control": "no-store" } },

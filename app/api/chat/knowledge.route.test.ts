@@ -1,0 +1,143 @@
+// @vitest-environment node
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { NextRequest } from "next/server";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { API_KEY_HEADER } from "@/src/lib/chutesAuth.ts";
+import { getConfig, resetConfigForTests } from "@/src/lib/config.ts";
+import { OPENROUTER_KEY_HEADER, PROVIDER_HEADER } from "@/src/lib/openrouterAuth.ts";
+import { runIngest } from "@/src/lib/rag/ingest.ts";
+import { ADMIN_KEY, OPENROUTER_KEY, SCOPED_KEY } from "@/tests/emulator/fixtures.ts";
+import { type EmulatorHandle, startEmulator } from "@/tests/emulator/server.ts";
+import { POST } from "./route.ts";
+
+// Answers from the sample docs/ corpus: ingested with the operator's key, queried with the user's,
+// through the real route, store and emulator.
+
+let emulator: EmulatorHandle;
+let dataDir: string;
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0, tokenDelayMs: 0 });
+  dataDir = mkdtempSync(join(tmpdir(), "chutes-chat-kb-"));
+  Object.assign(process.env, {
+    CHUTES_API_URL: emulator.url,
+    CHUTES_LLM_URL: `${emulator.url}/llm/v1`,
+    CHUTES_EMBEDDINGS_URL: `${emulator.url}/embed/v1`,
+    OPENROUTER_API_URL: `${emulator.url}/openrouter/api/v1`,
+    CHUTES_API_KEY: ADMIN_KEY,
+    DATA_DIR: dataDir,
+  });
+  resetConfigForTests();
+  await runIngest({ paths: ["docs"] }, getConfig());
+}, 60_000);
+afterAll(async () => {
+  await emulator.close();
+  for (const name of [
+    "CHUTES_API_URL",
+    "CHUTES_LLM_URL",
+    "CHUTES_EMBEDDINGS_URL",
+    "OPENROUTER_API_URL",
+    "CHUTES_API_KEY",
+    "DATA_DIR",
+  ]) {
+    delete process.env[name];
+  }
+  resetConfigForTests();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+beforeEach(() => emulator.reset());
+
+type Part = { type: string; [k: string]: unknown };
+type Source = { id: number; title: string; source: string; cited: boolean };
+
+async function ask(
+  question: string,
+  headers: Record<string, string>,
+  model = "deepseek-ai/DeepSeek-V3.2-TEE",
+) {
+  const response = await POST(
+    new NextRequest("http://localhost:3000/api/chat", {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify({
+        model,
+        messages: [{ id: "u1", role: "user", parts: [{ type: "text", text: question }] }],
+      }),
+    }),
+  );
+  const text = await response.text();
+  const parts: Part[] = text
+    .split("\n\n")
+    .map((e) => e.replace(/^data: /, "").trim())
+    .filter((d) => d && d !== "[DONE]")
+    .map((d) => JSON.parse(d));
+  const answer = parts
+    .filter((p) => p.type === "text-delta")
+    .map((p) => p.delta)
+    .join("");
+  const finish = parts.find((p) => p.type === "finish") as
+    | { messageMetadata?: { sources?: Source[] } }
+    | undefined;
+  const start = parts.find((p) => p.type === "start") as
+    | { messageMetadata?: { retrieval?: { mode: string; degradedReason?: string } } }
+    | undefined;
+  return {
+    status: response.status,
+    answer,
+    sources: finish?.messageMetadata?.sources ?? [],
+    retrieval: start?.messageMetadata?.retrieval,
+  };
+}
+
+describe("answers with sources", () => {
+  const question = "Which embedding model and how many dimensions does the knowledge base use?";
+
+  it("cites the document that holds the answer, and the id maps to that document", async () => {
+    const { status, answer, sources, retrieval } = await ask(question, { [API_KEY_HEADER]: SCOPED_KEY });
+    expect(status).toBe(200);
+    expect(retrieval).toEqual({ mode: "hybrid" });
+    const cited = sources.filter((s) => s.cited);
+    expect(cited).toHaveLength(1);
+    expect(cited[0]?.source).toBe("docs/knowledge-base.md");
+    expect(answer).toContain(`[${cited[0]?.id}]`);
+    // Ids are 1..n in rank order, one per source.
+    expect(sources.map((s) => s.id)).toEqual(sources.map((_, i) => i + 1));
+
+    // The model saw the passage under the same id the UI shows.
+    const chat = emulator.requests({ path: "/llm/v1/chat/completions" })[0];
+    const system = JSON.stringify(chat?.body);
+    expect(system).toContain(`<source id=\\"${cited[0]?.id}\\" title=\\"The knowledge base\\"`);
+  });
+
+  it("embeds the question once, billed to the user's credential, not the operator's", async () => {
+    await ask(question, { [API_KEY_HEADER]: SCOPED_KEY });
+    const embeddings = emulator.requests({ path: "/embed/v1/embeddings" });
+    expect(embeddings).toHaveLength(1);
+    expect(embeddings[0]?.headers.authorization).toBe(`Bearer ${SCOPED_KEY}`);
+  });
+
+  it("falls back to text search when the user cannot pay for the embedding, and still answers", async () => {
+    emulator.inject({ failure: "payment_required", match: { path: "embeddings" } });
+    const { status, sources, retrieval } = await ask(question, { [API_KEY_HEADER]: SCOPED_KEY });
+    expect(status).toBe(200);
+    expect(retrieval).toEqual({ mode: "text-only", degradedReason: "payment_required" });
+    expect(sources.find((s) => s.cited)?.source).toBe("docs/knowledge-base.md");
+  });
+
+  it("answers OpenRouter users from the same documents, by text search", async () => {
+    const { status, answer, sources, retrieval } = await ask(
+      question,
+      { [PROVIDER_HEADER]: "openrouter", [OPENROUTER_KEY_HEADER]: OPENROUTER_KEY },
+      "meta-llama/llama-3.3-70b-instruct",
+    );
+    expect(status).toBe(200);
+    expect(answer).toContain("You asked");
+    expect(retrieval?.mode).toBe("text-only");
+    expect(sources.some((s) => s.cited)).toBe(true);
+    expect(emulator.requests({ path: "/openrouter/api/v1/chat/completions" })[0]?.headers.authorization).toBe(
+      `Bearer ${OPENROUTER_KEY}`,
+    );
+    expect(emulator.requests({ path: "/embed/v1/embeddings" })).toHaveLength(0);
+  });
+});

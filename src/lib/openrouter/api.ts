@@ -1,0 +1,131 @@
+import "server-only";
+import { z } from "zod";
+import { callChutes } from "../chutes/http.ts";
+import { classifyStatus } from "../chutes/upstreamErrors.ts";
+import type { AppConfig } from "../config.ts";
+import type { Credential } from "../credentialPrecedence.ts";
+import { type AppError, appError } from "../errors.ts";
+import type { ModelInfo } from "../models.ts";
+import type { OpenRouterAccount } from "../openrouterAuth.ts";
+
+// OpenRouter's key, credit and model endpoints. Errors there are {"error": {"code", "message"}},
+// which the shared classifier reads too.
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+type Settings = Pick<AppConfig, "OPENROUTER_API_URL" | "CHUTES_REQUEST_TIMEOUT_MS">;
+const CALLER = { kind: "api-key", provider: "openrouter" } as const;
+
+const keyInfoSchema = z.object({
+  data: z.object({ label: z.string().nullish(), limit_remaining: z.number().nullish() }),
+});
+const creditsSchema = z.object({ data: z.object({ total_credits: z.number(), total_usage: z.number() }) });
+
+/** A key OpenRouter accepts and that has credit left; a key with none is refused with a clear reason. */
+export async function validateOpenRouterKey(
+  apiKey: string,
+  settings: Settings,
+  fetchImpl?: typeof fetch,
+): Promise<{ ok: true; account: OpenRouterAccount } | { ok: false; error: AppError }> {
+  const call = (path: string) =>
+    callChutes({
+      url: `${settings.OPENROUTER_API_URL}${path}`,
+      token: apiKey,
+      timeoutMs: settings.CHUTES_REQUEST_TIMEOUT_MS,
+      fetchImpl,
+    });
+  const [key, credits] = await Promise.all([call("/key"), call("/credits")]);
+  if ("unreachable" in key)
+    return {
+      ok: false,
+      error: appError("chutes_unreachable", "Could not reach OpenRouter. Try again.", "openrouter"),
+    };
+  if (!key.ok) return { ok: false, error: classifyStatus(key.status, key.body, CALLER) };
+
+  const info = keyInfoSchema.safeParse(parseJson(key.body));
+  const balance = credits.ok ? creditsSchema.safeParse(parseJson(credits.body)) : undefined;
+  const remainingCredit = balance?.success
+    ? balance.data.data.total_credits - balance.data.data.total_usage
+    : null;
+  const keyLimit = info.success ? info.data.data.limit_remaining : null;
+  const noCredit =
+    (remainingCredit !== null && remainingCredit <= 0) ||
+    (keyLimit !== null && keyLimit !== undefined && keyLimit <= 0);
+  if (noCredit) {
+    return {
+      ok: false,
+      error: appError(
+        "payment_required",
+        "This OpenRouter key has no credit left. Add credit at openrouter.ai/settings/credits, then save the key again.",
+        "openrouter",
+      ),
+    };
+  }
+  return {
+    ok: true,
+    account: {
+      label: info.success ? (info.data.data.label ?? null) : null,
+      creditRemaining: remainingCredit,
+    },
+  };
+}
+
+const openRouterModelSchema = z.object({
+  id: z.string().min(1),
+  context_length: z.number().nullish(),
+  // USD per token, as strings.
+  pricing: z.object({ prompt: z.string(), completion: z.string() }).partial().nullish(),
+});
+
+const perMillion = (value: string | undefined): number | null => {
+  const n = value === undefined ? Number.NaN : Number(value);
+  return Number.isFinite(n) && n >= 0 ? n * 1_000_000 : null;
+};
+
+export async function listOpenRouterModels(
+  credential: Credential,
+  settings: Settings,
+  fetchImpl?: typeof fetch,
+): Promise<{ ok: true; models: ModelInfo[] } | { ok: false; error: AppError }> {
+  const result = await callChutes({
+    url: `${settings.OPENROUTER_API_URL}/models`,
+    token: credential.token,
+    timeoutMs: settings.CHUTES_REQUEST_TIMEOUT_MS,
+    fetchImpl,
+  });
+  if ("unreachable" in result)
+    return { ok: false, error: appError("chutes_unreachable", "Could not reach OpenRouter.", "openrouter") };
+  if (!result.ok) return { ok: false, error: classifyStatus(result.status, result.body, CALLER) };
+  const list = z.object({ data: z.array(z.unknown()) }).safeParse(parseJson(result.body));
+  if (!list.success)
+    return {
+      ok: false,
+      error: appError(
+        "upstream_error",
+        "OpenRouter returned a model list this app could not read.",
+        "openrouter",
+      ),
+    };
+  const models = list.data.data.flatMap((raw): ModelInfo[] => {
+    const m = openRouterModelSchema.safeParse(raw);
+    if (!m.success) return [];
+    return [
+      {
+        id: m.data.id,
+        contextLength: m.data.context_length ?? null,
+        pricing: {
+          input: perMillion(m.data.pricing?.prompt),
+          output: perMillion(m.data.pricing?.completion),
+        },
+        confidential: false,
+      },
+    ];
+  });
+  return { ok: true, models };
+}
