@@ -9,7 +9,7 @@ export const APP_PORT = Number(process.env.E2E_APP_PORT ?? 3100);
 export const EMULATOR_URL = `http://127.0.0.1:${EMULATOR_PORT}`;
 export const APP_URL = `http://127.0.0.1:${APP_PORT}`;
 
-const appEnv = {
+export const appEnv = {
   CHUTES_API_URL: EMULATOR_URL,
   CHUTES_IDP_URL: EMULATOR_URL,
   CHUTES_LLM_URL: `${EMULATOR_URL}/llm/v1`,
@@ -25,6 +25,8 @@ const appEnv = {
 export default defineConfig({
   testDir: "tests/e2e",
   testMatch: "**/*.e2e.ts",
+  // Ingests docs/ through the emulator once both servers are up (webServer starts first).
+  globalSetup: "./tests/e2e/global-setup.ts",
   outputDir: "test-results/e2e",
   fullyParallel: false,
   workers: 1, // one emulator, whose state each test resets

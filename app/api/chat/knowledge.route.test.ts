@@ -10,6 +10,8 @@ import { OPENROUTER_KEY_HEADER, PROVIDER_HEADER } from "@/src/lib/openrouterAuth
 import { runIngest } from "@/src/lib/rag/ingest.ts";
 import { ADMIN_KEY, OPENROUTER_KEY, SCOPED_KEY } from "@/tests/emulator/fixtures.ts";
 import { type EmulatorHandle, startEmulator } from "@/tests/emulator/server.ts";
+import { POST as searchRoute } from "../rag/search/route.ts";
+import { GET as statusRoute } from "../rag/status/route.ts";
 import { POST } from "./route.ts";
 
 // Answers from the sample docs/ corpus: ingested with the operator's key, queried with the user's,
@@ -139,5 +141,49 @@ describe("answers with sources", () => {
       `Bearer ${OPENROUTER_KEY}`,
     );
     expect(emulator.requests({ path: "/embed/v1/embeddings" })).toHaveLength(0);
+  });
+});
+
+describe("the knowledge base routes", () => {
+  it("searches with the caller's credential and ranks the right document first", async () => {
+    const response = await searchRoute(
+      new NextRequest("http://localhost:3000/api/rag/search", {
+        method: "POST",
+        headers: { "content-type": "application/json", [API_KEY_HEADER]: SCOPED_KEY },
+        body: JSON.stringify({ query: "default embedding model dimensions", k: 3 }),
+      }),
+    );
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body.retrieval).toEqual({ mode: "hybrid" });
+    expect(body.results).toHaveLength(3);
+    expect(body.results[0]).toMatchObject({ rank: 1, source: "docs/knowledge-base.md" });
+    expect(body.results[0].score).toBeGreaterThan(body.results[2].score);
+    expect(emulator.requests({ path: "/embed/v1/embeddings" })[0]?.headers.authorization).toBe(
+      `Bearer ${SCOPED_KEY}`,
+    );
+  });
+
+  it("refuses a search without a credential and an empty query", async () => {
+    const post = (body: unknown, headers: Record<string, string> = {}) =>
+      searchRoute(
+        new NextRequest("http://localhost:3000/api/rag/search", {
+          method: "POST",
+          headers: { "content-type": "application/json", ...headers },
+          body: JSON.stringify(body),
+        }),
+      );
+    expect((await post({ query: "x" })).status).toBe(401);
+    const empty = await post({ query: "  " }, { [API_KEY_HEADER]: SCOPED_KEY });
+    expect(empty.status).toBe(400);
+    expect((await empty.json()).error.message).toContain("query");
+  });
+
+  it("reports documents, chunks, the embedding model and when it was last ingested", async () => {
+    const status = await (await statusRoute()).json();
+    expect(status).toMatchObject({ available: true, embeddingModel: "BAAI/bge-m3", dimensions: 1024 });
+    expect(status.documents).toBeGreaterThanOrEqual(8);
+    expect(status.chunks).toBe(status.embeddedChunks);
+    expect(Date.parse(status.lastIngestAt)).toBeGreaterThan(Date.now() - 10 * 60_000);
   });
 });

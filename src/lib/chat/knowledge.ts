@@ -3,6 +3,7 @@ import type { Credential } from "../credentialPrecedence.ts";
 import { buildSourcesContext, citedSourceIds, type PromptSource } from "../rag/context.ts";
 import { EmbeddingDimensionError, KbMismatchError } from "../rag/errors.ts";
 import { retrieve } from "../rag/retriever.ts";
+import { getKbStore } from "../rag/store.ts";
 import type { DegradedReason } from "../rag/types.ts";
 import type { MessageSource, RetrievalInfo } from "./messages.ts";
 
@@ -75,4 +76,96 @@ export function sourcesMetadata(sources: readonly PromptSource[], answerText?: s
     headingPath,
     cited: cited.has(id),
   }));
+}
+
+export interface KnowledgeSearchResult {
+  results: Array<{
+    rank: number;
+    title: string;
+    source: string;
+    headingPath: string;
+    text: string;
+    score: number;
+  }>;
+  retrieval: RetrievalInfo;
+}
+
+/** The "Search the knowledge base" view: ranked chunks with their fused scores. */
+export async function searchKnowledge(
+  query: string,
+  credential: Credential,
+  k: number | undefined,
+  signal?: AbortSignal,
+): Promise<KnowledgeSearchResult> {
+  try {
+    const result = await retrieve({
+      query,
+      credential: credential.provider === "chutes" ? credential.token : "",
+      k,
+      signal,
+    });
+    const degraded = result.degraded ? DEGRADED_CODES[result.degraded.reason] : undefined;
+    return {
+      results: result.chunks.map((c, i) => ({
+        rank: i + 1,
+        title: c.title,
+        source: c.source,
+        headingPath: c.headingPath,
+        text: c.text,
+        score: c.score,
+      })),
+      retrieval: degraded ? { mode: result.mode, degradedReason: degraded } : { mode: result.mode },
+    };
+  } catch (error) {
+    if (error instanceof KbMismatchError || error instanceof EmbeddingDimensionError) {
+      throw new KnowledgeBaseMismatch(error.message);
+    }
+    throw error;
+  }
+}
+
+export interface KnowledgeBaseStatus {
+  available: boolean;
+  documents: number;
+  chunks: number;
+  embeddedChunks: number;
+  embeddingModel: string | null;
+  dimensions: number | null;
+  /** When a document was last added or changed by an ingest run. */
+  lastIngestAt: string | null;
+}
+
+export async function knowledgeBaseStatus(): Promise<KnowledgeBaseStatus> {
+  try {
+    const store = getKbStore();
+    const [status, stats, documents] = await Promise.all([
+      store.status(),
+      store.stats(),
+      store.listDocuments(),
+    ]);
+    const last = documents.reduce<Date | null>(
+      (latest, d) => (!latest || d.updatedAt > latest ? d.updatedAt : latest),
+      null,
+    );
+    return {
+      available: true,
+      documents: stats.documents,
+      chunks: stats.chunks,
+      embeddedChunks: stats.embeddedChunks,
+      embeddingModel: status.meta?.model ?? null,
+      dimensions: status.meta?.dimensions ?? null,
+      lastIngestAt: last?.toISOString() ?? null,
+    };
+  } catch (error) {
+    console.error(`rag: status unavailable (${error instanceof Error ? error.name : "error"})`);
+    return {
+      available: false,
+      documents: 0,
+      chunks: 0,
+      embeddedChunks: 0,
+      embeddingModel: null,
+      dimensions: null,
+      lastIngestAt: null,
+    };
+  }
 }

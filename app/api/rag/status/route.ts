@@ -1,0 +1,9 @@
+import { knowledgeBaseStatus } from "@/src/lib/chat/knowledge.ts";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** Documents, chunks, embedding model and last ingest time, for the settings panel. */
+export async function GET(): Promise<Response> {
+  return Response.json(await knowledgeBaseStatus(), { headers: { "cache-control": "no-store" } });
+}
