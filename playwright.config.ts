@@ -14,6 +14,7 @@ export const appEnv = {
   CHUTES_IDP_URL: EMULATOR_URL,
   CHUTES_LLM_URL: `${EMULATOR_URL}/llm/v1`,
   CHUTES_EMBEDDINGS_URL: `${EMULATOR_URL}/embed/v1`,
+  OPENROUTER_API_URL: `${EMULATOR_URL}/openrouter/api/v1`,
   CHUTES_DEFAULT_MODEL: "deepseek-ai/DeepSeek-V3.2-TEE",
   DATA_DIR: "test-results/e2e-data",
   CHUTES_CLIENT_ID: OAUTH_CLIENT.clientId,

@@ -2,7 +2,9 @@
 // and prints API keys the emulator accepts. Ctrl+C stops both.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { ADMIN_KEY, BROKE_KEY, SCOPED_KEY } from "../tests/emulator/fixtures.ts";
+import { getConfig } from "../src/lib/config.ts";
+import { runIngest } from "../src/lib/rag/ingest.ts";
+import { ADMIN_KEY, BROKE_KEY, OPENROUTER_KEY, SCOPED_KEY } from "../tests/emulator/fixtures.ts";
 import { startEmulator } from "../tests/emulator/server.ts";
 
 const appPort = Number(process.env.PORT ?? 3000);
@@ -23,9 +25,19 @@ const env = {
   CHUTES_IDP_URL: emulator.url,
   CHUTES_LLM_URL: `${emulator.url}/llm/v1`,
   CHUTES_EMBEDDINGS_URL: `${emulator.url}/embed/v1`,
+  OPENROUTER_API_URL: `${emulator.url}/openrouter/api/v1`,
+  NEXT_TELEMETRY_DISABLED: "1",
   NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? appUrl,
   NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "demo-only-secret-change-me-in-production-0123456789",
 };
+
+// The sample knowledge base (docs/), embedded through the emulator with its operator key. Later
+// runs find it unchanged and make no embedding call.
+Object.assign(process.env, env, { CHUTES_API_KEY: process.env.CHUTES_API_KEY ?? ADMIN_KEY });
+const ingested = await runIngest({ paths: ["docs"] }, getConfig());
+process.stdout.write(
+  `Knowledge base: ${ingested.documents.added + ingested.documents.changed + ingested.documents.unchanged} documents from docs/ (${ingested.embeddingCalls} embedding calls)\n`,
+);
 
 process.stdout.write(
   [
@@ -35,6 +47,7 @@ process.stdout.write(
     `  admin key (alice, $12.50):     ${ADMIN_KEY}`,
     `  scoped invoke-only key:        ${SCOPED_KEY}`,
     `  key with no balance (bob):     ${BROKE_KEY}`,
+    `  OpenRouter key:                ${OPENROUTER_KEY}`,
     "",
   ].join("\n"),
 );

@@ -6,6 +6,7 @@ import type { KeyAccount } from "@/src/lib/chutesAuth.ts";
 import { ActiveKeySummary } from "../setup/ActiveKeySummary.tsx";
 import { ApiKeyForm } from "../setup/ApiKeyForm.tsx";
 import { Disclosure } from "../setup/Disclosure.tsx";
+import { OpenRouterCard } from "../setup/OpenRouterCard.tsx";
 import { SignedInSummary } from "../setup/SignedInSummary.tsx";
 
 export interface ProviderSetupProps {
@@ -51,6 +52,11 @@ export function ProviderSetup({ session, signIn, advancedOpen = false, onConnect
             onRemove={session.clearApiKey}
           />
         ) : null}
+        {session.provider === "openrouter" && session.chutesConnected ? (
+          <button type="button" onClick={() => session.preferProvider("chutes")} className="btn-secondary">
+            Use Chutes
+          </button>
+        ) : null}
         <Disclosure label="Advanced options" defaultOpen={advancedOpen}>
           <ApiKeyForm
             onValidated={(key, account) => {
@@ -60,17 +66,7 @@ export function ProviderSetup({ session, signIn, advancedOpen = false, onConnect
           />
         </Disclosure>
       </section>
-      <section aria-labelledby="provider-openrouter" className="card opacity-80">
-        <div className="flex flex-wrap items-center gap-2">
-          <h2 id="provider-openrouter" className="text-lg font-semibold">
-            OpenRouter
-          </h2>
-          <span className="rounded-full bg-zinc-200 px-2 py-0.5 text-xs font-medium text-zinc-800 dark:bg-zinc-800 dark:text-zinc-200">
-            Coming soon
-          </span>
-        </div>
-        <p className="mt-2 text-sm text-zinc-700 dark:text-zinc-300">Not available yet.</p>
-      </section>
+      <OpenRouterCard session={session} />
     </div>
   );
 }
