@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { expect, keys, test } from "./fixtures.ts";
 
 // The walking skeleton, as a user lives it: paste a key, have it checked, chat with streamed
@@ -129,11 +128,5 @@ test.describe("chatting with a pasted Chutes API key", () => {
 
     await page.reload();
     await expect(setup.advancedOptions).toBeVisible();
-  });
-
-  test("no key or token is ever written to the server log", async () => {
-    const log = readFileSync("test-results/app-server.log", "utf8");
-    for (const key of Object.values(keys)) expect(log).not.toContain(key);
-    expect(log).not.toMatch(/cpk_[0-9a-f]{32}\./);
   });
 });
