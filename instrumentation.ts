@@ -2,7 +2,7 @@
 // the Edge bundle (proxy.ts) never sees it.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === "nodejs") {
-    const { checkConfigOrExit } = await import("./src/lib/startupCheck.ts");
-    checkConfigOrExit();
+    const { checkStartupOrExit } = await import("./src/lib/startupCheck.ts");
+    await checkStartupOrExit();
   }
 }

@@ -1,14 +1,24 @@
 import "server-only";
 import { ConfigError, getConfig } from "./config.ts";
+import { PgvectorMissingError } from "./rag/errors.ts";
+import { getKbStore } from "./rag/store.ts";
 
-/** A bad setting stops the server here with one line naming it, not on the first request. */
-export function checkConfigOrExit(): void {
+/**
+ * Stops the server with one clear line when it cannot work: a bad setting, or a DATABASE_URL
+ * server without pgvector. (The embedded store is opened on first use instead: opening it here
+ * would hold its lock and keep `npm run ingest` out for as long as the app runs.)
+ */
+export async function checkStartupOrExit(): Promise<void> {
   try {
-    getConfig();
+    const config = getConfig();
+    if (config.DATABASE_URL) await getKbStore(config).migrate();
   } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`chutes-chat: ${error.message}`);
+    // By name: bundling can give a module two copies, and then instanceof fails across them.
+    const name = error instanceof Error ? error.name : "";
+    if (error instanceof ConfigError || name === ConfigError.name || name === PgvectorMissingError.name) {
+      console.error(`chutes-chat: ${(error as Error).message}`);
       process.exit(1);
+      return;
     }
     throw error;
   }
