@@ -2,8 +2,10 @@
 // Baseline, in the same run: the same request sent straight to the Chutes emulator. Needs a
 // production build (`npm run build`). Run: npm run bench:chat
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { getConfig, resetConfigForTests } from "../src/lib/config.ts";
+import { runIngest } from "../src/lib/rag/ingest.ts";
 import { ADMIN_KEY } from "../tests/emulator/fixtures.ts";
 import { startEmulator } from "../tests/emulator/server.ts";
 
@@ -13,17 +15,26 @@ const MODEL = "deepseek-ai/DeepSeek-V3.2-TEE";
 
 const emulator = await startEmulator({ port: 0, tokenDelayMs: 0 });
 const nextBin = fileURLToPath(new URL("../node_modules/next/dist/bin/next", import.meta.url));
-const app = spawn(process.execPath, [nextBin, "start", "-p", String(APP_PORT), "-H", "127.0.0.1"], {
-  env: {
-    ...process.env,
-    CHUTES_API_URL: emulator.url,
-    CHUTES_LLM_URL: `${emulator.url}/llm/v1`,
-    CHUTES_EMBEDDINGS_URL: `${emulator.url}/embed/v1`,
-    DATA_DIR: "bench/out/empty-kb",
-    NEXT_TELEMETRY_DISABLED: "1",
-  },
-  stdio: "ignore",
-});
+const chutesEnv = {
+  CHUTES_API_URL: emulator.url,
+  CHUTES_LLM_URL: `${emulator.url}/llm/v1`,
+  CHUTES_EMBEDDINGS_URL: `${emulator.url}/embed/v1`,
+  NEXT_TELEMETRY_DISABLED: "1",
+};
+
+function startApp(dataDir: string) {
+  return spawn(process.execPath, [nextBin, "start", "-p", String(APP_PORT), "-H", "127.0.0.1"], {
+    env: { ...process.env, ...chutesEnv, DATA_DIR: dataDir },
+    stdio: "ignore",
+  });
+}
+
+// The sample corpus, embedded through the emulator, for the "with knowledge base" runs.
+rmSync("bench/out/kb-empty", { recursive: true, force: true });
+rmSync("bench/out/kb-docs", { recursive: true, force: true });
+Object.assign(process.env, chutesEnv, { DATA_DIR: "bench/out/kb-docs", CHUTES_API_KEY: ADMIN_KEY });
+resetConfigForTests();
+await runIngest({ paths: ["docs"] }, getConfig());
 
 async function waitForApp(): Promise<void> {
   for (let i = 0; i < 100; i++) {
@@ -97,56 +108,75 @@ const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 };
 
-try {
-  await waitForApp();
-  const idleRss = rssMb(app.pid!);
-  for (let i = 0; i < 5; i++) await viaApp(i); // warm-up: route compilation, first connections
-  const baseline: { first: number; total: number }[] = [];
-  const app_: { first: number; total: number }[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    // Interleaved so both see the same machine conditions.
-    baseline.push(await direct(i));
-    app_.push(await viaApp(i));
+interface Measured {
+  name: string;
+  runs: { first: number; total: number }[];
+  idleRss: number;
+  loadedRss: number;
+}
+
+/** One app configuration, interleaved with the baseline so both see the same machine. */
+async function measure(
+  name: string,
+  dataDir: string,
+  baseline: { first: number; total: number }[],
+): Promise<Measured> {
+  const app = startApp(dataDir);
+  try {
+    await waitForApp();
+    const idleRss = rssMb(app.pid!);
+    for (let i = 0; i < 5; i++) await viaApp(i); // warm-up: first connections, store opening
+    const runs: { first: number; total: number }[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      baseline.push(await direct(i));
+      runs.push(await viaApp(i));
+    }
+    return { name, runs, idleRss, loadedRss: rssMb(app.pid!) };
+  } finally {
+    app.kill("SIGTERM");
+    await new Promise((r) => app.once("exit", r));
   }
-  const loadedRss = rssMb(app.pid!);
-  const row = (name: string, runs: { first: number; total: number }[]) => {
-    const first = runs.map((r) => r.first);
-    const total = runs.map((r) => r.total);
-    return `| ${name} | ${percentile(first, 50).toFixed(1)} | ${percentile(first, 95).toFixed(1)} | ${percentile(total, 50).toFixed(1)} |`;
-  };
-  const ratio =
-    percentile(
-      app_.map((r) => r.first),
-      50,
-    ) /
-    percentile(
-      baseline.map((r) => r.first),
-      50,
-    );
-  process.stdout.write(
-    [
-      `Chat overhead, ${RUNS} interleaved runs each, emulator with no token delay (Node ${process.version})`,
-      "",
-      "| path | first token p50 (ms) | first token p95 (ms) | whole answer p50 (ms) |",
-      "| --- | ---: | ---: | ---: |",
-      row("straight to the emulator (baseline)", baseline),
-      row("through /api/chat", app_),
-      "",
-      `Time to first token through the app / baseline: ${ratio.toFixed(2)}x (added p50: ${(
-        percentile(
-          app_.map((r) => r.first),
-          50,
-        ) -
-          percentile(
-            baseline.map((r) => r.first),
-            50,
-          )
-      ).toFixed(1)} ms)`,
-      `App server RSS: ${idleRss.toFixed(0)} MB idle, ${loadedRss.toFixed(0)} MB after the runs (${(loadedRss / idleRss).toFixed(2)}x)`,
-      "",
-    ].join("\n"),
+}
+
+const p50 = (runs: { first: number }[]) =>
+  percentile(
+    runs.map((r) => r.first),
+    50,
   );
+
+try {
+  const baseline: { first: number; total: number }[] = [];
+  const results = [
+    await measure("through /api/chat, empty knowledge base", "bench/out/kb-empty", baseline),
+    await measure(
+      "through /api/chat, docs/ ingested (query embedding + hybrid search)",
+      "bench/out/kb-docs",
+      baseline,
+    ),
+  ];
+  const row = (name: string, runs: { first: number; total: number }[]) =>
+    `| ${name} | ${p50(runs).toFixed(1)} | ${percentile(
+      runs.map((r) => r.first),
+      95,
+    ).toFixed(1)} | ${percentile(
+      runs.map((r) => r.total),
+      50,
+    ).toFixed(1)} |`;
+  const lines = [
+    `Chat overhead, ${RUNS} runs per configuration interleaved with the baseline, emulator with no token delay (Node ${process.version})`,
+    "",
+    "| path | first token p50 (ms) | first token p95 (ms) | whole answer p50 (ms) |",
+    "| --- | ---: | ---: | ---: |",
+    row("straight to the emulator (baseline)", baseline),
+    ...results.map((r) => row(r.name, r.runs)),
+    "",
+    ...results.map(
+      (r) =>
+        `${r.name}: first token ${(p50(r.runs) / p50(baseline)).toFixed(2)}x the baseline (+${(p50(r.runs) - p50(baseline)).toFixed(1)} ms p50); server RSS ${r.idleRss.toFixed(0)} MB idle, ${r.loadedRss.toFixed(0)} MB after (${(r.loadedRss / r.idleRss).toFixed(2)}x)`,
+    ),
+    "",
+  ];
+  process.stdout.write(lines.join("\n"));
 } finally {
-  app.kill("SIGTERM");
   await emulator.close();
 }
