@@ -49,9 +49,7 @@ test.describe("chatting with a pasted Chutes API key", () => {
   });
 
   test("Stop ends the answer and closes the connection to Chutes", async ({ setup, chat, emulator }) => {
-    await setup.open();
-    await setup.submitKey(keys.admin);
-    await expect(chat.apiKeyBadge).toBeVisible();
+    await setup.connectWithKey(keys.admin);
     await emulator.reset();
 
     await chat.send("Please give me a long answer about rivers.");
@@ -90,9 +88,7 @@ test.describe("chatting with a pasted Chutes API key", () => {
     chat,
     emulator,
   }) => {
-    await setup.open();
-    await setup.submitKey(keys.admin);
-    await expect(chat.apiKeyBadge).toBeVisible();
+    await setup.connectWithKey(keys.admin);
     await emulator.inject({ failure: "midstream_error", match: { path: "chat" } });
 
     await chat.send("Tell me about volcanoes.");
@@ -102,9 +98,7 @@ test.describe("chatting with a pasted Chutes API key", () => {
   });
 
   test("busy and cold models are named as such", async ({ setup, chat, emulator }) => {
-    await setup.open();
-    await setup.submitKey(keys.admin);
-    await expect(chat.apiKeyBadge).toBeVisible();
+    await setup.connectWithKey(keys.admin);
 
     await emulator.inject({ failure: "capacity", match: { path: "chat" } });
     await chat.send("First try");
@@ -116,9 +110,7 @@ test.describe("chatting with a pasted Chutes API key", () => {
   });
 
   test("removing the key shows setup again and stops sending it", async ({ setup, chat, page }) => {
-    await setup.open();
-    await setup.submitKey(keys.admin);
-    await expect(chat.apiKeyBadge).toBeVisible();
+    await setup.connectWithKey(keys.admin);
 
     await page.getByRole("button", { name: /Settings|Connection/ }).click();
     await setup.removeKeyButton.click();

@@ -12,9 +12,7 @@ test.describe("Sign in with Chutes", () => {
     emulator,
     page,
   }) => {
-    await setup.open();
-    await setup.signInWithChutes();
-    await expect(page.getByText("Signed In", { exact: true })).toBeVisible();
+    await setup.connectWithChutes();
     await expect(page.getByText("alice", { exact: true })).toBeVisible();
 
     await chat.send("Who pays for this?");
@@ -35,9 +33,7 @@ test.describe("Sign in with Chutes", () => {
     emulator,
     page,
   }) => {
-    await setup.open();
-    await setup.signInWithChutes();
-    await expect(page.getByText("Signed In", { exact: true })).toBeVisible();
+    await setup.connectWithChutes();
 
     await page.getByRole("button", { name: "Settings" }).click();
     await setup.submitKey(keys.admin);
@@ -68,9 +64,7 @@ test.describe("Sign in with Chutes", () => {
   }) => {
     // 63 s tokens fall inside the app's 60 s refresh margin after 3 s.
     await emulator.configure({ accessTokenTtlSeconds: 63 });
-    await setup.open();
-    await setup.signInWithChutes();
-    await expect(page.getByText("Signed In", { exact: true })).toBeVisible();
+    await setup.connectWithChutes();
     const before = await emulator.state();
     await page.waitForTimeout(3500);
 
@@ -89,9 +83,7 @@ test.describe("Sign in with Chutes", () => {
     emulator,
     page,
   }) => {
-    await setup.open();
-    await setup.signInWithChutes();
-    await expect(page.getByText("Signed In", { exact: true })).toBeVisible();
+    await setup.connectWithChutes();
 
     await emulator.revokeAllRefreshTokens();
     await chat.send("Are you still there?");
@@ -110,9 +102,7 @@ test.describe("Sign in with Chutes", () => {
   });
 
   test("signing out revokes the tokens at Chutes and shows setup", async ({ setup, emulator, page }) => {
-    await setup.open();
-    await setup.signInWithChutes();
-    await expect(page.getByText("Signed In", { exact: true })).toBeVisible();
+    await setup.connectWithChutes();
 
     await page.getByRole("button", { name: "Settings" }).click();
     await page.getByRole("button", { name: "Sign out" }).click();

@@ -38,6 +38,20 @@ export class SetupPage {
     await this.page.waitForURL((url) => url.pathname === "/" && !url.searchParams.has("code"));
   }
 
+  /** From a fresh page to the chat, connected with a pasted Chutes key. */
+  async connectWithKey(key: string): Promise<void> {
+    await this.open();
+    await this.submitKey(key);
+    await expect(this.page.getByText("API Key", { exact: true })).toBeVisible();
+  }
+
+  /** From a fresh page to the chat, signed in with Chutes through the emulator's consent page. */
+  async connectWithChutes(): Promise<void> {
+    await this.open();
+    await this.signInWithChutes();
+    await expect(this.page.getByText("Signed In", { exact: true })).toBeVisible();
+  }
+
   async submitKey(key: string): Promise<void> {
     await this.expandAdvanced();
     await this.keyInput.fill(key);
