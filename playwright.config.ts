@@ -8,6 +8,8 @@ export const EMULATOR_PORT = Number(process.env.E2E_EMULATOR_PORT ?? 18787);
 export const APP_PORT = Number(process.env.E2E_APP_PORT ?? 3100);
 export const EMULATOR_URL = `http://127.0.0.1:${EMULATOR_PORT}`;
 export const APP_URL = `http://127.0.0.1:${APP_PORT}`;
+/** Per port, so two runs side by side (e.g. two engineers) do not share a log or a database. */
+export const APP_LOG = `test-results/app-server-${APP_PORT}.log`;
 
 export const appEnv = {
   CHUTES_API_URL: EMULATOR_URL,
@@ -16,7 +18,7 @@ export const appEnv = {
   CHUTES_EMBEDDINGS_URL: `${EMULATOR_URL}/embed/v1`,
   OPENROUTER_API_URL: `${EMULATOR_URL}/openrouter/api/v1`,
   CHUTES_DEFAULT_MODEL: "deepseek-ai/DeepSeek-V3.2-TEE",
-  DATA_DIR: "test-results/e2e-data",
+  DATA_DIR: `test-results/e2e-data-${APP_PORT}`,
   CHUTES_CLIENT_ID: OAUTH_CLIENT.clientId,
   CHUTES_CLIENT_SECRET: OAUTH_CLIENT.clientSecret,
   NEXTAUTH_URL: APP_URL,
@@ -61,7 +63,7 @@ export default defineConfig({
     },
     {
       // The server log goes to a file so a test can prove no key or token is ever written to it.
-      command: `mkdir -p test-results && next start -p ${APP_PORT} -H 127.0.0.1 > test-results/app-server.log 2>&1`,
+      command: `mkdir -p test-results && next start -p ${APP_PORT} -H 127.0.0.1 > ${APP_LOG} 2>&1`,
       url: `${APP_URL}/`,
       env: appEnv,
       reuseExistingServer: false,

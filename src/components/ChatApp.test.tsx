@@ -2,7 +2,7 @@ import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { HttpResponse, http } from "msw";
 import { renderToString } from "react-dom/server";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { API_KEY_HEADER, API_KEY_STORAGE_KEY } from "@/src/lib/chutesAuth.ts";
 import { CHUTES_TOP_UP_URL } from "@/src/lib/errors.ts";
 import { ChatApp } from "./ChatApp.tsx";
@@ -15,6 +15,7 @@ import {
   createTestServer,
   deferred,
   errorBody,
+  freshBrowserStorage,
   MODELS_BODY,
   storeKey,
   VALID_KEY,
@@ -22,6 +23,7 @@ import {
 
 const { server, requests } = createTestServer();
 beforeAll(() => server.listen({ onUnhandledFrame: "error" }));
+beforeEach(freshBrowserStorage);
 afterEach(() => {
   server.resetHandlers();
   requests.length = 0;
@@ -55,11 +57,11 @@ async function renderChat() {
   storeKey(ADMIN_ACCOUNT);
   const user = userEvent.setup();
   render(<ChatApp defaultModel="deepseek-ai/DeepSeek-V3.2-TEE" />);
-  const select = screen.getByLabelText("Model") as HTMLSelectElement;
-  // The model list has arrived once the server default is selected.
-  await waitFor(() => expect(select.value).toBe(MODELS_BODY.defaultModel));
+  const picker = screen.getByRole("combobox", { name: "Model" }) as HTMLInputElement;
+  // The model list has arrived once the server default is shown.
+  await waitFor(() => expect(picker.value).toBe(MODELS_BODY.defaultModel));
   const input = screen.getByLabelText("Message") as HTMLTextAreaElement;
-  return { user, input, select };
+  return { user, input, picker };
 }
 
 async function ask(user: ReturnType<typeof userEvent.setup>, input: HTMLElement, text: string) {
@@ -102,7 +104,9 @@ describe("ChatApp screens", () => {
     await user.click(screen.getByRole("button", { name: "Validate and save" }));
 
     expect(await screen.findByText("API Key")).toBeTruthy();
-    expect(screen.getByRole("status").textContent).toContain("Connected as alice, balance $12.50");
+    expect(
+      (await screen.findByText("Connected as alice, balance $12.50")).closest("[role=status]"),
+    ).toBeTruthy();
     expect(screen.getByLabelText("Message")).toBeTruthy();
   });
 
@@ -116,7 +120,7 @@ describe("ChatApp screens", () => {
   it("returns to setup after the key is removed in Settings", async () => {
     const { user } = await renderChat();
     await user.click(screen.getByRole("button", { name: "Settings" }));
-    const panel = screen.getByRole("dialog", { name: "Connection" });
+    const panel = screen.getByRole("dialog", { name: "Settings" });
     await user.click(within(panel).getByRole("button", { name: "Remove key" }));
 
     expect(await screen.findByRole("heading", { name: "Connect to Chutes" })).toBeTruthy();
@@ -128,7 +132,7 @@ describe("ChatApp screens", () => {
     const { user } = await renderChat();
     const settings = screen.getByRole("button", { name: "Settings" });
     await user.click(settings);
-    expect(screen.getByRole("dialog", { name: "Connection" })).toBeTruthy();
+    expect(screen.getByRole("dialog", { name: "Settings" })).toBeTruthy();
     await user.keyboard("{Escape}");
     expect(screen.queryByRole("dialog")).toBeNull();
     expect(document.activeElement).toBe(settings);
@@ -136,16 +140,20 @@ describe("ChatApp screens", () => {
 });
 
 describe("Model picker", () => {
-  it("lists models with prices and a TEE marker, defaulting to the server's choice", async () => {
-    const { select } = await renderChat();
-    const options = within(select)
+  it("lists models with context, prices and a TEE badge, defaulting to the server's choice", async () => {
+    const { user, picker } = await renderChat();
+    await user.click(picker);
+    const options = within(screen.getByRole("listbox", { name: "Models" }))
       .getAllByRole("option")
       .map((o) => o.textContent);
     expect(options).toEqual([
-      "deepseek-ai/DeepSeek-V3.2-TEE · $0.25 in / $0.38 out per 1M tokens · TEE",
-      "Qwen/Qwen3-32B · $0.05 in / $0.20 out per 1M tokens",
+      "deepseek-ai/DeepSeek-V3.2-TEETEE164K context · $0.25 in / $0.38 out per 1M tokens",
+      "Qwen/Qwen3-32B41K context · $0.05 in / $0.20 out per 1M tokens",
     ]);
-    expect(select.value).toBe("deepseek-ai/DeepSeek-V3.2-TEE");
+    expect(screen.getByRole("option", { selected: true }).textContent).toContain(
+      "deepseek-ai/DeepSeek-V3.2-TEE",
+    );
+    expect(picker.value).toBe("deepseek-ai/DeepSeek-V3.2-TEE");
     // The list was loaded with the pasted key.
     const modelsRequest = requests.find((r) => r.url.endsWith("/api/models"));
     expect(modelsRequest?.headers.get(API_KEY_HEADER)).toBe(VALID_KEY);
@@ -153,8 +161,10 @@ describe("Model picker", () => {
 
   it("remembers the chosen model and sends it with the next message", async () => {
     const seen = serveChat(() => answerResponse("Hi from Qwen."));
-    const { user, input, select } = await renderChat();
-    await user.selectOptions(select, "Qwen/Qwen3-32B");
+    const { user, input, picker } = await renderChat();
+    await user.click(picker);
+    await user.click(screen.getByRole("option", { name: /^Qwen\/Qwen3-32B/ }));
+    expect(picker.value).toBe("Qwen/Qwen3-32B");
     expect(localStorage.getItem(MODEL_STORAGE_KEY)).toBe("Qwen/Qwen3-32B");
 
     await ask(user, input, "Hello");
@@ -166,8 +176,8 @@ describe("Model picker", () => {
     localStorage.setItem(MODEL_STORAGE_KEY, "Qwen/Qwen3-32B");
     storeKey(ADMIN_ACCOUNT);
     render(<ChatApp defaultModel="deepseek-ai/DeepSeek-V3.2-TEE" />);
-    const select = screen.getByLabelText("Model") as HTMLSelectElement;
-    await waitFor(() => expect(select.value).toBe("Qwen/Qwen3-32B"));
+    const picker = screen.getByRole("combobox", { name: "Model" }) as HTMLInputElement;
+    await waitFor(() => expect(picker.value).toBe("Qwen/Qwen3-32B"));
   });
 
   it("explains a failed model list and still offers the default model", async () => {
@@ -180,9 +190,9 @@ describe("Model picker", () => {
     render(<ChatApp defaultModel="deepseek-ai/DeepSeek-V3.2-TEE" />);
     const status = await screen.findByText(/Chutes rejected your API key/);
     expect(status.closest("[role=status]")?.textContent).toContain("Chutes did not accept this API key.");
-    const select = screen.getByLabelText("Model") as HTMLSelectElement;
-    expect(select.disabled).toBe(false);
-    expect(select.value).toBe("deepseek-ai/DeepSeek-V3.2-TEE");
+    const picker = screen.getByRole("combobox", { name: "Model" }) as HTMLInputElement;
+    expect(picker.disabled).toBe(false);
+    expect(picker.value).toBe("deepseek-ai/DeepSeek-V3.2-TEE");
   });
 
   it("holds a message sent before the list arrives until the model is known", async () => {
@@ -214,9 +224,12 @@ describe("Chat", () => {
     await ask(user, input, "Hi there");
 
     const log = conversation();
-    expect(log.getAttribute("aria-live")).toBe("polite");
+    // Tokens are not announced one by one; the finished answer is, once, politely.
+    expect(log.getAttribute("aria-live")).toBe("off");
     expect(within(log).getByText("Hi there")).toBeTruthy();
     expect(await within(log).findByText("Hello! How can I help you today?")).toBeTruthy();
+    const announcer = await screen.findByText("Answer finished: Hello! How can I help you today?");
+    expect(announcer.getAttribute("aria-live")).toBe("polite");
     expect(input.value).toBe("");
     const answers = document.querySelectorAll('[data-role="assistant"]');
     expect(answers).toHaveLength(1);
@@ -316,7 +329,7 @@ describe("Chat errors", () => {
     const alert = await screen.findByRole("alert");
     expect(alert.textContent).toContain("Chutes rejected your API key");
     await user.click(within(alert).getByRole("button", { name: "Open setup" }));
-    const panel = screen.getByRole("dialog", { name: "Connection" });
+    const panel = screen.getByRole("dialog", { name: "Settings" });
     expect(within(panel).getByLabelText("Chutes API key")).toBeTruthy();
     expect(within(panel).getByRole("button", { name: "Remove key" })).toBeTruthy();
   });
@@ -349,14 +362,14 @@ describe("Chat errors", () => {
         status: 503,
       }),
     );
-    const { user, input, select } = await renderChat();
+    const { user, input, picker } = await renderChat();
     await ask(user, input, "Hi");
 
     const alert = await screen.findByRole("alert");
     expect(alert.textContent).toContain("Model has no instances right now");
     expect(alert.textContent).toContain("No instances available for this chute.");
     await user.click(within(alert).getByRole("button", { name: "Pick another model" }));
-    expect(document.activeElement).toBe(select);
+    expect(document.activeElement).toBe(picker);
   });
 
   it("stream_incomplete: keeps the partial answer, marks it incomplete and offers Retry", async () => {

@@ -1,16 +1,23 @@
 import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { HttpResponse, http } from "msw";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { API_KEY_HEADER, API_KEY_STORAGE_KEY } from "@/src/lib/chutesAuth.ts";
 import { ChatApp } from "./ChatApp.tsx";
-import { ADMIN_ACCOUNT, createTestServer, errorBody, storeKey } from "./testing/support.ts";
+import {
+  ADMIN_ACCOUNT,
+  createTestServer,
+  errorBody,
+  freshBrowserStorage,
+  storeKey,
+} from "./testing/support.ts";
 
 // "Sign in with Chutes" as the browser sees it: next-auth's /api/auth/session says who is signed
 // in (never a token), and the pasted key, when present, outranks that session.
 
 const { server, requests } = createTestServer();
 beforeAll(() => server.listen({ onUnhandledFrame: "error" }));
+beforeEach(freshBrowserStorage);
 afterEach(() => {
   server.resetHandlers();
   requests.length = 0;

@@ -79,8 +79,8 @@ test.describe("chatting with a pasted Chutes API key", () => {
     await expect(chat.alert).toContainText("Out of Chutes balance");
     await expect(chat.alert).toContainText("Quota exceeded and account balance is $0.0");
     await expect(page.getByRole("link", { name: /Top up/ })).toBeVisible();
-    // The question is still there to resend after topping up.
-    await expect(page.getByText("Hello?")).toBeVisible();
+    // The question is still there to resend after topping up (in the conversation, not only its title).
+    await expect(chat.userMessages().getByText("Hello?")).toBeVisible();
   });
 
   test("a stream that breaks keeps the partial answer, marked incomplete", async ({

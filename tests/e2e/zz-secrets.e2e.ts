@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
+import { APP_LOG } from "../../playwright.config.ts";
 import { expect, keys, test } from "./fixtures.ts";
 
 // Runs last (files run in name order): after every journey above, the app's own server log must
 // hold no API key, OAuth token or OpenRouter key, whatever failed along the way.
 test("no key or token is ever written to the server log", () => {
-  const log = readFileSync("test-results/app-server.log", "utf8");
+  const log = readFileSync(APP_LOG, "utf8");
   for (const key of Object.values(keys)) expect(log).not.toContain(key);
   expect(log).not.toMatch(/cpk_[0-9a-f]{32}\./);
   expect(log).not.toMatch(/\b(cak|crt)_[0-9a-f-]{36}\./);

@@ -20,7 +20,9 @@ export function AuthBadge({ status, user }: AuthBadgeProps) {
       <span className="rounded-full bg-sky-100 px-2.5 py-0.5 text-xs font-semibold text-sky-900 dark:bg-sky-950 dark:text-sky-200">
         {label}
       </span>
-      {details ? <span className="truncate text-zinc-700 dark:text-zinc-300">{details}</span> : null}
+      {details ? (
+        <span className="hidden truncate text-zinc-700 sm:inline dark:text-zinc-300">{details}</span>
+      ) : null}
     </div>
   );
 }

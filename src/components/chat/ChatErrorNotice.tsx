@@ -1,6 +1,6 @@
 "use client";
 
-import { CHUTES_TOP_UP_URL, type ErrorView } from "@/src/lib/errors.ts";
+import { type ErrorView, PROVIDER_INFO } from "@/src/lib/errors.ts";
 
 export interface ChatErrorNoticeProps {
   view: ErrorView;
@@ -46,8 +46,13 @@ function ErrorAction({ view, onOpenSetup, onRetry, onPickModel }: Omit<ChatError
       );
     case "top-up":
       return (
-        <a href={CHUTES_TOP_UP_URL} target="_blank" rel="noopener noreferrer" className="btn-primary">
-          Top up on chutes.ai
+        <a
+          href={PROVIDER_INFO[view.provider].topUpUrl}
+          target="_blank"
+          rel="noopener noreferrer"
+          className="btn-primary"
+        >
+          {PROVIDER_INFO[view.provider].topUpLabel}
         </a>
       );
     case "retry":

@@ -1,18 +1,36 @@
 "use client";
 
-import { useChat } from "@ai-sdk/react";
-import { DefaultChatTransport } from "ai";
-import { type ReactNode, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { type ReactNode, useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
 import type { ChutesSession } from "@/src/hooks/useChutesSession.ts";
-import { type ChatMessage, messageMetadataSchema, messageText } from "@/src/lib/chat/messages.ts";
-import { toErrorView } from "@/src/lib/errors.ts";
+import type { Pricing } from "@/src/lib/chat/cost.ts";
+import type { ChatMessage } from "@/src/lib/chat/messages.ts";
+import type { Conversation as StoredConversation } from "@/src/lib/history/schema.ts";
+import {
+  newConversationId,
+  readActiveConversation,
+  rememberActiveConversation,
+} from "../history/activeConversation.ts";
+import { exportConversation } from "../history/exportActions.ts";
+import { HistorySidebar } from "../history/HistorySidebar.tsx";
+import { SearchDialog } from "../history/SearchDialog.tsx";
+import { StorageProblemNotice } from "../history/StorageProblemNotice.tsx";
+import { UndoToast } from "../history/UndoToast.tsx";
+import { useConversationHistory } from "../history/useConversationHistory.ts";
+import { AppearanceSection } from "../settings/AppearanceSection.tsx";
+import { ConnectionSection } from "../settings/ConnectionSection.tsx";
+import { clearLocalSettings } from "../settings/clearLocalData.ts";
+import { DataSection } from "../settings/DataSection.tsx";
+import { KnowledgeBaseSection } from "../settings/KnowledgeBaseSection.tsx";
+import { useTheme } from "../theme/useTheme.ts";
+import { Modal } from "../ui/Modal.tsx";
 import { AuthBadge } from "./AuthBadge.tsx";
-import { ChatErrorNotice } from "./ChatErrorNotice.tsx";
-import { Composer } from "./Composer.tsx";
-import { MessageList } from "./MessageList.tsx";
+import { Conversation } from "./Conversation.tsx";
+import { preloadMarkdown } from "./LazyMarkdown.tsx";
 import { ModelPicker } from "./ModelPicker.tsx";
-import { ProviderSetup } from "./ProviderSetup.tsx";
 import { SettingsPanel } from "./SettingsPanel.tsx";
+import { ShortcutsDialog } from "./ShortcutsDialog.tsx";
+import { useChatTransport } from "./useChatTransport.ts";
+import { useGlobalShortcuts } from "./useGlobalShortcuts.ts";
 import { useModelCatalog } from "./useModelCatalog.ts";
 import { useModelChoice } from "./useModelChoice.ts";
 
@@ -27,156 +45,247 @@ export interface ChatScreenProps {
   defaultModel: string;
 }
 
-type ModelRequestBody = { model: string };
+type Overlay =
+  | { kind: "settings"; advancedOpen: boolean }
+  | { kind: "search" }
+  | { kind: "shortcuts" }
+  | { kind: "drawer" }
+  | null;
+
+const NO_MESSAGES: ChatMessage[] = [];
 
 export function ChatScreen({ session, notice, onDismissNotice, signIn, defaultModel }: ChatScreenProps) {
   const catalog = useModelCatalog(session.requestHeaders, session.credentialId);
   const { model, choose } = useModelChoice(catalog, defaultModel);
-  const modelSelectRef = useRef<HTMLSelectElement>(null);
-  const settingsButtonRef = useRef<HTMLButtonElement>(null);
-  const [settings, setSettings] = useState<{ advancedOpen: boolean } | null>(null);
+  const transport = useChatTransport(session, model);
+  const history = useConversationHistory();
+  const { theme, setTheme } = useTheme();
+  const modelInputRef = useRef<HTMLInputElement>(null);
+  const composerRef = useRef<HTMLTextAreaElement>(null);
+  const [overlay, setOverlay] = useState<Overlay>(null);
+  // A tab that showed a conversation before a reload waits for storage to reopen it; a new tab
+  // starts a new chat at once.
+  const [restored] = useState(readActiveConversation);
+  const [activeId, setActiveId] = useState<string>(() => restored ?? newConversationId());
+  const [focusRequest, setFocusRequest] = useState(0);
+  const [undo, setUndo] = useState<StoredConversation | null>(null);
 
-  // The transport is created once; it reads the current credential and model at request time.
-  const sessionRef = useRef(session);
-  const modelRef = useRef(model);
-  const modelWaiters = useRef<Array<(body: ModelRequestBody) => void>>([]);
-  useLayoutEffect(() => {
-    sessionRef.current = session;
-  }, [session]);
-  useLayoutEffect(() => {
-    modelRef.current = model;
-    if (model === null) return;
-    for (const resolve of modelWaiters.current.splice(0)) resolve({ model });
-  }, [model]);
+  useEffect(() => rememberActiveConversation(activeId), [activeId]);
+  useEffect(preloadMarkdown, []);
+  useEffect(() => {
+    if (focusRequest > 0) composerRef.current?.focus();
+  }, [focusRequest]);
 
-  const transport = useMemo(
-    () =>
-      new DefaultChatTransport<ChatMessage>({
-        api: "/api/chat",
-        headers: () => sessionRef.current.requestHeaders(),
-        // A message sent before the model list arrived waits for it rather than guessing a model.
-        body: () => {
-          const current = modelRef.current;
-          if (current !== null) return { model: current };
-          return new Promise<ModelRequestBody>((resolve) => {
-            modelWaiters.current.push(resolve);
-          });
-        },
-      }),
-    [],
+  // Stable while the catalog is, so memoised message rows are not re-rendered by it.
+  const pricingOf = useMemo(() => {
+    const prices = new Map<string, Pricing>(
+      catalog.state === "ready" ? catalog.models.map((m) => [m.id, m.pricing]) : [],
+    );
+    return (id: string | undefined) => (id ? prices.get(id) : undefined);
+  }, [catalog]);
+
+  const openConversation = useCallback((id: string) => {
+    setActiveId(id);
+    setOverlay(null);
+    setFocusRequest((n) => n + 1);
+  }, []);
+
+  const { find } = history;
+  const newChat = useCallback(() => {
+    setOverlay(null);
+    setActiveId((current) => (find(current) ? newConversationId() : current));
+    setFocusRequest((n) => n + 1);
+  }, [find]);
+
+  const { remove, restore, rename, save } = history;
+  const deleteConversation = useCallback(
+    (id: string) => {
+      const removed = remove(id);
+      if (!removed) return;
+      setUndo(removed);
+      setActiveId((current) => (current === id ? newConversationId() : current));
+    },
+    [remove],
+  );
+  const exportOne = useCallback(
+    (id: string, kind: "json" | "md") => {
+      const conversation = find(id);
+      if (conversation) exportConversation(conversation, kind);
+    },
+    [find],
   );
 
-  const { messages, sendMessage, status, error, stop, regenerate, clearError } = useChat<ChatMessage>({
-    transport,
-    messageMetadataSchema,
+  useGlobalShortcuts({
+    onSearch: () => setOverlay({ kind: "search" }),
+    onNewChat: newChat,
+    onHelp: () => setOverlay({ kind: "shortcuts" }),
   });
-  const busy = status === "submitted" || status === "streaming";
-  const errorView = error ? toErrorView(error) : null;
 
-  // The server ended the OAuth session (refresh refused): re-read it so setup offers sign-in again.
-  const sessionEnded = errorView?.code === "session_expired";
+  const closeOverlay = useCallback(() => setOverlay(null), []);
+  const openSetup = useCallback(() => setOverlay({ kind: "settings", advancedOpen: true }), []);
+  const pickModel = useCallback(() => modelInputRef.current?.focus(), []);
   const { refresh } = session;
-  useEffect(() => {
-    if (sessionEnded) refresh();
-  }, [sessionEnded, refresh]);
 
-  // An error after part of an answer arrived: keep that part and mark it, even after the notice is dismissed.
-  const last = messages.at(-1);
-  const partialId = error && last?.role === "assistant" && messageText(last).length > 0 ? last.id : undefined;
-  const [cutOffIds, setCutOffIds] = useState<ReadonlySet<string>>(() => new Set());
-  useEffect(() => {
-    if (partialId) setCutOffIds((prev) => (prev.has(partialId) ? prev : new Set(prev).add(partialId)));
-  }, [partialId]);
-  const incompleteIds = useMemo(
-    () => (partialId ? new Set(cutOffIds).add(partialId) : cutOffIds),
-    [cutOffIds, partialId],
+  const sidebar = (
+    <HistorySidebar
+      conversations={history.conversations}
+      activeId={activeId}
+      onNewChat={newChat}
+      onOpen={openConversation}
+      onRename={rename}
+      onDelete={deleteConversation}
+      onExport={exportOne}
+      onSearch={() => setOverlay({ kind: "search" })}
+    />
   );
-
-  function closeSettings() {
-    setSettings(null);
-    settingsButtonRef.current?.focus();
-  }
 
   return (
-    <div className="flex h-dvh flex-col">
-      <header className="border-b border-zinc-200 dark:border-zinc-800">
-        <div className="mx-auto flex w-full max-w-5xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3">
-          <h1 className="text-lg font-semibold">chutes-chat</h1>
-          <AuthBadge status={session.status} user={session.user} />
-          <div className="order-last w-full sm:order-none sm:w-auto sm:flex-1">
-            <ModelPicker catalog={catalog} value={model} onChange={choose} selectRef={modelSelectRef} />
-          </div>
-          <button
-            ref={settingsButtonRef}
-            type="button"
-            onClick={() => setSettings({ advancedOpen: false })}
-            aria-expanded={settings !== null}
-            className="btn-secondary ml-auto sm:ml-0"
-          >
-            Settings
-          </button>
-        </div>
-      </header>
+    <div className="flex h-dvh">
+      <aside className="hidden w-72 shrink-0 flex-col border-r border-zinc-200 bg-zinc-50 md:flex dark:border-zinc-800 dark:bg-zinc-950">
+        {sidebar}
+      </aside>
 
-      <main className="flex min-h-0 flex-1 flex-col">
-        {notice ? (
-          <div className="mx-auto w-full max-w-3xl px-4 pt-3">
-            <div role="status" className="notice-success flex items-start justify-between gap-3">
-              <p>{notice}</p>
-              {onDismissNotice ? (
-                <button
-                  type="button"
-                  onClick={onDismissNotice}
-                  className="btn-ghost"
-                  aria-label="Dismiss notice"
-                >
-                  ×
-                </button>
-              ) : null}
+      <div className="flex min-w-0 flex-1 flex-col">
+        <header className="border-b border-zinc-200 dark:border-zinc-800">
+          <div className="flex w-full flex-wrap items-center gap-x-3 gap-y-2 px-3 py-2.5 sm:px-4">
+            <button
+              type="button"
+              onClick={() => setOverlay({ kind: "drawer" })}
+              aria-expanded={overlay?.kind === "drawer"}
+              className="btn-secondary px-2.5 md:hidden"
+            >
+              <span aria-hidden="true">☰</span>
+              <span className="sr-only">Conversations</span>
+            </button>
+            <h1 className="text-lg font-semibold">chutes-chat</h1>
+            <AuthBadge status={session.status} user={session.user} />
+            <div className="order-last w-full lg:order-none lg:w-auto lg:flex-1">
+              <ModelPicker catalog={catalog} value={model} onChange={choose} inputRef={modelInputRef} />
+            </div>
+            <div className="ml-auto flex items-center gap-2">
+              <button
+                type="button"
+                onClick={() => setOverlay({ kind: "shortcuts" })}
+                aria-keyshortcuts="?"
+                className="btn-ghost px-2.5"
+              >
+                <span aria-hidden="true">?</span>
+                <span className="sr-only">Keyboard shortcuts</span>
+              </button>
+              <button
+                type="button"
+                onClick={() => setOverlay({ kind: "settings", advancedOpen: false })}
+                aria-expanded={overlay?.kind === "settings"}
+                className="btn-secondary"
+              >
+                Settings
+              </button>
             </div>
           </div>
-        ) : null}
+        </header>
 
-        <MessageList messages={messages} busy={busy} incompleteIds={incompleteIds} />
+        <main className="flex min-h-0 flex-1 flex-col">
+          {notice ? (
+            <div className="mx-auto w-full max-w-3xl px-4 pt-3">
+              <div role="status" className="notice-success flex items-start justify-between gap-3">
+                <p>{notice}</p>
+                {onDismissNotice ? (
+                  <button
+                    type="button"
+                    onClick={onDismissNotice}
+                    className="btn-ghost"
+                    aria-label="Dismiss notice"
+                  >
+                    ×
+                  </button>
+                ) : null}
+              </div>
+            </div>
+          ) : null}
+          {history.problem ? (
+            <StorageProblemNotice problem={history.problem} onDismiss={history.dismissProblem} />
+          ) : null}
 
-        {errorView ? (
-          <div className="mx-auto w-full max-w-3xl px-4 pb-3">
-            <ChatErrorNotice
-              view={errorView}
-              onOpenSetup={() => setSettings({ advancedOpen: true })}
-              onRetry={() => {
-                void regenerate().catch(() => undefined);
-              }}
-              onPickModel={() => modelSelectRef.current?.focus()}
-              onDismiss={clearError}
+          {history.ready || restored === null ? (
+            <Conversation
+              key={activeId}
+              id={activeId}
+              initialMessages={history.find(activeId)?.messages ?? NO_MESSAGES}
+              transport={transport}
+              pricingOf={pricingOf}
+              onPersist={save}
+              onOpenSetup={openSetup}
+              onPickModel={pickModel}
+              onSessionEnded={refresh}
+              composerRef={composerRef}
             />
-          </div>
-        ) : null}
+          ) : (
+            <div aria-busy="true" className="flex-1">
+              <p className="sr-only">Loading conversations…</p>
+            </div>
+          )}
+        </main>
+      </div>
 
-        <Composer
-          busy={busy}
-          onSend={(text) => {
-            if (busy) return false;
-            // Failures surface through `error`; the user's message stays in the list either way.
-            void sendMessage({ text }).catch(() => undefined);
-            return true;
-          }}
-          onStop={() => {
-            void stop();
-          }}
+      {overlay?.kind === "drawer" ? <Drawer onClose={closeOverlay}>{sidebar}</Drawer> : null}
+      {overlay?.kind === "search" ? (
+        <SearchDialog
+          conversations={history.conversations}
+          onOpen={openConversation}
+          onClose={closeOverlay}
         />
-      </main>
-
-      {settings ? (
-        <SettingsPanel onClose={closeSettings}>
-          <ProviderSetup
-            key={String(settings.advancedOpen)}
-            session={session}
-            signIn={signIn}
-            advancedOpen={settings.advancedOpen}
+      ) : null}
+      {overlay?.kind === "shortcuts" ? <ShortcutsDialog onClose={closeOverlay} /> : null}
+      {overlay?.kind === "settings" ? (
+        <SettingsPanel onClose={closeOverlay}>
+          <ConnectionSection session={session} signIn={signIn} advancedOpen={overlay.advancedOpen} />
+          <AppearanceSection theme={theme} onTheme={setTheme} />
+          <KnowledgeBaseSection />
+          <DataSection
+            conversations={history.conversations}
+            onImport={history.importConversations}
+            onDeleteAll={async () => {
+              await history.clearAll();
+              setTheme("system");
+              clearLocalSettings();
+              setActiveId(newConversationId());
+            }}
           />
         </SettingsPanel>
       ) : null}
+      {undo ? (
+        <UndoToast
+          key={undo.id}
+          message={`Deleted “${undo.title}”`}
+          onUndo={() => {
+            restore(undo);
+            setUndo(null);
+          }}
+          onExpire={() => setUndo(null)}
+        />
+      ) : null}
     </div>
+  );
+}
+
+function Drawer({ onClose, children }: { onClose: () => void; children: ReactNode }) {
+  const headingId = useId();
+  return (
+    <Modal
+      labelledBy={headingId}
+      onClose={onClose}
+      closeOnBackdrop
+      className="fixed inset-y-0 left-0 m-0 flex h-full max-h-none w-[85vw] max-w-xs flex-col"
+    >
+      <div className="flex items-center justify-between border-b border-zinc-200 px-3 py-2 dark:border-zinc-800">
+        <h2 id={headingId} className="font-semibold">
+          Conversations
+        </h2>
+        <button type="button" onClick={onClose} className="btn-ghost">
+          Close conversations
+        </button>
+      </div>
+      {children}
+    </Modal>
   );
 }

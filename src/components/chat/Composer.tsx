@@ -1,6 +1,6 @@
 "use client";
 
-import { type FormEvent, type KeyboardEvent, useId, useState } from "react";
+import { type FormEvent, type KeyboardEvent, type Ref, useId, useState } from "react";
 
 export interface ComposerProps {
   /** A request is in flight: Send is off and Stop is offered. */
@@ -8,9 +8,10 @@ export interface ComposerProps {
   /** Returns false when the message was not sent, so the text stays in the box. */
   onSend: (text: string) => boolean;
   onStop: () => void;
+  inputRef?: Ref<HTMLTextAreaElement> | undefined;
 }
 
-export function Composer({ busy, onSend, onStop }: ComposerProps) {
+export function Composer({ busy, onSend, onStop, inputRef }: ComposerProps) {
   const id = useId();
   const [text, setText] = useState("");
   const canSend = !busy && text.trim().length > 0;
@@ -40,6 +41,7 @@ export function Composer({ busy, onSend, onStop }: ComposerProps) {
         Message
       </label>
       <textarea
+        ref={inputRef}
         id={id}
         value={text}
         onChange={(event) => setText(event.target.value)}

@@ -1,7 +1,13 @@
 "use client";
 
+import { memo, useDeferredValue, useId, useState } from "react";
+import { formatTokens, formatUsageLine, type Pricing } from "@/src/lib/chat/cost.ts";
 import type { ChatMessage } from "@/src/lib/chat/messages.ts";
 import { messageText } from "@/src/lib/chat/messages.ts";
+import { CopyButton } from "./CopyButton.tsx";
+import { LazyMarkdown } from "./LazyMarkdown.tsx";
+import { RowProbe } from "./renderProbe.tsx";
+import { RetrievalNote, SourcesList } from "./SourcesList.tsx";
 
 export interface MessageBubbleProps {
   message: ChatMessage;
@@ -9,56 +15,222 @@ export interface MessageBubbleProps {
   streaming?: boolean;
   /** The answer stopped early because of an error; what arrived stays visible. */
   incomplete?: boolean;
+  /** A request is in flight: editing and regenerating wait. */
+  busy?: boolean;
+  /** This is the last answer, which Regenerate replaces. */
+  lastAnswer?: boolean;
+  /** The price of the model that wrote this answer, when known. */
+  pricing?: Pricing | null;
+  onRegenerate?: () => void;
+  /** Replace this user message with `text` and ask again (later messages are dropped). */
+  onEdit?: (messageId: string, text: string) => void;
 }
 
 function reasoningText(message: ChatMessage): string {
   return message.parts.map((part) => (part.type === "reasoning" ? part.text : "")).join("");
 }
 
-export function MessageBubble({ message, streaming = false, incomplete = false }: MessageBubbleProps) {
+/**
+ * One message row. Memoised: useChat keeps finished message objects stable, so while an answer
+ * streams only its own row re-renders (the render-count test holds this).
+ */
+export const MessageBubble = memo(function MessageBubble(props: MessageBubbleProps) {
+  return (
+    <RowProbe id={props.message.id}>
+      <Bubble {...props} />
+    </RowProbe>
+  );
+});
+
+function Bubble({
+  message,
+  streaming = false,
+  incomplete = false,
+  busy = false,
+  lastAnswer = false,
+  pricing,
+  onRegenerate,
+  onEdit,
+}: MessageBubbleProps) {
   const isUser = message.role === "user";
   const text = messageText(message);
+  // While tokens pour in, React may skip intermediate Markdown renders to keep typing responsive.
+  const shownText = useDeferredValue(text);
   const reasoning = isUser ? "" : reasoningText(message);
-  const model = message.metadata?.model;
+  const [editing, setEditing] = useState(false);
+
+  if (isUser && editing) {
+    return (
+      <EditMessage
+        initial={text}
+        onCancel={() => setEditing(false)}
+        onSave={(next) => {
+          setEditing(false);
+          onEdit?.(message.id, next);
+        }}
+        busy={busy}
+      />
+    );
+  }
 
   return (
     <article
       aria-label={isUser ? "Your message" : "Assistant answer"}
-      // Stable hook for browser tests and later features (copy, citations).
+      // Stable hook for browser tests.
       data-role={message.role}
-      className={`flex flex-col gap-1 ${isUser ? "items-end" : "items-start"}`}
+      className={`message-row flex flex-col gap-1 ${isUser ? "items-end" : "items-start"}`}
     >
       <div
-        className={`max-w-[min(42rem,100%)] rounded-2xl px-4 py-2.5 ${
+        className={`max-w-[min(42rem,100%)] min-w-0 rounded-2xl px-4 py-2.5 ${
           isUser
-            ? "bg-sky-700 text-white dark:bg-sky-600"
-            : `bg-zinc-100 text-zinc-900 dark:bg-zinc-900 dark:text-zinc-100 ${
+            ? "bg-sky-700 text-white dark:bg-sky-700"
+            : `w-full bg-zinc-100 text-zinc-900 dark:bg-zinc-900 dark:text-zinc-100 ${
                 incomplete ? "ring-2 ring-amber-500" : ""
               }`
         }`}
       >
         {reasoning ? (
-          <details className="mb-2 text-sm text-zinc-600 dark:text-zinc-400">
-            <summary className="cursor-pointer">Reasoning</summary>
+          <details className="mb-2 text-sm text-zinc-700 dark:text-zinc-300">
+            <summary>Reasoning</summary>
             <p className="mt-1 whitespace-pre-wrap break-words">{reasoning}</p>
           </details>
         ) : null}
         {text ? (
-          <p className="whitespace-pre-wrap break-words">{text}</p>
+          isUser ? (
+            <p className="whitespace-pre-wrap break-words">{text}</p>
+          ) : (
+            <LazyMarkdown text={shownText} />
+          )
         ) : streaming ? (
-          <p className="text-zinc-600 dark:text-zinc-400">
+          <p className="text-zinc-700 dark:text-zinc-300">
             {reasoning ? "Thinking…" : "Waiting for the answer…"}
           </p>
         ) : null}
       </div>
-      {!isUser && (incomplete || model) ? (
-        <p className="flex flex-wrap gap-2 px-1 text-xs text-zinc-600 dark:text-zinc-400">
-          {incomplete ? (
-            <span className="font-semibold text-amber-800 dark:text-amber-300">Incomplete answer</span>
-          ) : null}
-          {model ? <span>{model}</span> : null}
-        </p>
-      ) : null}
+      {isUser ? (
+        <div className="flex gap-1 px-1">
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() => setEditing(true)}
+            className="btn-action"
+            title="Edit and resend"
+          >
+            Edit
+          </button>
+        </div>
+      ) : (
+        <>
+          <SourcesList sources={message.metadata?.sources ?? []} />
+          <RetrievalNote retrieval={message.metadata?.retrieval} />
+          <AnswerFooter
+            message={message}
+            text={text}
+            streaming={streaming}
+            incomplete={incomplete}
+            canRegenerate={lastAnswer && !busy}
+            pricing={pricing}
+            onRegenerate={onRegenerate}
+          />
+        </>
+      )}
     </article>
+  );
+}
+
+function AnswerFooter({
+  message,
+  text,
+  streaming,
+  incomplete,
+  canRegenerate,
+  pricing,
+  onRegenerate,
+}: {
+  message: ChatMessage;
+  text: string;
+  streaming: boolean;
+  incomplete: boolean;
+  canRegenerate: boolean;
+  pricing: Pricing | null | undefined;
+  onRegenerate: (() => void) | undefined;
+}) {
+  const model = message.metadata?.model;
+  const usage = message.metadata?.usage;
+  return (
+    <div className="flex flex-wrap items-center gap-x-2 gap-y-1 px-1 text-xs text-zinc-700 dark:text-zinc-300">
+      {text && !streaming ? <CopyButton getText={() => text} label="Copy answer" /> : null}
+      {canRegenerate && onRegenerate ? (
+        <button type="button" onClick={onRegenerate} className="btn-action">
+          Regenerate
+        </button>
+      ) : null}
+      {incomplete ? (
+        <span className="font-semibold text-amber-800 dark:text-amber-300">Incomplete answer</span>
+      ) : null}
+      {usage ? (
+        <span
+          data-testid="answer-usage"
+          title={`${formatTokens(usage.inputTokens ?? 0)} in, ${formatTokens(usage.outputTokens ?? 0)} out`}
+        >
+          {formatUsageLine(usage, pricing)}
+        </span>
+      ) : null}
+      {model ? <span className="break-all">{model}</span> : null}
+    </div>
+  );
+}
+
+function EditMessage({
+  initial,
+  busy,
+  onSave,
+  onCancel,
+}: {
+  initial: string;
+  busy: boolean;
+  onSave: (text: string) => void;
+  onCancel: () => void;
+}) {
+  const id = useId();
+  const [value, setValue] = useState(initial);
+  const canSave = !busy && value.trim().length > 0;
+  return (
+    <form
+      aria-label="Edit message"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (canSave) onSave(value);
+      }}
+      className="flex flex-col items-end gap-2"
+    >
+      <label htmlFor={id} className="sr-only">
+        Edit message
+      </label>
+      <textarea
+        id={id}
+        value={value}
+        // biome-ignore lint/a11y/noAutofocus: the user just asked to edit this message.
+        autoFocus
+        onChange={(event) => setValue(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === "Escape") {
+            event.preventDefault();
+            event.stopPropagation();
+            onCancel();
+          }
+        }}
+        rows={3}
+        className="input w-full max-w-[min(42rem,100%)] resize-y"
+      />
+      <div className="flex gap-2">
+        <button type="button" onClick={onCancel} className="btn-secondary">
+          Cancel
+        </button>
+        <button type="submit" disabled={!canSave} className="btn-primary">
+          Save and resend
+        </button>
+      </div>
+    </form>
   );
 }

@@ -1,6 +1,8 @@
 "use client";
 
-import { useLayoutEffect, useRef } from "react";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useCallback, useLayoutEffect, useRef, useState } from "react";
+import type { Pricing } from "@/src/lib/chat/cost.ts";
 import type { ChatMessage } from "@/src/lib/chat/messages.ts";
 import { MessageBubble } from "./MessageBubble.tsx";
 
@@ -10,10 +12,23 @@ export interface MessageListProps {
   busy: boolean;
   /** Assistant messages that were cut off by an error. */
   incompleteIds: ReadonlySet<string>;
+  /** Price lookup by model id; must keep its identity while the catalog does. */
+  pricingOf?: (model: string | undefined) => Pricing | null | undefined;
+  /** Both must be stable (see useStableCallback), or every row re-renders. */
+  onRegenerate?: () => void;
+  onEdit?: (messageId: string, text: string) => void;
 }
 
 // Within this many pixels of the end still counts as "at the bottom".
 const STICK_THRESHOLD_PX = 48;
+/**
+ * Longer conversations are virtualised: only rows near the viewport are mounted. Measured in the
+ * browser tests on a 300-message chat: mounting every row blocked the main thread for ~1.6 s on
+ * open; virtualised it is a fraction of that. Short chats keep every row (simpler, and in-page find works).
+ */
+export const VIRTUALIZE_AFTER = 60;
+const ROW_GAP_PX = 16;
+const LIST_PADDING_PX = 24;
 
 function hasVisibleContent(message: ChatMessage): boolean {
   return message.parts.some(
@@ -21,12 +36,54 @@ function hasVisibleContent(message: ChatMessage): boolean {
   );
 }
 
-export function MessageList({ messages, busy, incompleteIds }: MessageListProps) {
-  const scrollRef = useRef<HTMLDivElement>(null);
+interface RowsProps extends Omit<MessageListProps, "messages"> {
+  rows: ChatMessage[];
+  streamingId: string | undefined;
+  lastAnswerId: string | undefined;
+}
+
+function Row({ message, props }: { message: ChatMessage; props: RowsProps }) {
+  return (
+    <MessageBubble
+      message={message}
+      streaming={message.id === props.streamingId}
+      incomplete={props.incompleteIds.has(message.id)}
+      busy={props.busy}
+      lastAnswer={message.id === props.lastAnswerId}
+      pricing={message.role === "assistant" ? props.pricingOf?.(message.metadata?.model) : undefined}
+      onRegenerate={props.onRegenerate}
+      onEdit={props.onEdit}
+    />
+  );
+}
+
+/**
+ * The conversation. Rows are memoised (a streamed token re-renders only its own row); off-screen
+ * rows skip layout and paint (`content-visibility: auto` on `.message-row`), and long chats are
+ * virtualised.
+ */
+export function MessageList({ messages, busy, ...rest }: MessageListProps) {
+  const scrollRef = useRef<HTMLDivElement | null>(null);
+  // The virtualiser needs the element itself: a child's effects run before a parent's ref is set.
+  const [scrollElement, setScrollElement] = useState<HTMLDivElement | null>(null);
+  const attachScroll = useCallback((el: HTMLDivElement | null) => {
+    scrollRef.current = el;
+    setScrollElement(el);
+  }, []);
   // Follow the stream unless the user scrolled up to read; scrolling back down re-enables it.
   const stickToBottom = useRef(true);
   const lastMessage = messages.at(-1);
   const lastUserId = messages.findLast((m) => m.role === "user")?.id;
+  const streamingId = busy && lastMessage?.role === "assistant" ? lastMessage.id : undefined;
+  const waiting = busy && lastMessage?.role === "user";
+  const rows = messages.filter((m) => m.role === "user" || m.id === streamingId || hasVisibleContent(m));
+  const rowsProps: RowsProps = {
+    ...rest,
+    busy,
+    rows,
+    streamingId,
+    lastAnswerId: lastMessage?.role === "assistant" ? lastMessage.id : undefined,
+  };
 
   // A new user message always brings the view back to the end.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs when a new user message appears.
@@ -40,47 +97,86 @@ export function MessageList({ messages, busy, incompleteIds }: MessageListProps)
     if (el && stickToBottom.current) el.scrollTop = el.scrollHeight;
   }, [messages]);
 
-  const streamingId = busy && lastMessage?.role === "assistant" ? lastMessage.id : undefined;
-  const waiting = busy && lastMessage?.role === "user";
-
+  const virtual = rows.length > VIRTUALIZE_AFTER;
   return (
     <div
-      ref={scrollRef}
+      ref={attachScroll}
       onScroll={(event) => {
         const el = event.currentTarget;
         stickToBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_THRESHOLD_PX;
       }}
       className="min-h-0 flex-1 overflow-y-auto"
     >
-      {/* One live region for the conversation; aria-busy holds announcements until the answer is done. */}
+      {/* Not a live region: tokens would flood screen readers. The answer is announced once done. */}
       <div
-        aria-live="polite"
+        role="log"
+        aria-live="off"
         aria-busy={busy}
         aria-label="Conversation"
-        role="log"
-        className="mx-auto flex w-full max-w-3xl flex-col gap-4 px-4 py-6"
+        className={`mx-auto w-full max-w-3xl px-4 ${virtual ? "" : "flex flex-col gap-4 py-6"}`}
       >
         {messages.length === 0 ? (
-          <p className="py-16 text-center text-zinc-600 dark:text-zinc-400">
-            Ask anything. Answers are billed to your Chutes account.
+          <p className="py-16 text-center text-zinc-700 dark:text-zinc-300">
+            Ask anything. Answers are billed to your own account.
           </p>
         ) : null}
-        {messages.map((message) =>
-          message.role === "user" || message.id === streamingId || hasVisibleContent(message) ? (
-            <MessageBubble
-              key={message.id}
-              message={message}
-              streaming={message.id === streamingId}
-              incomplete={incompleteIds.has(message.id)}
-            />
-          ) : null,
+        {virtual ? (
+          scrollElement ? (
+            <VirtualRows scrollElement={scrollElement} {...rowsProps} />
+          ) : null
+        ) : (
+          rows.map((message) => <Row key={message.id} message={message} props={rowsProps} />)
         )}
         {waiting ? (
-          <p className="text-sm text-zinc-600 dark:text-zinc-400" aria-hidden="true">
-            Waiting for Chutes…
+          <p
+            className={`text-sm text-zinc-700 dark:text-zinc-300 ${virtual ? "pb-6" : ""}`}
+            aria-hidden="true"
+          >
+            Waiting for the model…
           </p>
         ) : null}
       </div>
+    </div>
+  );
+}
+
+function VirtualRows({ scrollElement, ...props }: RowsProps & { scrollElement: HTMLDivElement }) {
+  const { rows } = props;
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollElement,
+    estimateSize: () => 180,
+    getItemKey: (index) => rows[index]?.id ?? index,
+    overscan: 6,
+    gap: ROW_GAP_PX,
+    paddingStart: LIST_PADDING_PX,
+    paddingEnd: LIST_PADDING_PX,
+    useFlushSync: false,
+  });
+
+  // Opening a long conversation shows its end.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once, on mount.
+  useLayoutEffect(() => {
+    virtualizer.scrollToIndex(rows.length - 1, { align: "end" });
+  }, []);
+
+  return (
+    <div className="virtual-rows relative w-full" style={{ height: virtualizer.getTotalSize() }}>
+      {virtualizer.getVirtualItems().map((item) => {
+        const message = rows[item.index];
+        if (!message) return null;
+        return (
+          <div
+            key={item.key}
+            data-index={item.index}
+            ref={virtualizer.measureElement}
+            className="absolute top-0 left-0 w-full"
+            style={{ transform: `translateY(${item.start}px)` }}
+          >
+            <Row message={message} props={props} />
+          </div>
+        );
+      })}
     </div>
   );
 }

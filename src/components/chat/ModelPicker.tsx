@@ -1,6 +1,7 @@
 "use client";
 
-import { type Ref, useId } from "react";
+import { type KeyboardEvent, type Ref, useId, useMemo, useState } from "react";
+import { contextText, filterModels, priceText } from "./modelText.ts";
 import type { ModelCatalog, ModelInfo } from "./useModelCatalog.ts";
 
 export interface ModelPickerProps {
@@ -8,52 +9,192 @@ export interface ModelPickerProps {
   /** null while the list is loading. */
   value: string | null;
   onChange: (id: string) => void;
-  selectRef?: Ref<HTMLSelectElement>;
+  inputRef?: Ref<HTMLInputElement>;
 }
 
-function formatPrice(usd: number | null): string {
-  if (usd === null) return "?";
-  return `$${usd < 0.01 && usd > 0 ? usd.toPrecision(2) : usd.toFixed(2)}`;
-}
+/**
+ * A searchable combobox (WAI-ARIA combobox + listbox): type to filter, arrows to move, Enter to
+ * choose, Esc to close. Closed, the box shows the chosen model id.
+ */
+export function ModelPicker({ catalog, value, onChange, inputRef }: ModelPickerProps) {
+  const inputId = useId();
+  const listId = useId();
+  const models = useMemo(() => (catalog.state === "ready" ? catalog.models : []), [catalog]);
+  const [query, setQuery] = useState<string | null>(null);
+  const [open, setOpen] = useState(false);
+  const [active, setActive] = useState(0);
 
-export function modelOptionLabel(model: ModelInfo): string {
-  const { input, output } = model.pricing;
-  const price =
-    input === null && output === null
-      ? "price unknown"
-      : `${formatPrice(input)} in / ${formatPrice(output)} out per 1M tokens`;
-  return `${model.id} · ${price}${model.confidential ? " · TEE" : ""}`;
-}
+  const options = useMemo(() => {
+    const filtered = filterModels(models, query ?? "");
+    // The current value stays choosable even when the list failed to load.
+    if (value !== null && query === null && !models.some((m) => m.id === value))
+      return [
+        { id: value, contextLength: null, pricing: { input: null, output: null }, confidential: false },
+        ...filtered,
+      ];
+    return filtered;
+  }, [models, query, value]);
+  const activeIndex = Math.min(active, options.length - 1);
+  const activeOption = open && activeIndex >= 0 ? options[activeIndex] : undefined;
+  const optionId = (index: number) => `${listId}-${index}`;
 
-/** Chutes models with their price; confidential (TEE) models are marked. */
-export function ModelPicker({ catalog, value, onChange, selectRef }: ModelPickerProps) {
-  const id = useId();
-  const models = catalog.state === "ready" ? catalog.models : [];
-  // The current value must always be an option, even when the list failed to load.
-  const showValueAlone = value !== null && !models.some((m) => m.id === value);
+  function openList() {
+    if (open) return;
+    setOpen(true);
+    setActive(
+      Math.max(
+        0,
+        options.findIndex((m) => m.id === value),
+      ),
+    );
+  }
 
+  function close() {
+    setOpen(false);
+    setQuery(null);
+  }
+
+  function choose(model: ModelInfo | undefined) {
+    if (model) onChange(model.id);
+    close();
+  }
+
+  function move(delta: number) {
+    if (!open) {
+      openList();
+      return;
+    }
+    const next = Math.max(0, Math.min(options.length - 1, activeIndex + delta));
+    setActive(next);
+    document.getElementById(optionId(next))?.scrollIntoView?.({ block: "nearest" });
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {
+    switch (event.key) {
+      case "ArrowDown":
+        event.preventDefault();
+        move(event.altKey ? 0 : 1);
+        break;
+      case "ArrowUp":
+        event.preventDefault();
+        move(-1);
+        break;
+      case "PageDown":
+        if (open) {
+          event.preventDefault();
+          move(10);
+        }
+        break;
+      case "PageUp":
+        if (open) {
+          event.preventDefault();
+          move(-10);
+        }
+        break;
+      case "Enter":
+        if (open) {
+          event.preventDefault();
+          choose(activeOption);
+        }
+        break;
+      case "Escape":
+        if (open || query !== null) {
+          // Handled here, so it neither closes a dialog nor stops an answer.
+          event.preventDefault();
+          event.stopPropagation();
+          close();
+        }
+        break;
+      case "Tab":
+        close();
+        break;
+    }
+  }
+
+  const loading = catalog.state === "loading";
   return (
     <div className="flex min-w-0 flex-col gap-1 sm:flex-row sm:items-center sm:gap-2">
-      <label htmlFor={id} className="text-sm font-medium">
+      <label htmlFor={inputId} className="text-sm font-medium">
         Model
       </label>
-      <select
-        id={id}
-        ref={selectRef}
-        value={value ?? ""}
-        onChange={(event) => onChange(event.target.value)}
-        disabled={catalog.state === "loading"}
-        aria-busy={catalog.state === "loading"}
-        className="input min-w-0 max-w-full truncate py-1.5 text-sm sm:max-w-md"
-      >
-        {catalog.state === "loading" ? <option value="">Loading models…</option> : null}
-        {showValueAlone ? <option value={value}>{value}</option> : null}
-        {models.map((model) => (
-          <option key={model.id} value={model.id}>
-            {modelOptionLabel(model)}
-          </option>
-        ))}
-      </select>
+      <div className="relative min-w-0 flex-1 sm:max-w-md">
+        <input
+          id={inputId}
+          ref={inputRef}
+          type="text"
+          role="combobox"
+          aria-expanded={open}
+          aria-controls={listId}
+          aria-autocomplete="list"
+          aria-activedescendant={activeOption ? optionId(activeIndex) : undefined}
+          aria-busy={loading}
+          disabled={loading}
+          autoComplete="off"
+          spellCheck={false}
+          placeholder={loading ? "Loading models…" : "Search models"}
+          value={query ?? value ?? ""}
+          onChange={(event) => {
+            setQuery(event.target.value);
+            setActive(0);
+            setOpen(true);
+          }}
+          onClick={() => (open ? close() : openList())}
+          onFocus={(event) => event.currentTarget.select()}
+          onBlur={close}
+          onKeyDown={onKeyDown}
+          className="input w-full truncate py-1.5 pr-8 text-sm"
+        />
+        <span
+          aria-hidden="true"
+          className="pointer-events-none absolute top-1/2 right-2.5 -translate-y-1/2 text-xs text-zinc-600 dark:text-zinc-400"
+        >
+          ▾
+        </span>
+        <div
+          id={listId}
+          role="listbox"
+          aria-label="Models"
+          hidden={!open}
+          className="absolute top-full right-0 left-0 z-30 mt-1 max-h-80 min-w-full overflow-y-auto rounded-lg border border-zinc-300 bg-white py-1 shadow-lg sm:min-w-[28rem] dark:border-zinc-700 dark:bg-zinc-900"
+        >
+          {open && options.length === 0 ? (
+            <div className="px-3 py-2 text-sm text-zinc-700 dark:text-zinc-300">
+              No model matches “{query}”.
+            </div>
+          ) : null}
+          {open
+            ? options.map((model, index) => (
+                // biome-ignore lint/a11y/useFocusableInteractive: aria-activedescendant pattern; focus stays in the combobox, which handles the keys.
+                // biome-ignore lint/a11y/useKeyWithClickEvents: the combobox input handles Enter and the arrows.
+                <div
+                  key={model.id}
+                  id={optionId(index)}
+                  role="option"
+                  aria-selected={model.id === value}
+                  // Keep focus in the input, so the click does not blur and close first.
+                  onMouseDown={(event) => event.preventDefault()}
+                  onMouseMove={() => index !== activeIndex && setActive(index)}
+                  onClick={() => choose(model)}
+                  className={`cursor-pointer px-3 py-2 text-sm ${
+                    index === activeIndex ? "bg-sky-100 dark:bg-sky-950" : ""
+                  } ${model.id === value ? "font-semibold" : ""}`}
+                >
+                  <span className="flex items-center gap-2">
+                    <span className="break-all">{model.id}</span>
+                    {model.confidential ? (
+                      <span className="rounded bg-emerald-100 px-1.5 text-[0.7rem] font-semibold text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200">
+                        TEE
+                      </span>
+                    ) : null}
+                  </span>
+                  <span className="block text-xs font-normal text-zinc-700 dark:text-zinc-300">
+                    {[contextText(model.contextLength), priceText(model)].filter(Boolean).join(" · ")}
+                  </span>
+                </div>
+              ))
+            : null}
+        </div>
+      </div>
       {catalog.state === "failed" ? (
         <p role="status" className="text-sm text-red-800 dark:text-red-300">
           <span className="font-semibold">{catalog.error.title}.</span> {catalog.error.message} Using {value}.

@@ -1,43 +1,44 @@
 "use client";
 
-import { type ReactNode, useEffect, useId, useRef } from "react";
+import { type ReactNode, useId } from "react";
+import { Modal } from "../ui/Modal.tsx";
 
 export interface SettingsPanelProps {
   onClose: () => void;
   children: ReactNode;
 }
 
-/** A non-modal side panel over the chat; Escape or "Close settings" closes it. */
+/** A modal side panel over the chat; Esc or "Close settings" closes it and focus returns. */
 export function SettingsPanel({ onClose, children }: SettingsPanelProps) {
   const headingId = useId();
-  const closeRef = useRef<HTMLButtonElement>(null);
-
-  // Move focus into the panel so keyboard users land where it opened.
-  useEffect(() => {
-    closeRef.current?.focus();
-  }, []);
-
   return (
-    <dialog
-      open
-      aria-labelledby={headingId}
-      onKeyDown={(event) => {
-        if (event.key === "Escape") {
-          event.preventDefault();
-          onClose();
-        }
-      }}
-      className="fixed inset-y-0 right-0 left-auto z-20 m-0 flex h-full max-h-none w-full max-w-md flex-col overflow-y-auto border-l border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl dark:border-zinc-800 dark:bg-zinc-950 dark:text-zinc-100"
+    <Modal
+      labelledBy={headingId}
+      onClose={onClose}
+      closeOnBackdrop
+      className="settings-panel fixed inset-y-0 right-0 left-auto m-0 h-full max-h-none w-full max-w-md overflow-y-auto border-l border-zinc-200 dark:border-zinc-800"
     >
-      <div className="flex items-center justify-between gap-2 border-b border-zinc-200 px-4 py-3 dark:border-zinc-800">
+      <div className="sticky top-0 z-10 flex items-center justify-between gap-2 border-b border-zinc-200 bg-white px-4 py-3 dark:border-zinc-800 dark:bg-zinc-950">
         <h2 id={headingId} className="text-lg font-semibold">
-          Connection
+          Settings
         </h2>
-        <button ref={closeRef} type="button" onClick={onClose} className="btn-ghost">
+        <button type="button" onClick={onClose} className="btn-ghost">
           Close settings
         </button>
       </div>
-      <div className="p-4">{children}</div>
-    </dialog>
+      <div className="space-y-6 p-4">{children}</div>
+    </Modal>
+  );
+}
+
+export function SettingsSection({ title, children }: { title: string; children: ReactNode }) {
+  const id = useId();
+  return (
+    <section aria-labelledby={id} className="space-y-3">
+      <h3 id={id} className="text-base font-semibold">
+        {title}
+      </h3>
+      {children}
+    </section>
   );
 }

@@ -1,7 +1,10 @@
+import "fake-indexeddb/auto";
 import type { UIMessageChunk } from "ai";
 import { createUIMessageStreamResponse } from "ai";
+import { IDBFactory } from "fake-indexeddb";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
+import type { MessageMetadata } from "@/src/lib/chat/messages.ts";
 import { API_KEY_STORAGE_KEY, type KeyAccount } from "@/src/lib/chutesAuth.ts";
 
 // Shared by the component tests: a key that passes the format check, MSW with a request log,
@@ -18,6 +21,12 @@ export function storeKey(account: KeyAccount = ADMIN_ACCOUNT, key: string = VALI
     API_KEY_STORAGE_KEY,
     JSON.stringify({ key, account, savedAt: new Date().toISOString() }),
   );
+}
+
+/** A fresh IndexedDB and session storage, as in a new browser profile (call in beforeEach). */
+export function freshBrowserStorage(): void {
+  globalThis.indexedDB = new IDBFactory();
+  sessionStorage.clear();
 }
 
 export function errorBody(code: string, message: string) {
@@ -44,7 +53,13 @@ export const MODELS_BODY = {
 
 /** An MSW server that records every request it sees (to prove that some never happen). */
 export function createTestServer() {
-  const server = setupServer(http.get("*/api/models", () => HttpResponse.json(MODELS_BODY)));
+  const server = setupServer(
+    http.get("*/api/models", () => HttpResponse.json(MODELS_BODY)),
+    // Not every deployment has the knowledge-base status route; settings must cope with a 404.
+    http.get("*/api/rag/status", () =>
+      HttpResponse.json(errorBody("invalid_request", "Not found"), { status: 404 }),
+    ),
+  );
   const requests: Request[] = [];
   server.events.on("request:start", ({ request }) => {
     requests.push(request);
@@ -74,6 +89,20 @@ function streamOf(chunks: UIMessageChunk[]): Response {
 /** A finished answer, streamed as the route would. */
 export function answerResponse(text: string): Response {
   return streamOf([...answerChunks(text), { type: "text-end", id: "t1" }, { type: "finish" }]);
+}
+
+/** A finished answer whose start and finish carry metadata (model, usage, sources), as the route sends. */
+export function answerWithMetadata(
+  text: string,
+  metadata: { start?: MessageMetadata; finish?: MessageMetadata },
+): Response {
+  return streamOf([
+    { type: "start", messageMetadata: { model: MODELS_BODY.defaultModel, ...metadata.start } },
+    { type: "text-start", id: "t1" },
+    ...text.split(/(?<= )/).map((delta): UIMessageChunk => ({ type: "text-delta", id: "t1", delta })),
+    { type: "text-end", id: "t1" },
+    { type: "finish", messageMetadata: { model: MODELS_BODY.defaultModel, ...metadata.finish } },
+  ]);
 }
 
 /** Part of an answer, then the error part the route writes when Chutes breaks off. */

@@ -51,8 +51,22 @@ export class ChatPage {
     return await this.page.evaluate(() => (window as unknown as { __answerStates: string[] }).__answerStates);
   }
 
+  /** The picker is a searchable combobox: type the id, Enter takes the exact match. */
   async selectModel(id: string): Promise<void> {
-    await this.modelPicker.selectOption(id);
+    await this.modelPicker.click();
+    await this.modelPicker.fill(id);
+    await this.page.keyboard.press("Enter");
     await expect(this.modelPicker).toHaveValue(id);
+  }
+
+  userMessages(): Locator {
+    return this.page.locator('[data-role="user"]');
+  }
+
+  /** Sends and waits until the answer has finished streaming. */
+  async ask(text: string): Promise<void> {
+    await this.send(text);
+    await expect(this.lastAnswer()).toContainText(`You asked: "${text}"`);
+    await expect(this.stopButton).toBeHidden();
   }
 }

@@ -1,0 +1,43 @@
+"use client";
+
+import { DefaultChatTransport } from "ai";
+import { useLayoutEffect, useMemo, useRef } from "react";
+import type { ChutesSession } from "@/src/hooks/useChutesSession.ts";
+import type { ChatMessage } from "@/src/lib/chat/messages.ts";
+
+type ModelRequestBody = { model: string };
+
+/** One transport for every conversation; it reads the current credential and model at request time. */
+export function useChatTransport(
+  session: ChutesSession,
+  model: string | null,
+): DefaultChatTransport<ChatMessage> {
+  const sessionRef = useRef(session);
+  const modelRef = useRef(model);
+  const modelWaiters = useRef<Array<(body: ModelRequestBody) => void>>([]);
+  useLayoutEffect(() => {
+    sessionRef.current = session;
+  }, [session]);
+  useLayoutEffect(() => {
+    modelRef.current = model;
+    if (model === null) return;
+    for (const resolve of modelWaiters.current.splice(0)) resolve({ model });
+  }, [model]);
+
+  return useMemo(
+    () =>
+      new DefaultChatTransport<ChatMessage>({
+        api: "/api/chat",
+        headers: () => sessionRef.current.requestHeaders(),
+        // A message sent before the model list arrived waits for it rather than guessing a model.
+        body: () => {
+          const current = modelRef.current;
+          if (current !== null) return { model: current };
+          return new Promise<ModelRequestBody>((resolve) => {
+            modelWaiters.current.push(resolve);
+          });
+        },
+      }),
+    [],
+  );
+}

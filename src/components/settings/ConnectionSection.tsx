@@ -1,0 +1,40 @@
+"use client";
+
+import type { ReactNode } from "react";
+import type { ChutesSession } from "@/src/hooks/useChutesSession.ts";
+import { ProviderSetup } from "../chat/ProviderSetup.tsx";
+import { SettingsSection } from "../chat/SettingsPanel.tsx";
+import { describeAuthMethod, describeBalance } from "./accountBalance.ts";
+
+export interface ConnectionSectionProps {
+  session: ChutesSession;
+  signIn?: ReactNode;
+  advancedOpen: boolean;
+}
+
+/** Who pays for answers, the balance when known, and the provider cards to change it. */
+export function ConnectionSection({ session, signIn, advancedOpen }: ConnectionSectionProps) {
+  return (
+    <SettingsSection title="Connection">
+      <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
+        <dt className="text-zinc-700 dark:text-zinc-300">Using</dt>
+        <dd>{describeAuthMethod(session)}</dd>
+        {session.user?.username ? (
+          <>
+            <dt className="text-zinc-700 dark:text-zinc-300">Account</dt>
+            <dd>{session.user.username}</dd>
+          </>
+        ) : null}
+      </dl>
+      <p className="text-sm" data-testid="account-balance">
+        {describeBalance(session)}
+      </p>
+      <ProviderSetup
+        key={String(advancedOpen)}
+        session={session}
+        signIn={signIn}
+        advancedOpen={advancedOpen}
+      />
+    </SettingsSection>
+  );
+}

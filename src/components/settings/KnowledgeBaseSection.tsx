@@ -1,0 +1,34 @@
+"use client";
+
+import { SettingsSection } from "../chat/SettingsPanel.tsx";
+import { useKnowledgeBaseStatus } from "./useKnowledgeBaseStatus.ts";
+
+function formatWhen(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return "never";
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? String(value) : date.toLocaleString();
+}
+
+export function KnowledgeBaseSection() {
+  const kb = useKnowledgeBaseStatus();
+  return (
+    <SettingsSection title="Knowledge base">
+      {kb.state === "loading" ? (
+        <p className="text-sm text-zinc-700 dark:text-zinc-300">Checking the knowledge base…</p>
+      ) : kb.state === "unavailable" ? (
+        <p className="text-sm text-zinc-700 dark:text-zinc-300">Knowledge base status unavailable</p>
+      ) : (
+        <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
+          <dt className="text-zinc-700 dark:text-zinc-300">Documents</dt>
+          <dd>{kb.status.documents.toLocaleString("en-US")}</dd>
+          <dt className="text-zinc-700 dark:text-zinc-300">Chunks</dt>
+          <dd>{kb.status.chunks.toLocaleString("en-US")}</dd>
+          <dt className="text-zinc-700 dark:text-zinc-300">Embedding model</dt>
+          <dd className="break-all">{kb.status.embeddingModel ?? "none"}</dd>
+          <dt className="text-zinc-700 dark:text-zinc-300">Last ingest</dt>
+          <dd>{formatWhen(kb.status.lastIngestAt)}</dd>
+        </dl>
+      )}
+    </SettingsSection>
+  );
+}

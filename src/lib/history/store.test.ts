@@ -1,0 +1,71 @@
+import "fake-indexeddb/auto";
+import { IDBFactory } from "fake-indexeddb";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Conversation } from "./schema.ts";
+import { classifyStorageError, HistoryStorageError, memoryHistoryStore, openHistoryStore } from "./store.ts";
+
+const sample: Conversation = {
+  id: "c1",
+  title: "Hello",
+  createdAt: 1,
+  updatedAt: 2,
+  messages: [{ id: "m1", role: "user", parts: [{ type: "text", text: "Hello" }] }],
+};
+
+beforeEach(() => {
+  globalThis.indexedDB = new IDBFactory();
+});
+
+describe("IndexedDB history store", () => {
+  it("stores, lists, deletes and clears conversations", async () => {
+    const store = await openHistoryStore();
+    expect(store.persistent).toBe(true);
+    await store.put(sample);
+    await store.putMany([
+      { ...sample, id: "c2" },
+      { ...sample, id: "c3" },
+    ]);
+    expect((await store.getAll()).map((c) => c.id).sort()).toEqual(["c1", "c2", "c3"]);
+    expect((await store.getAll()).find((c) => c.id === "c1")).toEqual(sample);
+    await store.delete("c2");
+    expect((await store.getAll()).map((c) => c.id).sort()).toEqual(["c1", "c3"]);
+    await store.clear();
+    expect(await store.getAll()).toEqual([]);
+  });
+
+  it("survives reopening (a reload)", async () => {
+    await (await openHistoryStore()).put(sample);
+    expect(await (await openHistoryStore()).getAll()).toEqual([sample]);
+  });
+
+  it("skips damaged records instead of failing the whole list", async () => {
+    const store = await openHistoryStore();
+    await store.put(sample);
+    await store.put({ id: "broken", title: 5 } as unknown as Conversation);
+    expect(await store.getAll()).toEqual([sample]);
+  });
+
+  it("says IndexedDB is unavailable when the browser has none", async () => {
+    // @ts-expect-error: simulating a browser without IndexedDB
+    globalThis.indexedDB = undefined;
+    await expect(openHistoryStore()).rejects.toMatchObject({ problem: "unavailable" });
+  });
+
+  it("classifies a full disk and blocked storage", () => {
+    expect(classifyStorageError(new DOMException("full", "QuotaExceededError"))).toBe("quota");
+    expect(classifyStorageError(new DOMException("no", "SecurityError"))).toBe("unavailable");
+    expect(classifyStorageError(new HistoryStorageError("quota"))).toBe("quota");
+    expect(classifyStorageError(new Error("other"))).toBe("failed");
+  });
+});
+
+describe("memory history store", () => {
+  it("keeps conversations for the page only", async () => {
+    const store = memoryHistoryStore();
+    expect(store.persistent).toBe(false);
+    await store.put(sample);
+    expect(await store.getAll()).toEqual([sample]);
+    await store.clear();
+    expect(await store.getAll()).toEqual([]);
+  });
+});
