@@ -45,4 +45,24 @@ test.describe("answers with sources", () => {
     await expect(chat.lastAnswer()).toContainText("According to the knowledge base");
     await expect(page.getByText(/searched by text only/i)).toBeVisible();
   });
+
+  test("Search the knowledge base, in settings, ranks the document that answers first", async ({
+    setup,
+    emulator,
+    page,
+  }) => {
+    await setup.connectWithKey(keys.scoped);
+    await emulator.reset();
+    await page.getByRole("button", { name: "Settings" }).click();
+    const settings = page.getByRole("dialog", { name: "Settings" });
+    await settings
+      .getByRole("searchbox", { name: "Search the knowledge base" })
+      .fill("default embedding model dimensions");
+    await settings.getByRole("button", { name: "Search", exact: true }).click();
+    const results = settings.getByRole("list", { name: "Knowledge base results" });
+    await expect(results.locator("li").first()).toContainText("1. The knowledge base");
+    await expect(results.locator("li").first()).toContainText("docs/knowledge-base.md");
+    const embeddings = await emulator.requests({ path: "/embed/v1/embeddings" });
+    expect(embeddings.map((r) => r.headers.authorization)).toEqual([`Bearer ${keys.scoped}`]);
+  });
 });

@@ -240,7 +240,7 @@ export function ChatScreen({ session, notice, onDismissNotice, signIn, defaultMo
         <SettingsPanel onClose={closeOverlay}>
           <ConnectionSection session={session} signIn={signIn} advancedOpen={overlay.advancedOpen} />
           <AppearanceSection theme={theme} onTheme={setTheme} />
-          <KnowledgeBaseSection />
+          <KnowledgeBaseSection requestHeaders={session.requestHeaders} />
           <DataSection
             conversations={history.conversations}
             onImport={history.importConversations}

@@ -1,6 +1,7 @@
 "use client";
 
 import { SettingsSection } from "../chat/SettingsPanel.tsx";
+import { KnowledgeSearch } from "../knowledge/KnowledgeSearch.tsx";
 import { useKnowledgeBaseStatus } from "./useKnowledgeBaseStatus.ts";
 
 function formatWhen(value: string | number | null | undefined): string {
@@ -9,7 +10,7 @@ function formatWhen(value: string | number | null | undefined): string {
   return Number.isNaN(date.getTime()) ? String(value) : date.toLocaleString();
 }
 
-export function KnowledgeBaseSection() {
+export function KnowledgeBaseSection({ requestHeaders }: { requestHeaders: () => Record<string, string> }) {
   const kb = useKnowledgeBaseStatus();
   return (
     <SettingsSection title="Knowledge base">
@@ -29,6 +30,7 @@ export function KnowledgeBaseSection() {
           <dd>{formatWhen(kb.status.lastIngestAt)}</dd>
         </dl>
       )}
+      <KnowledgeSearch requestHeaders={requestHeaders} />
     </SettingsSection>
   );
 }

@@ -3,6 +3,7 @@ import type { Credential } from "../credentialPrecedence.ts";
 import { buildSourcesContext, citedSourceIds, type PromptSource } from "../rag/context.ts";
 import { EmbeddingDimensionError, KbMismatchError } from "../rag/errors.ts";
 import { retrieve } from "../rag/retriever.ts";
+import type { RagSearchResponse } from "../rag/searchResponse.ts";
 import { getKbStore } from "../rag/store.ts";
 import type { DegradedReason } from "../rag/types.ts";
 import type { MessageSource, RetrievalInfo } from "./messages.ts";
