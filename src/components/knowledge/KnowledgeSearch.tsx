@@ -45,27 +45,29 @@ export function KnowledgeSearch({ requestHeaders }: { requestHeaders: () => Reco
   const degraded = phase.kind === "done" ? degradedReasonText(phase.response.retrieval.degradedReason) : null;
   return (
     <div className="space-y-3">
-      <form onSubmit={submit} role="search" className="flex gap-2">
-        <label htmlFor={inputId} className="sr-only">
-          Search the knowledge base
-        </label>
-        <input
-          id={inputId}
-          type="search"
-          value={query}
-          onChange={(event) => setQuery(event.target.value)}
-          placeholder="Search the knowledge base"
-          className="input min-w-0 flex-1 text-sm"
-        />
-        <button
-          type="submit"
-          disabled={searching || !query.trim()}
-          aria-busy={searching}
-          className="btn-secondary shrink-0"
-        >
-          {searching ? "Searching…" : "Search"}
-        </button>
-      </form>
+      <search>
+        <form onSubmit={submit} className="flex gap-2">
+          <label htmlFor={inputId} className="sr-only">
+            Search the knowledge base
+          </label>
+          <input
+            id={inputId}
+            type="search"
+            value={query}
+            onChange={(event) => setQuery(event.target.value)}
+            placeholder="Search the knowledge base"
+            className="input min-w-0 flex-1 text-sm"
+          />
+          <button
+            type="submit"
+            disabled={searching || !query.trim()}
+            aria-busy={searching}
+            className="btn-secondary shrink-0"
+          >
+            {searching ? "Searching…" : "Search"}
+          </button>
+        </form>
+      </search>
       {phase.kind === "failed" ? (
         <div role="alert" className="notice-error">
           <p className="font-semibold">{phase.error.title}</p>

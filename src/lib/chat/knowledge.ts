@@ -79,17 +79,7 @@ export function sourcesMetadata(sources: readonly PromptSource[], answerText?: s
   }));
 }
 
-export interface KnowledgeSearchResult {
-  results: Array<{
-    rank: number;
-    title: string;
-    source: string;
-    headingPath: string;
-    text: string;
-    score: number;
-  }>;
-  retrieval: RetrievalInfo;
-}
+export type KnowledgeSearchResult = RagSearchResponse;
 
 /** The "Search the knowledge base" view: ranked chunks with their fused scores. */
 export async function searchKnowledge(
