@@ -1,6 +1,6 @@
 "use client";
 
-import { type ReactNode, useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
+import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { ChutesSession } from "@/src/hooks/useChutesSession.ts";
 import type { Pricing } from "@/src/lib/chat/cost.ts";
 import type { ChatMessage } from "@/src/lib/chat/messages.ts";
@@ -22,7 +22,7 @@ import { clearLocalSettings } from "../settings/clearLocalData.ts";
 import { DataSection } from "../settings/DataSection.tsx";
 import { KnowledgeBaseSection } from "../settings/KnowledgeBaseSection.tsx";
 import { useTheme } from "../theme/useTheme.ts";
-import { Modal } from "../ui/Modal.tsx";
+import { SidePanel } from "../ui/SidePanel.tsx";
 import { AuthBadge } from "./AuthBadge.tsx";
 import { Conversation } from "./Conversation.tsx";
 import { preloadMarkdown } from "./LazyMarkdown.tsx";
@@ -269,23 +269,15 @@ export function ChatScreen({ session, notice, onDismissNotice, signIn, defaultMo
 }
 
 function Drawer({ onClose, children }: { onClose: () => void; children: ReactNode }) {
-  const headingId = useId();
   return (
-    <Modal
-      labelledBy={headingId}
+    <SidePanel
+      title="Conversations"
+      closeLabel="Close conversations"
       onClose={onClose}
-      closeOnBackdrop
       className="fixed inset-y-0 left-0 m-0 flex h-full max-h-none w-[85vw] max-w-xs flex-col"
+      headerClassName="px-3 py-2"
     >
-      <div className="flex items-center justify-between border-b border-zinc-200 px-3 py-2 dark:border-zinc-800">
-        <h2 id={headingId} className="font-semibold">
-          Conversations
-        </h2>
-        <button type="button" onClick={onClose} className="btn-ghost">
-          Close conversations
-        </button>
-      </div>
       {children}
-    </Modal>
+    </SidePanel>
   );
 }

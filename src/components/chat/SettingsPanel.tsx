@@ -1,7 +1,7 @@
 "use client";
 
 import { type ReactNode, useId } from "react";
-import { Modal } from "../ui/Modal.tsx";
+import { SidePanel } from "../ui/SidePanel.tsx";
 
 export interface SettingsPanelProps {
   onClose: () => void;
@@ -10,24 +10,17 @@ export interface SettingsPanelProps {
 
 /** A modal side panel over the chat; Esc or "Close settings" closes it and focus returns. */
 export function SettingsPanel({ onClose, children }: SettingsPanelProps) {
-  const headingId = useId();
   return (
-    <Modal
-      labelledBy={headingId}
+    <SidePanel
+      title="Settings"
+      closeLabel="Close settings"
       onClose={onClose}
-      closeOnBackdrop
       className="settings-panel fixed inset-y-0 right-0 left-auto m-0 h-full max-h-none w-full max-w-md overflow-y-auto border-l border-zinc-200 dark:border-zinc-800"
+      headerClassName="sticky top-0 z-10 bg-white px-4 py-3 dark:bg-zinc-950"
+      headingClassName="text-lg font-semibold"
     >
-      <div className="sticky top-0 z-10 flex items-center justify-between gap-2 border-b border-zinc-200 bg-white px-4 py-3 dark:border-zinc-800 dark:bg-zinc-950">
-        <h2 id={headingId} className="text-lg font-semibold">
-          Settings
-        </h2>
-        <button type="button" onClick={onClose} className="btn-ghost">
-          Close settings
-        </button>
-      </div>
       <div className="space-y-6 p-4">{children}</div>
-    </Modal>
+    </SidePanel>
   );
 }
 
