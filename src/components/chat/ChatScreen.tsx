@@ -22,7 +22,7 @@ import { clearLocalSettings } from "../settings/clearLocalData.ts";
 import { DataSection } from "../settings/DataSection.tsx";
 import { KnowledgeBaseSection } from "../settings/KnowledgeBaseSection.tsx";
 import { useTheme } from "../theme/useTheme.ts";
-import { SidePanel } from "../ui/SidePanel.tsx";
+import { TitledDialog } from "../ui/TitledDialog.tsx";
 import { AuthBadge } from "./AuthBadge.tsx";
 import { Conversation } from "./Conversation.tsx";
 import { preloadMarkdown } from "./LazyMarkdown.tsx";
@@ -270,7 +270,7 @@ export function ChatScreen({ session, notice, onDismissNotice, signIn, defaultMo
 
 function Drawer({ onClose, children }: { onClose: () => void; children: ReactNode }) {
   return (
-    <SidePanel
+    <TitledDialog
       title="Conversations"
       closeLabel="Close conversations"
       onClose={onClose}
@@ -278,6 +278,6 @@ function Drawer({ onClose, children }: { onClose: () => void; children: ReactNod
       headerClassName="px-3 py-2"
     >
       {children}
-    </SidePanel>
+    </TitledDialog>
   );
 }

@@ -1,7 +1,7 @@
 "use client";
 
 import { type ReactNode, useId } from "react";
-import { SidePanel } from "../ui/SidePanel.tsx";
+import { TitledDialog } from "../ui/TitledDialog.tsx";
 
 export interface SettingsPanelProps {
   onClose: () => void;
@@ -11,7 +11,7 @@ export interface SettingsPanelProps {
 /** A modal side panel over the chat; Esc or "Close settings" closes it and focus returns. */
 export function SettingsPanel({ onClose, children }: SettingsPanelProps) {
   return (
-    <SidePanel
+    <TitledDialog
       title="Settings"
       closeLabel="Close settings"
       onClose={onClose}
@@ -20,7 +20,7 @@ export function SettingsPanel({ onClose, children }: SettingsPanelProps) {
       headingClassName="text-lg font-semibold"
     >
       <div className="space-y-6 p-4">{children}</div>
-    </SidePanel>
+    </TitledDialog>
   );
 }
 

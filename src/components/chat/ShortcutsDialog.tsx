@@ -1,7 +1,6 @@
 "use client";
 
-import { useId } from "react";
-import { Modal } from "../ui/Modal.tsx";
+import { TitledDialog } from "../ui/TitledDialog.tsx";
 
 const isMac = () => typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform);
 
@@ -19,22 +18,15 @@ export function shortcutList(mac: boolean): Array<{ keys: string; action: string
 }
 
 export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
-  const headingId = useId();
   return (
-    <Modal
-      labelledBy={headingId}
+    <TitledDialog
+      title="Keyboard shortcuts"
+      closeLabel="Close shortcuts"
       onClose={onClose}
-      closeOnBackdrop
       className="mx-auto mt-[10vh] w-[min(30rem,calc(100%-2rem))] rounded-xl"
+      headerClassName="px-4 py-3"
+      headingClassName="text-lg font-semibold"
     >
-      <div className="flex items-center justify-between gap-2 border-b border-zinc-200 px-4 py-3 dark:border-zinc-800">
-        <h2 id={headingId} className="text-lg font-semibold">
-          Keyboard shortcuts
-        </h2>
-        <button type="button" onClick={onClose} className="btn-ghost">
-          Close shortcuts
-        </button>
-      </div>
       <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 p-4 text-sm">
         {shortcutList(isMac()).map(({ keys, action }) => (
           <div key={keys} className="contents">
@@ -47,6 +39,6 @@ export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
           </div>
         ))}
       </dl>
-    </Modal>
+    </TitledDialog>
   );
 }

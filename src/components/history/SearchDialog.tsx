@@ -3,7 +3,7 @@
 import { type KeyboardEvent, useDeferredValue, useId, useMemo, useState } from "react";
 import type { Conversation } from "@/src/lib/history/schema.ts";
 import { searchConversations } from "@/src/lib/history/search.ts";
-import { Modal } from "../ui/Modal.tsx";
+import { TitledDialog } from "../ui/TitledDialog.tsx";
 
 export interface SearchDialogProps {
   conversations: ReadonlyArray<Conversation>;
@@ -13,7 +13,6 @@ export interface SearchDialogProps {
 
 /** Ctrl/Cmd+K: find a conversation by its title or any message in it; Enter opens it. */
 export function SearchDialog({ conversations, onOpen, onClose }: SearchDialogProps) {
-  const headingId = useId();
   const listId = useId();
   const [query, setQuery] = useState("");
   const deferredQuery = useDeferredValue(query);
@@ -38,20 +37,14 @@ export function SearchDialog({ conversations, onOpen, onClose }: SearchDialogPro
   }
 
   return (
-    <Modal
-      labelledBy={headingId}
+    <TitledDialog
+      title="Search conversations"
+      closeLabel="Close search"
       onClose={onClose}
-      closeOnBackdrop
       className="mx-auto mt-[10vh] w-[min(36rem,calc(100%-2rem))] rounded-xl"
+      headerClassName="px-4 py-3"
+      headingClassName="text-lg font-semibold"
     >
-      <div className="flex items-center justify-between gap-2 border-b border-zinc-200 px-4 py-3 dark:border-zinc-800">
-        <h2 id={headingId} className="text-lg font-semibold">
-          Search conversations
-        </h2>
-        <button type="button" onClick={onClose} className="btn-ghost">
-          Close search
-        </button>
-      </div>
       <div className="p-4">
         <input
           type="search"
@@ -100,6 +93,6 @@ export function SearchDialog({ conversations, onOpen, onClose }: SearchDialogPro
           ))}
         </div>
       </div>
-    </Modal>
+    </TitledDialog>
   );
 }

@@ -1,7 +1,7 @@
 import "server-only";
 
-// Every call our server makes to Chutes goes through here: a timeout, the bearer credential, and
-// nothing logged. The credential never enters a URL.
+// Every short call our server makes to a provider (Chutes, OpenRouter) goes through here: a
+// timeout, the bearer credential, and nothing logged. The credential never enters a URL.
 
 export interface ChutesRequest {
   url: string;
@@ -18,7 +18,7 @@ export type ChutesResult =
   | { ok: false; status: number; body: string }
   | { ok: false; status: 0; unreachable: true };
 
-export async function callChutes(request: ChutesRequest): Promise<ChutesResult> {
+export async function callUpstream(request: ChutesRequest): Promise<ChutesResult> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (request.token) headers.authorization = `Bearer ${request.token}`;
   if (request.json !== undefined) headers["content-type"] = "application/json";

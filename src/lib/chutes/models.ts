@@ -4,7 +4,7 @@ import type { AppConfig } from "../config.ts";
 import type { Credential } from "../credentialPrecedence.ts";
 import { type AppError, appError } from "../errors.ts";
 import type { ModelInfo } from "../models.ts";
-import { callChutes } from "./http.ts";
+import { callUpstream } from "./http.ts";
 import { classifyStatus } from "./upstreamErrors.ts";
 
 // `GET /v1/models` on the LLM gateway, reduced to what the picker shows. Chutes adds fields to
@@ -41,7 +41,7 @@ export async function listChutesModels(
   settings: Pick<AppConfig, "CHUTES_LLM_URL" | "CHUTES_REQUEST_TIMEOUT_MS">,
   fetchImpl?: typeof fetch,
 ): Promise<{ ok: true; models: ModelInfo[] } | { ok: false; error: AppError }> {
-  const result = await callChutes({
+  const result = await callUpstream({
     url: `${settings.CHUTES_LLM_URL}/models`,
     token: credential.token,
     timeoutMs: settings.CHUTES_REQUEST_TIMEOUT_MS,

@@ -69,10 +69,6 @@ export function classifyStatus(status: number, body: string | undefined, caller:
   }
 }
 
-export function isAbortError(error: unknown): boolean {
-  return error instanceof Error && (error.name === "AbortError" || error.name === "ResponseAborted");
-}
-
 /** Any error thrown while talking to Chutes, as an entry of the error table. */
 export function classifyUpstreamError(error: unknown, caller: Caller): AppError {
   const appError = (code: Parameters<typeof tableError>[0], message?: string) =>

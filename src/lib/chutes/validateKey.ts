@@ -2,7 +2,7 @@ import "server-only";
 import type { KeyAccount, KeyValidation } from "../chutesAuth.ts";
 import type { AppConfig } from "../config.ts";
 import { appError } from "../errors.ts";
-import { callChutes } from "./http.ts";
+import { callUpstream } from "./http.ts";
 import { classifyStatus } from "./upstreamErrors.ts";
 
 const API_KEY_CALLER = { kind: "api-key" } as const;
@@ -20,7 +20,7 @@ export async function validateKeyWithChutes(
   fetchImpl?: typeof fetch,
 ): Promise<KeyValidation> {
   const timeoutMs = settings.CHUTES_REQUEST_TIMEOUT_MS;
-  const me = await callChutes({
+  const me = await callUpstream({
     url: `${settings.CHUTES_API_URL}/users/me`,
     token: apiKey,
     timeoutMs,
@@ -32,7 +32,7 @@ export async function validateKeyWithChutes(
     return { ok: false, error: classifyStatus(me.status, me.body, API_KEY_CALLER) };
   }
 
-  const probe = await callChutes({
+  const probe = await callUpstream({
     url: `${settings.CHUTES_LLM_URL}/models`,
     token: apiKey,
     timeoutMs,

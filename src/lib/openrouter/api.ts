@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { callChutes } from "../chutes/http.ts";
+import { callUpstream } from "../chutes/http.ts";
 import { classifyStatus } from "../chutes/upstreamErrors.ts";
 import type { AppConfig } from "../config.ts";
 import type { Credential } from "../credentialPrecedence.ts";
@@ -34,7 +34,7 @@ export async function validateOpenRouterKey(
   fetchImpl?: typeof fetch,
 ): Promise<{ ok: true; account: OpenRouterAccount } | { ok: false; error: AppError }> {
   const call = (path: string) =>
-    callChutes({
+    callUpstream({
       url: `${settings.OPENROUTER_API_URL}${path}`,
       token: apiKey,
       timeoutMs: settings.CHUTES_REQUEST_TIMEOUT_MS,
@@ -93,7 +93,7 @@ export async function listOpenRouterModels(
   settings: Settings,
   fetchImpl?: typeof fetch,
 ): Promise<{ ok: true; models: ModelInfo[] } | { ok: false; error: AppError }> {
-  const result = await callChutes({
+  const result = await callUpstream({
     url: `${settings.OPENROUTER_API_URL}/models`,
     token: credential.token,
     timeoutMs: settings.CHUTES_REQUEST_TIMEOUT_MS,

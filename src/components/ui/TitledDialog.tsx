@@ -3,20 +3,20 @@
 import { type ReactNode, useId } from "react";
 import { Modal } from "./Modal.tsx";
 
-export interface SidePanelProps {
+export interface TitledDialogProps {
   title: string;
   /** The close button's label, e.g. "Close settings". */
   closeLabel: string;
   onClose: () => void;
-  /** Size and placement of the sheet. */
+  /** Size and placement of the dialog. */
   className: string;
   headerClassName?: string;
   headingClassName?: string;
   children: ReactNode;
 }
 
-/** A modal sheet at the side of the screen: a titled header with a close button, then content. */
-export function SidePanel({
+/** A modal dialog (centred or a side sheet): a titled header with a close button, then content. */
+export function TitledDialog({
   title,
   closeLabel,
   onClose,
@@ -24,7 +24,7 @@ export function SidePanel({
   headerClassName = "",
   headingClassName = "font-semibold",
   children,
-}: SidePanelProps) {
+}: TitledDialogProps) {
   const headingId = useId();
   return (
     <Modal labelledBy={headingId} onClose={onClose} closeOnBackdrop className={className}>
