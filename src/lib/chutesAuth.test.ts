@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  API_KEY_STORAGE_KEY,
-  checkApiKeyFormat,
-  clearStoredApiKey,
-  readStoredApiKey,
-  storeApiKey,
-} from "./chutesAuth.ts";
+import { API_KEY_STORAGE_KEY, checkApiKeyFormat } from "./chutesAuth.ts";
+import { keyStores } from "./credentials/keyStore.ts";
 
 const KEY = `cpk_${"a1".repeat(16)}.${"b2".repeat(16)}.${"Xy9".repeat(10)}Zz`;
 
@@ -16,10 +11,19 @@ describe("checkApiKeyFormat (protocol §2.1 shape)", () => {
   });
 
   it("names what is wrong", () => {
-    expect(checkApiKeyFormat("")).toEqual({ ok: false, problem: "empty" });
-    expect(checkApiKeyFormat("sk-or-v1-abc")).toEqual({ ok: false, problem: "prefix" });
-    expect(checkApiKeyFormat(KEY.slice(0, 60))).toEqual({ ok: false, problem: "shape" });
-    expect(checkApiKeyFormat(KEY.replace("a1", "G1"))).toEqual({ ok: false, problem: "shape" });
+    expect(checkApiKeyFormat("")).toEqual({ ok: false, message: "Paste your Chutes API key first." });
+    expect(checkApiKeyFormat("sk-or-v1-abc")).toEqual({
+      ok: false,
+      message: "Chutes API keys start with cpk_.",
+    });
+    expect(checkApiKeyFormat(KEY.slice(0, 60))).toMatchObject({
+      ok: false,
+      message: /incomplete or mistyped/,
+    });
+    expect(checkApiKeyFormat(KEY.replace("a1", "G1"))).toMatchObject({
+      ok: false,
+      message: /incomplete or mistyped/,
+    });
   });
 });
 
@@ -30,15 +34,15 @@ describe("key storage", () => {
       account: { scope: "admin" as const, username: "alice", balance: 1 },
       savedAt: "t",
     };
-    storeApiKey(entry);
+    keyStores.chutes.store(entry);
     expect(JSON.parse(localStorage.getItem(API_KEY_STORAGE_KEY) ?? "null")).toEqual(entry);
-    expect(readStoredApiKey()).toEqual(entry);
-    clearStoredApiKey();
+    expect(keyStores.chutes.read()).toEqual(entry);
+    keyStores.chutes.clear();
     expect(localStorage.getItem(API_KEY_STORAGE_KEY)).toBeNull();
   });
 
   it("ignores a tampered entry instead of sending it", () => {
     localStorage.setItem(API_KEY_STORAGE_KEY, JSON.stringify({ key: "cpk_evil", account: {}, savedAt: "t" }));
-    expect(readStoredApiKey()).toBeNull();
+    expect(keyStores.chutes.read()).toBeNull();
   });
 });

@@ -1,15 +1,10 @@
 import { z } from "zod";
-import {
-  createKeyStore,
-  KEYS_CHANGED_EVENT,
-  type KeyValidationResult,
-  postKeyForValidation,
-} from "./browserKeys.ts";
 
-// Browser and server share this module: the key's shape, where the browser keeps it, the header
-// it travels in, and the client's call to the validation route. Nothing here talks to Chutes.
+// How Chutes authenticates a pasted key: its shape (checked before anything leaves the browser),
+// the header it travels in to our server, where the browser keeps it, and what Chutes tells us
+// about the account. Browser and server share this module; nothing here talks to Chutes.
 
-/** `cpk_<32 hex>.<32 hex>.<32 alphanumerics>`, 102 characters (Chutes checks this shape first). */
+/** `cpk_<32 hex>.<32 hex>.<32 alphanumerics>`, 102 characters (docs/dev/chutes-protocol.md §2.1). */
 export const API_KEY_PATTERN = /^cpk_[0-9a-f]{32}\.[0-9a-f]{32}\.[A-Za-z0-9]{32}$/;
 
 /** The header that carries a pasted key from the browser to our server; never a URL or body. */
@@ -18,27 +13,20 @@ export const API_KEY_HEADER = "x-chutes-api-key";
 /** The one localStorage entry that holds the user's key (and what Chutes said about it). */
 export const API_KEY_STORAGE_KEY = "chutes-chat:api-key";
 
-export type KeyFormatProblem = "empty" | "prefix" | "shape";
+export type KeyFormatCheck = { ok: true; key: string } | { ok: false; message: string };
 
-export function checkApiKeyFormat(
-  raw: string,
-): { ok: true; key: string } | { ok: false; problem: KeyFormatProblem } {
+export function checkApiKeyFormat(raw: string): KeyFormatCheck {
   const key = raw.trim();
-  if (!key) return { ok: false, problem: "empty" };
-  if (!key.startsWith("cpk_")) return { ok: false, problem: "prefix" };
-  if (!API_KEY_PATTERN.test(key)) return { ok: false, problem: "shape" };
-  return { ok: true, key };
-}
-
-export function describeKeyFormatProblem(problem: KeyFormatProblem): string {
-  switch (problem) {
-    case "empty":
-      return "Paste your Chutes API key first.";
-    case "prefix":
-      return "Chutes API keys start with cpk_.";
-    case "shape":
-      return "This key is incomplete or mistyped: a Chutes API key has three dot-separated parts (102 characters).";
+  if (!key) return { ok: false, message: "Paste your Chutes API key first." };
+  if (!key.startsWith("cpk_")) return { ok: false, message: "Chutes API keys start with cpk_." };
+  if (!API_KEY_PATTERN.test(key)) {
+    return {
+      ok: false,
+      message:
+        "This key is incomplete or mistyped: a Chutes API key has three dot-separated parts (102 characters).",
+    };
   }
+  return { ok: true, key };
 }
 
 export const keyAccountSchema = z.object({
@@ -50,39 +38,7 @@ export const keyAccountSchema = z.object({
 
 export type KeyAccount = z.infer<typeof keyAccountSchema>;
 
-export const validateKeyRequestSchema = z.object({ apiKey: z.string().max(512) });
-
-export const validateKeyResponseSchema = z.object({ valid: z.literal(true), account: keyAccountSchema });
-
-const storedKeySchema = z.object({
-  key: z.string().regex(API_KEY_PATTERN),
-  account: keyAccountSchema,
-  savedAt: z.string(),
-});
-
-export type StoredApiKey = z.infer<typeof storedKeySchema>;
-
-export const API_KEY_CHANGED_EVENT = KEYS_CHANGED_EVENT;
-
-const chutesKeyStore = createKeyStore(API_KEY_STORAGE_KEY, storedKeySchema);
-
-export function readStoredApiKey(storage?: Storage): StoredApiKey | null {
-  return chutesKeyStore.read(storage);
-}
-
-export function storeApiKey(entry: StoredApiKey, storage?: Storage): void {
-  chutesKeyStore.store(entry, storage);
-}
-
-export function clearStoredApiKey(storage?: Storage): void {
-  chutesKeyStore.clear(storage);
-}
-
-export const VALIDATE_KEY_ROUTE = "/api/auth/chutes/validate-key";
-
-export type KeyValidation = KeyValidationResult<KeyAccount>;
-
-/** Browser → our server → Chutes. The key goes in the POST body of this one call only. */
-export function requestKeyValidation(apiKey: string, fetchImpl?: typeof fetch): Promise<KeyValidation> {
-  return postKeyForValidation(VALIDATE_KEY_ROUTE, apiKey, validateKeyResponseSchema, fetchImpl);
+/** The key as it may be shown: `cpk_…` and its last four characters. */
+export function maskKey(key: string): string {
+  return `cpk_…${key.slice(-4)}`;
 }

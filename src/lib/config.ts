@@ -47,6 +47,13 @@ export const configSchema = z
     NEXTAUTH_URL: httpUrl.optional(),
     NEXTAUTH_SECRET: z.string().min(32, "at least 32 characters").optional(),
     OPENROUTER_API_URL: httpUrl.default("https://openrouter.ai/api/v1"),
+    // How many reverse proxies in front append to X-Forwarded-For; 0: none (the socket's address).
+    TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
+    // Per client address per minute; 0 turns a limit off. Key checks are tight: they must not be
+    // an oracle for guessing keys, nor an amplifier against Chutes.
+    RATE_LIMIT_KEY_CHECKS_PER_MIN: z.coerce.number().int().min(0).max(10_000).default(10),
+    RATE_LIMIT_CHATS_PER_MIN: z.coerce.number().int().min(0).max(10_000).default(30),
+    RATE_LIMIT_REQUESTS_PER_MIN: z.coerce.number().int().min(0).max(100_000).default(120),
   })
   .superRefine((config, ctx) => {
     if (config.CHUTES_CLIENT_ID && !config.CHUTES_CLIENT_SECRET) {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { redactSecrets } from "./upstream/redact.ts";
 
 // The one error table. The server answers with `{ error: { code, message } }`, the chat stream
 // carries the same JSON as its error text, and the client turns either back into a typed view.
@@ -21,6 +22,9 @@ export const ERROR_CODES = [
   "stream_incomplete",
   "invalid_request",
   "cross_origin",
+  "method_not_allowed",
+  "payload_too_large",
+  "too_many_requests",
   "knowledge_base_mismatch",
   "network",
   "internal",
@@ -144,6 +148,24 @@ export const errorTable: Record<ErrorCode, ErrorSpec> = {
     message: "Requests that spend your Chutes credit must come from this app.",
     action: "none",
   },
+  method_not_allowed: {
+    status: 405,
+    title: "Method not allowed",
+    message: "This address does not accept that kind of request.",
+    action: "none",
+  },
+  payload_too_large: {
+    status: 413,
+    title: "Request too large",
+    message: "The request is larger than this server accepts. Shorten the conversation or the message.",
+    action: "none",
+  },
+  too_many_requests: {
+    status: 429,
+    title: "Slow down",
+    message: "Too many requests from here in a short time. Wait a moment and try again.",
+    action: "retry",
+  },
   knowledge_base_mismatch: {
     status: 500,
     title: "Knowledge base needs re-ingesting",
@@ -175,13 +197,6 @@ export const appErrorSchema = z.object({
 export type AppError = z.infer<typeof appErrorSchema>;
 
 export const appErrorBodySchema = z.object({ error: appErrorSchema });
-
-const SECRET_PATTERN = /\b(cpk|cak|crt|csc|sk-or-v1|sk-or)[-_][A-Za-z0-9._-]{6,}/g;
-
-/** Upstream texts are shown to users; make sure no credential can ride along. */
-export function redactSecrets(text: string): string {
-  return text.replace(SECRET_PATTERN, "[redacted]");
-}
 
 export function appError(code: ErrorCode, message?: string, provider: ProviderId = "chutes"): AppError {
   const fallback = withProviderName(errorTable[code].message, provider);

@@ -1,20 +1,14 @@
 import { z } from "zod";
-import { createKeyStore, type KeyValidationResult, postKeyForValidation } from "./browserKeys.ts";
+import type { KeyFormatCheck } from "./chutesAuth.ts";
 
-// OpenRouter, the second provider: its key's shape, where the browser keeps it, and the headers
-// that carry it (with the provider choice) to our server.
+// How OpenRouter, the second provider, authenticates a pasted key: its shape, the header it
+// travels in to our server, where the browser keeps it, and what OpenRouter says about the account.
 
 export const OPENROUTER_KEY_PATTERN = /^sk-or-v1-[0-9a-f]{64}$/;
 export const OPENROUTER_KEY_HEADER = "x-openrouter-api-key";
-/** Which provider a chat or model request is for; absent means Chutes. */
-export const PROVIDER_HEADER = "x-chat-provider";
 export const OPENROUTER_KEY_STORAGE_KEY = "chutes-chat:openrouter-key";
-/** The provider the user connected last wins when both have credentials. */
-export const PROVIDER_PREFERENCE_KEY = "chutes-chat:provider";
 
-export function checkOpenRouterKeyFormat(
-  raw: string,
-): { ok: true; key: string } | { ok: false; message: string } {
+export function checkOpenRouterKeyFormat(raw: string): KeyFormatCheck {
   const key = raw.trim();
   if (!key) return { ok: false, message: "Paste your OpenRouter API key first." };
   if (!key.startsWith("sk-or-")) return { ok: false, message: "OpenRouter API keys start with sk-or-v1-." };
@@ -35,31 +29,6 @@ export const openRouterAccountSchema = z.object({
 
 export type OpenRouterAccount = z.infer<typeof openRouterAccountSchema>;
 
-export const validateOpenRouterKeyResponseSchema = z.object({
-  valid: z.literal(true),
-  account: openRouterAccountSchema,
-});
-
-const storedOpenRouterKeySchema = z.object({
-  key: z.string().regex(OPENROUTER_KEY_PATTERN),
-  account: openRouterAccountSchema,
-  savedAt: z.string(),
-});
-
-export type StoredOpenRouterKey = z.infer<typeof storedOpenRouterKeySchema>;
-
-export const openRouterKeyStore = createKeyStore(OPENROUTER_KEY_STORAGE_KEY, storedOpenRouterKeySchema);
-
-export const VALIDATE_OPENROUTER_KEY_ROUTE = "/api/auth/openrouter/validate-key";
-
-export function requestOpenRouterKeyValidation(
-  apiKey: string,
-  fetchImpl?: typeof fetch,
-): Promise<KeyValidationResult<OpenRouterAccount>> {
-  return postKeyForValidation(
-    VALIDATE_OPENROUTER_KEY_ROUTE,
-    apiKey,
-    validateOpenRouterKeyResponseSchema,
-    fetchImpl,
-  );
+export function maskOpenRouterKey(key: string): string {
+  return `sk-or-…${key.slice(-4)}`;
 }

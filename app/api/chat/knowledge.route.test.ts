@@ -6,7 +6,8 @@ import { NextRequest } from "next/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { API_KEY_HEADER } from "@/src/lib/chutesAuth.ts";
 import { getConfig, resetConfigForTests } from "@/src/lib/config.ts";
-import { OPENROUTER_KEY_HEADER, PROVIDER_HEADER } from "@/src/lib/openrouterAuth.ts";
+import { PROVIDER_HEADER } from "@/src/lib/credentials/providers.ts";
+import { OPENROUTER_KEY_HEADER } from "@/src/lib/openrouterAuth.ts";
 import { runIngest } from "@/src/lib/rag/ingest.ts";
 import { ADMIN_KEY, OPENROUTER_KEY, SCOPED_KEY } from "@/tests/emulator/fixtures.ts";
 import { type EmulatorHandle, startEmulator } from "@/tests/emulator/server.ts";
@@ -135,7 +136,8 @@ describe("answers with sources", () => {
     );
     expect(status).toBe(200);
     expect(answer).toContain("You asked");
-    expect(retrieval?.mode).toBe("text-only");
+    // Said as what it is: no Chutes credential to embed with, not a rejected key.
+    expect(retrieval).toEqual({ mode: "text-only", degradedReason: "no_chutes_credential" });
     expect(sources.some((s) => s.cited)).toBe(true);
     expect(emulator.requests({ path: "/openrouter/api/v1/chat/completions" })[0]?.headers.authorization).toBe(
       `Bearer ${OPENROUTER_KEY}`,

@@ -161,8 +161,12 @@ describe("knowledge-base sources", () => {
     ["model_unavailable", "Knowledge base searched by text only (embedding model unavailable)"],
     ["chutes_unreachable", "Knowledge base searched by text only (could not reach Chutes)"],
     ["upstream_error", "Knowledge base searched by text only (chutes had a problem)"],
+    ["key_rejected", "Knowledge base searched by text only (chutes rejected your api key)"],
+    ["session_expired", "Knowledge base searched by text only (your chutes session ended)"],
+    ["no_chutes_credential", "Knowledge base searched by text (embeddings need a Chutes credential)"],
+    ["not_embedded", "Knowledge base searched by text (it holds no embeddings yet)"],
     [undefined, "Knowledge base searched by text only"],
-  ])("notes a text-only search (%s)", async (reason, note) => {
+  ] as const)("notes a text-only search (%s)", async (reason, note) => {
     await renderBubble(
       <MessageBubble
         message={answer("Answer.", {

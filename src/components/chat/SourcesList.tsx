@@ -1,7 +1,7 @@
 "use client";
 
 import type { MessageSource, RetrievalInfo } from "@/src/lib/chat/messages.ts";
-import { ERROR_CODES, type ErrorCode, errorTable } from "@/src/lib/errors.ts";
+import { retrievalFallbackText } from "@/src/lib/chat/retrievalFallback.ts";
 
 function isWebUrl(source: string): boolean {
   return /^https?:\/\//i.test(source);
@@ -67,28 +67,12 @@ export function SourcesList({ sources }: { sources: ReadonlyArray<MessageSource>
   );
 }
 
-const DEGRADED_REASONS: Partial<Record<ErrorCode, string>> = {
-  payment_required: "out of balance",
-  rate_limited: "busy",
-  model_unavailable: "embedding model unavailable",
-  model_not_found: "embedding model unavailable",
-  chutes_unreachable: "could not reach Chutes",
-};
-
-export function degradedReasonText(code: string | undefined): string | null {
-  if (!code) return null;
-  if (!ERROR_CODES.includes(code as ErrorCode)) return null;
-  const known = code as ErrorCode;
-  return DEGRADED_REASONS[known] ?? errorTable[known].title.toLowerCase();
-}
-
 /** Says when the knowledge base was searched by text only, and why. */
 export function RetrievalNote({ retrieval }: { retrieval: RetrievalInfo | undefined }) {
   if (retrieval?.mode !== "text-only") return null;
-  const reason = degradedReasonText(retrieval.degradedReason);
   return (
     <p className="mt-1 px-1 text-xs text-amber-800 dark:text-amber-300">
-      Knowledge base searched by text only{reason ? ` (${reason})` : ""}
+      {retrievalFallbackText(retrieval.degradedReason)}
     </p>
   );
 }

@@ -1,4 +1,4 @@
-import type { ModelInfo } from "@/src/lib/models.ts";
+import type { ModelInfo } from "@/src/lib/api/models.ts";
 
 // How a model is described in the picker: price per million tokens, context, TEE.
 

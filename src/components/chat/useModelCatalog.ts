@@ -1,8 +1,9 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { fetchApi } from "@/src/lib/api/fetchApi.ts";
+import { MODELS_ROUTE, type ModelInfo, modelListResponseSchema } from "@/src/lib/api/models.ts";
 import { type ErrorView, toErrorView } from "@/src/lib/errors.ts";
-import { type ModelInfo, modelListResponseSchema } from "@/src/lib/models.ts";
 
 export type { ModelInfo };
 
@@ -26,19 +27,16 @@ export function useModelCatalog(
     const controller = new AbortController();
     setCatalog({ state: "loading" });
     (async () => {
-      try {
-        const response = await fetch("/api/models", { headers: requestHeaders(), signal: controller.signal });
-        const text = await response.text();
-        if (!response.ok) {
-          setCatalog({ state: "failed", error: toErrorView(text) });
-          return;
-        }
-        const body = modelListResponseSchema.parse(JSON.parse(text));
-        setCatalog({ state: "ready", models: body.models, defaultModel: body.defaultModel });
-      } catch (error) {
-        if (controller.signal.aborted) return;
-        setCatalog({ state: "failed", error: toErrorView(error) });
-      }
+      const result = await fetchApi(MODELS_ROUTE, modelListResponseSchema, {
+        headers: requestHeaders(),
+        signal: controller.signal,
+      }).catch(() => null); // aborted: a newer credential's request took over
+      if (!result) return;
+      setCatalog(
+        result.ok
+          ? { state: "ready", models: result.data.models, defaultModel: result.data.defaultModel }
+          : { state: "failed", error: toErrorView(result.error) },
+      );
     })();
     return () => controller.abort();
   }, [credentialKey]);

@@ -61,7 +61,7 @@ describe("Search the knowledge base", () => {
       ),
     );
     await search("balance");
-    expect(await screen.findByText("Searched by text only (out of balance).")).toBeTruthy();
+    expect(await screen.findByText("Knowledge base searched by text only (out of balance).")).toBeTruthy();
   });
 
   it("shows a typed error instead of raw JSON", async () => {

@@ -1,9 +1,14 @@
 "use client";
 
 import { type FormEvent, useId, useState } from "react";
+import { fetchApi } from "@/src/lib/api/fetchApi.ts";
+import {
+  RAG_SEARCH_ROUTE,
+  type RagSearchResponse,
+  ragSearchResponseSchema,
+} from "@/src/lib/api/ragSearch.ts";
+import { retrievalFallbackText } from "@/src/lib/chat/retrievalFallback.ts";
 import { type ErrorView, toErrorView } from "@/src/lib/errors.ts";
-import { type RagSearchResponse, ragSearchResponseSchema } from "@/src/lib/rag/searchResponse.ts";
-import { degradedReasonText } from "../chat/SourcesList.tsx";
 
 type Phase =
   | { kind: "idle" }
@@ -25,24 +30,21 @@ export function KnowledgeSearch({ requestHeaders }: { requestHeaders: () => Reco
     event.preventDefault();
     if (searching || !query.trim()) return;
     setPhase({ kind: "searching" });
-    try {
-      const response = await fetch("/api/rag/search", {
-        method: "POST",
-        headers: { "content-type": "application/json", ...requestHeaders() },
-        body: JSON.stringify({ query, k: 8 }),
-      });
-      const text = await response.text();
-      if (!response.ok) {
-        setPhase({ kind: "failed", error: toErrorView(text) });
-        return;
-      }
-      setPhase({ kind: "done", response: ragSearchResponseSchema.parse(JSON.parse(text)) });
-    } catch (error) {
-      setPhase({ kind: "failed", error: toErrorView(error) });
-    }
+    const result = await fetchApi(RAG_SEARCH_ROUTE, ragSearchResponseSchema, {
+      headers: requestHeaders(),
+      json: { query, k: 8 },
+    });
+    setPhase(
+      result.ok
+        ? { kind: "done", response: result.data }
+        : { kind: "failed", error: toErrorView(result.error) },
+    );
   }
 
-  const degraded = phase.kind === "done" ? degradedReasonText(phase.response.retrieval.degradedReason) : null;
+  const degraded =
+    phase.kind === "done" && phase.response.retrieval.mode === "text-only"
+      ? retrievalFallbackText(phase.response.retrieval.degradedReason)
+      : null;
   return (
     <div className="space-y-3">
       <search>
@@ -76,11 +78,7 @@ export function KnowledgeSearch({ requestHeaders }: { requestHeaders: () => Reco
       ) : null}
       {phase.kind === "done" ? (
         <div aria-live="polite">
-          {degraded ? (
-            <p className="mb-2 text-xs text-zinc-700 dark:text-zinc-300">
-              Searched by text only ({degraded}).
-            </p>
-          ) : null}
+          {degraded ? <p className="mb-2 text-xs text-zinc-700 dark:text-zinc-300">{degraded}.</p> : null}
           {phase.response.results.length === 0 ? (
             <p className="text-sm text-zinc-700 dark:text-zinc-300">Nothing in the knowledge base matches.</p>
           ) : (

@@ -85,9 +85,12 @@ describe("settings", () => {
     server.use(
       http.get("*/api/rag/status", () =>
         HttpResponse.json({
+          available: true,
           documents: 12,
           chunks: 3456,
+          embeddedChunks: 3456,
           embeddingModel: "Qwen/Qwen3-Embedding-0.6B",
+          dimensions: 1024,
           lastIngestAt: "2026-03-01T10:00:00.000Z",
         }),
       ),

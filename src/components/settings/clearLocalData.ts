@@ -1,4 +1,4 @@
-import { clearStoredApiKey } from "@/src/lib/chutesAuth.ts";
+import { clearStoredCredentials } from "@/src/lib/credentials/keyStore.ts";
 
 /** Every localStorage entry this app writes starts with this prefix (key, model, theme, …). */
 const APP_PREFIX = "chutes-chat:";
@@ -13,7 +13,7 @@ export function clearLocalSettings(storage: Storage | undefined = globalThis.loc
     // Blocked storage: nothing to clear.
   }
   // Also notifies listeners in this tab (the session re-reads and shows setup).
-  clearStoredApiKey(storage);
+  clearStoredCredentials(storage);
 }
 
 function removeAppEntries(storage: Storage): void {

@@ -1,11 +1,6 @@
 "use client";
 
-import {
-  checkApiKeyFormat,
-  describeKeyFormatProblem,
-  type KeyAccount,
-  requestKeyValidation,
-} from "@/src/lib/chutesAuth.ts";
+import type { KeyAccount } from "@/src/lib/chutesAuth.ts";
 import { describeAccount, SCOPED_KEY_EXPLANATION } from "./accountText.ts";
 import { KeyEntryForm } from "./KeyEntryForm.tsx";
 
@@ -17,22 +12,8 @@ export interface ApiKeyFormProps {
 /** The Chutes API key form under "Advanced options". */
 export function ApiKeyForm({ onValidated }: ApiKeyFormProps) {
   return (
-    <KeyEntryForm<KeyAccount>
-      label="Chutes API key"
-      name="chutes-api-key"
-      placeholder="cpk_…"
-      help="Use a key instead of signing in for scripts, for a scoped invoke-only key, or when this server has no sign-in set up. The key stays in this browser and is sent to this app's server only to call Chutes; it is never stored there."
-      checkFormat={(value) => {
-        const format = checkApiKeyFormat(value);
-        return format.ok
-          ? format
-          : {
-              ok: false,
-              title: "That is not a Chutes API key",
-              message: describeKeyFormatProblem(format.problem),
-            };
-      }}
-      validate={(key) => requestKeyValidation(key)}
+    <KeyEntryForm
+      provider="chutes"
       onValidated={onValidated}
       describeSaved={(account) => (
         <>

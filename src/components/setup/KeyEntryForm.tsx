@@ -1,8 +1,9 @@
 "use client";
 
 import { type FormEvent, type ReactNode, useId, useState } from "react";
-import type { KeyValidationResult } from "@/src/lib/browserKeys.ts";
-import { toErrorView } from "@/src/lib/errors.ts";
+import { requestKeyValidation } from "@/src/lib/api/validateKey.ts";
+import { type AccountOf, PROVIDER_TABLE } from "@/src/lib/credentials/providers.ts";
+import { type ProviderId, toErrorView } from "@/src/lib/errors.ts";
 
 type Phase<A> =
   | { kind: "idle" }
@@ -10,62 +11,54 @@ type Phase<A> =
   | { kind: "saved"; account: A }
   | { kind: "failed"; title: string; message: string };
 
-export type FormatCheck = { ok: true; key: string } | { ok: false; title: string; message: string };
-
-export interface KeyEntryFormProps<A> {
-  /** The input's visible label, e.g. "Chutes API key". */
-  label: string;
-  name: string;
-  placeholder: string;
-  help: ReactNode;
-  /** Local shape check, so an obviously wrong paste never leaves the browser. */
-  checkFormat: (value: string) => FormatCheck;
-  /** Our server asks the provider whether the key works. */
-  validate: (key: string) => Promise<KeyValidationResult<A>>;
+export interface KeyEntryFormProps<P extends ProviderId> {
+  /** The provider's row of the table supplies the label, help, format check and validation route. */
+  provider: P;
   /** Called only with a key the provider accepted; the caller stores it. */
-  onValidated: (key: string, account: A) => void;
-  describeSaved: (account: A) => ReactNode;
+  onValidated: (key: string, account: AccountOf<P>) => void;
+  describeSaved: (account: AccountOf<P>) => ReactNode;
+  /** Our server asks the provider whether the key works (tests may pass their own fetch). */
+  fetchImpl?: typeof fetch;
 }
 
 /** Paste → format check (local) → validation by our server → save. One form for every provider. */
-export function KeyEntryForm<A>({
-  label,
-  name,
-  placeholder,
-  help,
-  checkFormat,
-  validate,
+export function KeyEntryForm<P extends ProviderId>({
+  provider,
   onValidated,
   describeSaved,
-}: KeyEntryFormProps<A>) {
+  fetchImpl,
+}: KeyEntryFormProps<P>) {
+  const spec = PROVIDER_TABLE[provider];
+  const { label, name, placeholder, help } = spec.form;
   const inputId = useId();
   const helpId = useId();
   const feedbackId = useId();
   const [value, setValue] = useState("");
   const [visible, setVisible] = useState(false);
-  const [phase, setPhase] = useState<Phase<A>>({ kind: "idle" });
+  const [phase, setPhase] = useState<Phase<AccountOf<P>>>({ kind: "idle" });
   const checking = phase.kind === "checking";
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (checking) return;
-    const format = checkFormat(value);
+    // A local shape check, so an obviously wrong paste never leaves the browser.
+    const format = spec.checkFormat(value);
     if (!format.ok) {
-      setPhase({ kind: "failed", title: format.title, message: format.message });
+      setPhase({ kind: "failed", title: spec.form.formatErrorTitle, message: format.message });
       return;
     }
     setPhase({ kind: "checking" });
-    const result = await validate(format.key);
+    const result = await requestKeyValidation(provider, format.key, fetchImpl);
     if (!result.ok) {
       const view = toErrorView(result.error);
       // The typed text stays in the input so the user can correct it.
       setPhase({ kind: "failed", title: view.title, message: view.message });
       return;
     }
-    onValidated(format.key, result.account);
+    onValidated(format.key, result.data);
     setValue("");
     setVisible(false);
-    setPhase({ kind: "saved", account: result.account });
+    setPhase({ kind: "saved", account: result.data });
   }
 
   return (

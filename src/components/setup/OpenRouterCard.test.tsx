@@ -4,11 +4,8 @@ import { HttpResponse, http } from "msw";
 import { SessionProvider } from "next-auth/react";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { useChutesSession } from "@/src/hooks/useChutesSession.ts";
-import {
-  OPENROUTER_KEY_HEADER,
-  OPENROUTER_KEY_STORAGE_KEY,
-  PROVIDER_HEADER,
-} from "@/src/lib/openrouterAuth.ts";
+import { PROVIDER_HEADER } from "@/src/lib/credentials/providers.ts";
+import { OPENROUTER_KEY_HEADER, OPENROUTER_KEY_STORAGE_KEY } from "@/src/lib/openrouterAuth.ts";
 import { AuthBadge } from "../chat/AuthBadge.tsx";
 import { ProviderSetup } from "../chat/ProviderSetup.tsx";
 import { ADMIN_ACCOUNT, createTestServer, errorBody, storeKey } from "../testing/support.ts";

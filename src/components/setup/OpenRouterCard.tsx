@@ -1,11 +1,7 @@
 "use client";
 
 import type { ChutesSession } from "@/src/hooks/useChutesSession.ts";
-import {
-  checkOpenRouterKeyFormat,
-  type OpenRouterAccount,
-  requestOpenRouterKeyValidation,
-} from "@/src/lib/openrouterAuth.ts";
+import type { OpenRouterAccount } from "@/src/lib/openrouterAuth.ts";
 import { formatBalance } from "./accountText.ts";
 import { Disclosure } from "./Disclosure.tsx";
 import { KeyEntryForm } from "./KeyEntryForm.tsx";
@@ -61,18 +57,8 @@ export function OpenRouterCard({ session }: { session: ChutesSession }) {
         </div>
       ) : null}
       <Disclosure label="OpenRouter key">
-        <KeyEntryForm<OpenRouterAccount>
-          label="OpenRouter API key"
-          name="openrouter-api-key"
-          placeholder="sk-or-v1-…"
-          help="Create a key at openrouter.ai/keys. It stays in this browser and is sent to this app's server only to call OpenRouter; it is never stored there. A key without credit is refused."
-          checkFormat={(value) => {
-            const format = checkOpenRouterKeyFormat(value);
-            return format.ok
-              ? format
-              : { ok: false, title: "That is not an OpenRouter API key", message: format.message };
-          }}
-          validate={(key) => requestOpenRouterKeyValidation(key)}
+        <KeyEntryForm
+          provider="openrouter"
           onValidated={session.setOpenRouterKey}
           describeSaved={(account) => <p className="font-semibold">{describeCredit(account)}</p>}
         />

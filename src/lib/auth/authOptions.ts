@@ -2,7 +2,7 @@ import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import type { OAuthConfig } from "next-auth/providers/oauth";
 import type { AppConfig } from "../config.ts";
-import { redactSecrets } from "../errors.ts";
+import { redactSecrets } from "../upstream/redact.ts";
 import { revokeChutesToken } from "./chutesTokens.ts";
 import { type ChutesJwt, ensureFreshChutesTokens } from "./oauthSession.ts";
 

@@ -1,16 +1,18 @@
 import "server-only";
-import type { Credential } from "../credentialPrecedence.ts";
+import type { RagSearchResponse } from "../api/ragSearch.ts";
+import type { KnowledgeBaseStatus } from "../api/ragStatus.ts";
+import type { Credential } from "../credentials/precedence.ts";
 import { buildSourcesContext, citedSourceIds, type PromptSource } from "../rag/context.ts";
 import { EmbeddingDimensionError, KbMismatchError } from "../rag/errors.ts";
 import { retrieve } from "../rag/retriever.ts";
-import type { RagSearchResponse } from "../rag/searchResponse.ts";
 import { getKbStore } from "../rag/store.ts";
-import type { DegradedReason } from "../rag/types.ts";
+import type { DegradedReason, RetrievalResult } from "../rag/types.ts";
 import type { MessageSource, RetrievalInfo } from "./messages.ts";
+import type { RetrievalFallback } from "./retrievalFallback.ts";
 
-// One step of the chat turn: the knowledge-base sources for the user's question, as a block for
-// the system prompt and as metadata for the UI. The question is embedded with the winning user
-// credential (at most one call); a failed embedding falls back to text search, never to no answer.
+// The knowledge-base step of a chat turn and of the search view: the question embedded with the
+// winning credential when it is a Chutes one (at most one call, through the route's fetch), a
+// failed or impossible embedding reported as a typed fallback to text search, never as no answer.
 
 export interface KnowledgeContext {
   prompt: string;
@@ -18,49 +20,66 @@ export interface KnowledgeContext {
   retrieval: RetrievalInfo;
 }
 
-export class KnowledgeBaseMismatch extends Error {
-  override name = "KnowledgeBaseMismatch";
-}
-
 const NONE: KnowledgeContext = { prompt: "", sources: [], retrieval: { mode: "none" } };
 
-// Why the search fell back to text, as an error-table code the UI already knows how to name.
-const DEGRADED_CODES: Record<DegradedReason, string> = {
-  payment_required: "payment_required",
-  rate_limited: "rate_limited",
-  unavailable: "model_unavailable",
-  unauthorized: "key_rejected",
-  unreachable: "chutes_unreachable",
-  not_embedded: "not_embedded",
-};
+/** The retriever's reason, in the words of the error table; a refused OAuth token is a session that ended. */
+function fallbackFor(reason: DegradedReason, credential: Credential): RetrievalFallback {
+  switch (reason) {
+    case "payment_required":
+    case "rate_limited":
+    case "not_embedded":
+      return reason;
+    case "unavailable":
+      return "model_unavailable";
+    case "unauthorized":
+      return credential.kind === "oauth" ? "session_expired" : "key_rejected";
+    case "unreachable":
+      return "chutes_unreachable";
+    case "no_credential":
+      return "no_chutes_credential";
+  }
+}
+
+function retrievalInfo(result: RetrievalResult, credential: Credential): RetrievalInfo {
+  if (!result.degraded) return { mode: result.mode };
+  return { mode: result.mode, degradedReason: fallbackFor(result.degraded.reason, credential) };
+}
+
+interface SearchOptions {
+  signal?: AbortSignal;
+  /** The route's fetch: the embedding call refreshes an OAuth token once on 401, like chat. */
+  fetch?: typeof fetch;
+  k?: number;
+}
+
+function search(query: string, credential: Credential, options: SearchOptions): Promise<RetrievalResult> {
+  return retrieve({
+    query,
+    // Query embeddings are Chutes calls: an OpenRouter user has no Chutes credential to pay for one.
+    credential: credential.provider === "chutes" ? credential.token : null,
+    k: options.k,
+    signal: options.signal,
+    fetch: options.fetch,
+  });
+}
+
+function isMismatch(error: unknown): boolean {
+  return error instanceof KbMismatchError || error instanceof EmbeddingDimensionError;
+}
 
 export async function knowledgeFor(
   question: string,
   credential: Credential,
-  signal?: AbortSignal,
+  options: SearchOptions = {},
 ): Promise<KnowledgeContext> {
   if (!question.trim()) return NONE;
   try {
-    // Query embeddings are Chutes calls; an OpenRouter user has no Chutes credential to pay for one.
-    const result = await retrieve({
-      query: question,
-      credential: credential.provider === "chutes" ? credential.token : "",
-      signal,
-    });
-    if (result.chunks.length === 0)
-      return { ...NONE, retrieval: { mode: result.mode === "hybrid" ? "hybrid" : "text-only" } };
+    const result = await search(question, credential, options);
+    if (result.chunks.length === 0) return { ...NONE, retrieval: { ...retrievalInfo(result, credential) } };
     const context = buildSourcesContext(result.chunks);
-    const degraded = result.degraded ? DEGRADED_CODES[result.degraded.reason] : undefined;
-    return {
-      prompt: context.prompt,
-      sources: context.sources,
-      retrieval: degraded ? { mode: result.mode, degradedReason: degraded } : { mode: result.mode },
-    };
+    return { prompt: context.prompt, sources: context.sources, retrieval: retrievalInfo(result, credential) };
   } catch (error) {
-    if (signal?.aborted) throw error;
-    if (error instanceof KbMismatchError || error instanceof EmbeddingDimensionError) {
-      throw new KnowledgeBaseMismatch(error.message);
-    }
+    if (options.signal?.aborted || isMismatch(error)) throw error;
     // The knowledge base could not be read (locked by an ingest run, missing files...): answer
     // without it rather than not at all, and leave a trace for the operator.
     console.error(`chat: knowledge base unavailable (${error instanceof Error ? error.name : "error"})`);
@@ -79,52 +98,35 @@ export function sourcesMetadata(sources: readonly PromptSource[], answerText?: s
   }));
 }
 
-export type KnowledgeSearchResult = RagSearchResponse;
-
 /** The "Search the knowledge base" view: ranked chunks with their fused scores. */
 export async function searchKnowledge(
   query: string,
   credential: Credential,
-  k: number | undefined,
-  signal?: AbortSignal,
-): Promise<KnowledgeSearchResult> {
-  try {
-    const result = await retrieve({
-      query,
-      credential: credential.provider === "chutes" ? credential.token : "",
-      k,
-      signal,
-    });
-    const degraded = result.degraded ? DEGRADED_CODES[result.degraded.reason] : undefined;
-    return {
-      results: result.chunks.map((c, i) => ({
-        rank: i + 1,
-        title: c.title,
-        source: c.source,
-        headingPath: c.headingPath,
-        text: c.text,
-        score: c.score,
-      })),
-      retrieval: degraded ? { mode: result.mode, degradedReason: degraded } : { mode: result.mode },
-    };
-  } catch (error) {
-    if (error instanceof KbMismatchError || error instanceof EmbeddingDimensionError) {
-      throw new KnowledgeBaseMismatch(error.message);
-    }
-    throw error;
-  }
+  options: SearchOptions = {},
+): Promise<RagSearchResponse> {
+  const result = await search(query, credential, options);
+  return {
+    results: result.chunks.map((c, i) => ({
+      rank: i + 1,
+      title: c.title,
+      source: c.source,
+      headingPath: c.headingPath,
+      text: c.text,
+      score: c.score,
+    })),
+    retrieval: retrievalInfo(result, credential),
+  };
 }
 
-export interface KnowledgeBaseStatus {
-  available: boolean;
-  documents: number;
-  chunks: number;
-  embeddedChunks: number;
-  embeddingModel: string | null;
-  dimensions: number | null;
-  /** When a document was last added or changed by an ingest run. */
-  lastIngestAt: string | null;
-}
+const UNAVAILABLE: KnowledgeBaseStatus = {
+  available: false,
+  documents: 0,
+  chunks: 0,
+  embeddedChunks: 0,
+  embeddingModel: null,
+  dimensions: null,
+  lastIngestAt: null,
+};
 
 export async function knowledgeBaseStatus(): Promise<KnowledgeBaseStatus> {
   try {
@@ -149,14 +151,6 @@ export async function knowledgeBaseStatus(): Promise<KnowledgeBaseStatus> {
     };
   } catch (error) {
     console.error(`rag: status unavailable (${error instanceof Error ? error.name : "error"})`);
-    return {
-      available: false,
-      documents: 0,
-      chunks: 0,
-      embeddedChunks: 0,
-      embeddingModel: null,
-      dimensions: null,
-      lastIngestAt: null,
-    };
+    return UNAVAILABLE;
   }
 }

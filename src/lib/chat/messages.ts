@@ -1,5 +1,6 @@
 import type { UIMessage } from "ai";
 import { z } from "zod";
+import { retrievalFallbackSchema } from "./retrievalFallback.ts";
 
 // The chat message type used by the route, the stream and the UI: AI SDK UI messages whose
 // metadata carries the model, token usage (for cost) and the knowledge-base sources of each answer.
@@ -20,8 +21,8 @@ export type MessageSource = z.infer<typeof messageSourceSchema>;
 export const retrievalInfoSchema = z.object({
   /** "hybrid": vector + full text; "text-only": the query embedding failed; "none": no knowledge base. */
   mode: z.enum(["hybrid", "text-only", "none"]),
-  /** Why the search fell back to text only (an error-table code, e.g. payment_required). */
-  degradedReason: z.string().optional(),
+  /** Why the search fell back to text only. */
+  degradedReason: retrievalFallbackSchema.optional(),
 });
 
 export type RetrievalInfo = z.infer<typeof retrievalInfoSchema>;

@@ -1,11 +1,11 @@
 import "server-only";
 import { z } from "zod";
+import type { ModelInfo } from "../api/models.ts";
 import type { AppConfig } from "../config.ts";
-import type { Credential } from "../credentialPrecedence.ts";
+import type { Credential } from "../credentials/precedence.ts";
 import { type AppError, appError } from "../errors.ts";
-import type { ModelInfo } from "../models.ts";
-import { callUpstream } from "./http.ts";
-import { classifyStatus } from "./upstreamErrors.ts";
+import { classifyFailedCall } from "../upstream/classify.ts";
+import { callUpstream, parseJsonBody } from "../upstream/client.ts";
 
 // `GET /v1/models` on the LLM gateway, reduced to what the picker shows. Chutes adds fields to
 // the OpenAI shape (pricing per 1M tokens, context length, TEE); unknown fields are ignored and
@@ -47,16 +47,13 @@ export async function listChutesModels(
     timeoutMs: settings.CHUTES_REQUEST_TIMEOUT_MS,
     fetchImpl,
   });
-  if ("unreachable" in result) return { ok: false, error: appError("chutes_unreachable") };
-  if (!result.ok) return { ok: false, error: classifyStatus(result.status, result.body, credential) };
-  try {
-    const list = chutesModelListSchema.parse(JSON.parse(result.body));
-    const models = list.data.map(toModelInfo).filter((m): m is ModelInfo => m !== null);
-    return { ok: true, models };
-  } catch {
+  if (!result.ok) return { ok: false, error: classifyFailedCall(result, credential) };
+  const list = chutesModelListSchema.safeParse(parseJsonBody(result.body));
+  if (!list.success) {
     return {
       ok: false,
       error: appError("upstream_error", "Chutes returned a model list this app could not read."),
     };
   }
+  return { ok: true, models: list.data.data.map(toModelInfo).filter((m): m is ModelInfo => m !== null) };
 }

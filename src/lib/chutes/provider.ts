@@ -1,7 +1,7 @@
 import "server-only";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { AppConfig } from "../config.ts";
-import type { Credential } from "../credentialPrecedence.ts";
+import type { Credential } from "../credentials/precedence.ts";
 import { withStreamCompletionCheck } from "./streamCompletion.ts";
 
 /**

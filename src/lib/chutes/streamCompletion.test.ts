@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from "vitest";
+import { StreamIncompleteError } from "../upstream/classify.ts";
 import { withStreamCompletionCheck } from "./streamCompletion.ts";
-import { StreamIncompleteError } from "./upstreamErrors.ts";
 
 function sseResponse(chunks: string[]): typeof fetch {
   return async () =>

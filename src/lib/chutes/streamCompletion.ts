@@ -1,5 +1,5 @@
 import "server-only";
-import { StreamIncompleteError } from "./upstreamErrors.ts";
+import { StreamIncompleteError } from "../upstream/classify.ts";
 
 // Chutes ends a failed stream by writing a raw, non-SSE `{"error": ...}` line and closing without
 // `data: [DONE]`. SSE parsers drop that line, so the only reliable signal is the missing [DONE]:

@@ -1,9 +1,11 @@
 import "server-only";
-import type { KeyAccount, KeyValidation } from "../chutesAuth.ts";
+import { z } from "zod";
+import type { KeyAccount } from "../chutesAuth.ts";
 import type { AppConfig } from "../config.ts";
 import { appError } from "../errors.ts";
-import { callUpstream } from "./http.ts";
-import { classifyStatus } from "./upstreamErrors.ts";
+import type { KeyCheck } from "../http/keyValidationRoute.ts";
+import { classifyFailedCall } from "../upstream/classify.ts";
+import { callUpstream, parseJsonBody } from "../upstream/client.ts";
 
 const API_KEY_CALLER = { kind: "api-key" } as const;
 
@@ -18,7 +20,7 @@ export async function validateKeyWithChutes(
   apiKey: string,
   settings: Settings,
   fetchImpl?: typeof fetch,
-): Promise<KeyValidation> {
+): Promise<KeyCheck<KeyAccount>> {
   const timeoutMs = settings.CHUTES_REQUEST_TIMEOUT_MS;
   const me = await callUpstream({
     url: `${settings.CHUTES_API_URL}/users/me`,
@@ -27,10 +29,8 @@ export async function validateKeyWithChutes(
     fetchImpl,
   });
   if (me.ok) return { ok: true, account: parseAccount(me.body) };
-  if ("unreachable" in me) return { ok: false, error: appError("chutes_unreachable") };
-  if (me.status !== 401 && me.status !== 403) {
-    return { ok: false, error: classifyStatus(me.status, me.body, API_KEY_CALLER) };
-  }
+  if (me.status !== 401 && me.status !== 403)
+    return { ok: false, error: classifyFailedCall(me, API_KEY_CALLER) };
 
   const probe = await callUpstream({
     url: `${settings.CHUTES_LLM_URL}/models`,
@@ -39,20 +39,20 @@ export async function validateKeyWithChutes(
     fetchImpl,
   });
   if (probe.ok) return { ok: true, account: { scope: "scoped", username: null, balance: null } };
-  if ("unreachable" in probe) return { ok: false, error: appError("chutes_unreachable") };
   if (probe.status === 401 || probe.status === 403) return { ok: false, error: appError("key_rejected") };
-  return { ok: false, error: classifyStatus(probe.status, probe.body, API_KEY_CALLER) };
+  return { ok: false, error: classifyFailedCall(probe, API_KEY_CALLER) };
 }
 
+const meSchema = z.object({
+  username: z.string().nullish().catch(null),
+  balance: z.number().finite().nullish().catch(null),
+});
+
 function parseAccount(body: string): KeyAccount {
-  try {
-    const me = JSON.parse(body) as { username?: unknown; balance?: unknown };
-    return {
-      scope: "admin",
-      username: typeof me.username === "string" ? me.username : null,
-      balance: typeof me.balance === "number" && Number.isFinite(me.balance) ? me.balance : null,
-    };
-  } catch {
-    return { scope: "admin", username: null, balance: null };
-  }
+  const me = meSchema.safeParse(parseJsonBody(body));
+  return {
+    scope: "admin",
+    username: me.success ? (me.data.username ?? null) : null,
+    balance: me.success ? (me.data.balance ?? null) : null,
+  };
 }

@@ -27,13 +27,17 @@ describe("readJsonBody", () => {
   const schema = z.object({ model: z.string().min(1) });
 
   it("refuses non-JSON bodies (a cross-site form post cannot send JSON)", async () => {
-    const result = await readJsonBody(post({ "content-type": "text/plain" }, "model=x"), schema);
+    const result = await readJsonBody(post({ "content-type": "text/plain" }, "model=x"), schema, 1024);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.response.status).toBe(415);
   });
 
   it("names the invalid field", async () => {
-    const result = await readJsonBody(post({ "content-type": "application/json" }, '{"model":""}'), schema);
+    const result = await readJsonBody(
+      post({ "content-type": "application/json" }, '{"model":""}'),
+      schema,
+      1024,
+    );
     expect(result.ok).toBe(false);
     if (!result.ok) {
       const body = await result.response.json();
@@ -43,7 +47,11 @@ describe("readJsonBody", () => {
   });
 
   it("returns the parsed body", async () => {
-    const result = await readJsonBody(post({ "content-type": "application/json" }, '{"model":"m"}'), schema);
+    const result = await readJsonBody(
+      post({ "content-type": "application/json" }, '{"model":"m"}'),
+      schema,
+      1024,
+    );
     expect(result).toEqual({ ok: true, data: { model: "m" } });
   });
 });

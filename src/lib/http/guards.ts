@@ -18,19 +18,30 @@ export function rejectCrossOrigin(request: Request): Response | null {
   return errorResponse("cross_origin");
 }
 
+export type BodyResult<T> = { ok: true; data: T } | { ok: false; response: Response };
+
+/**
+ * The request's JSON body, checked against the route's schema. The size is capped while reading,
+ * so a huge or endless body is refused with 413 after `maxBytes`, never buffered whole.
+ */
 export async function readJsonBody<T extends z.ZodType>(
   request: Request,
   schema: T,
-): Promise<{ ok: true; data: z.infer<T> } | { ok: false; response: Response }> {
+  maxBytes: number,
+): Promise<BodyResult<z.infer<T>>> {
   if (!request.headers.get("content-type")?.toLowerCase().includes("application/json")) {
     return {
       ok: false,
       response: errorResponse("invalid_request", "Send the request as application/json.", { status: 415 }),
     };
   }
+  const declared = Number(request.headers.get("content-length") ?? Number.NaN);
+  if (declared > maxBytes) return { ok: false, response: tooLarge(maxBytes) };
+  const text = await readCapped(request, maxBytes);
+  if (text === null) return { ok: false, response: tooLarge(maxBytes) };
   let raw: unknown;
   try {
-    raw = await request.json();
+    raw = JSON.parse(text);
   } catch {
     return { ok: false, response: errorResponse("invalid_request", "The request body is not valid JSON.") };
   }
@@ -44,4 +55,36 @@ export async function readJsonBody<T extends z.ZodType>(
     };
   }
   return { ok: true, data: parsed.data };
+}
+
+function tooLarge(maxBytes: number): Response {
+  const size =
+    maxBytes >= 1024 * 1024
+      ? `${Math.round(maxBytes / 1024 / 1024)} MiB`
+      : `${Math.round(maxBytes / 1024)} KiB`;
+  return errorResponse("payload_too_large", `This request may be at most ${size}.`);
+}
+
+/** The body as text, or null once it exceeds `maxBytes` (the rest is not read). */
+async function readCapped(request: Request, maxBytes: number): Promise<string | null> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        return null;
+      }
+      chunks.push(value);
+    }
+  } catch {
+    // The client went away mid-body: nothing to answer, but nothing to crash on either.
+    return null;
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
 }

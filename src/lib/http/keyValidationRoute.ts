@@ -1,21 +1,44 @@
 import "server-only";
-import { validateKeyRequestSchema } from "../chutesAuth.ts";
-import { type AppError, appErrorResponse } from "../errors.ts";
+import { validateKeyRequestSchema } from "../api/validateKey.ts";
+import { getConfig } from "../config.ts";
+import { type AccountOf, PROVIDER_TABLE } from "../credentials/providers.ts";
+import { type AppError, appError, appErrorResponse, type ProviderId } from "../errors.ts";
+import { clientAddress } from "./clientAddress.ts";
 import { readJsonBody, rejectCrossOrigin } from "./guards.ts";
+import { consumeRateLimit, rateLimitSubject } from "./rateLimit.ts";
+import { tooManyRequests } from "./rateLimitResponse.ts";
 
 export type KeyCheck<A> = { ok: true; account: A } | { ok: false; error: AppError };
 
+/** Key checks the whole server makes per minute, as a multiple of one address's budget. */
+const SERVER_WIDE_SCALE = 10;
+
 /**
- * A route that checks a pasted provider key: same-origin JSON only, then the provider's own
- * validation. The key is neither stored nor logged; only the verdict and account summary go back.
+ * A route that checks a pasted provider key: same-origin JSON only, rate-limited tightly (it must
+ * be neither an oracle for guessing keys nor an amplifier against the provider), the format checked
+ * by the provider's row, then the provider's own validation. The key is neither stored nor logged.
  */
-export function keyValidationRoute<A>(validate: (apiKey: string) => Promise<KeyCheck<A>>) {
+export function keyValidationRoute<P extends ProviderId>(
+  provider: P,
+  validate: (apiKey: string) => Promise<KeyCheck<AccountOf<P>>>,
+) {
   return async (request: Request): Promise<Response> => {
     const refused = rejectCrossOrigin(request);
     if (refused) return refused;
-    const body = await readJsonBody(request, validateKeyRequestSchema);
+    const config = getConfig();
+    const address = clientAddress(request, config.TRUST_PROXY_HOPS);
+    for (const [subject, scale] of [
+      [rateLimitSubject.address(address), 1],
+      [rateLimitSubject.server(), SERVER_WIDE_SCALE],
+    ] as const) {
+      const verdict = await consumeRateLimit("key-check", subject, config, scale);
+      if (!verdict.ok) return tooManyRequests(verdict.retryAfterS);
+    }
+    const body = await readJsonBody(request, validateKeyRequestSchema, 4 * 1024);
     if (!body.ok) return body.response;
-    const result = await validate(body.data.apiKey);
+    const format = PROVIDER_TABLE[provider].checkFormat(body.data.apiKey);
+    if (!format.ok) return appErrorResponse(appError("invalid_key_format", format.message, provider));
+    const result = await validate(format.key);
     if (!result.ok) return appErrorResponse(result.error);
     return Response.json(
       { valid: true, account: result.account },

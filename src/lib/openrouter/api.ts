@@ -1,23 +1,15 @@
 import "server-only";
 import { z } from "zod";
-import { callUpstream } from "../chutes/http.ts";
-import { classifyStatus } from "../chutes/upstreamErrors.ts";
+import type { ModelInfo } from "../api/models.ts";
 import type { AppConfig } from "../config.ts";
-import type { Credential } from "../credentialPrecedence.ts";
+import type { Credential } from "../credentials/precedence.ts";
 import { type AppError, appError } from "../errors.ts";
-import type { ModelInfo } from "../models.ts";
 import type { OpenRouterAccount } from "../openrouterAuth.ts";
+import { classifyFailedCall } from "../upstream/classify.ts";
+import { callUpstream, parseJsonBody } from "../upstream/client.ts";
 
 // OpenRouter's key, credit and model endpoints. Errors there are {"error": {"code", "message"}},
 // which the shared classifier reads too.
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
 
 type Settings = Pick<AppConfig, "OPENROUTER_API_URL" | "CHUTES_REQUEST_TIMEOUT_MS">;
 const CALLER = { kind: "api-key", provider: "openrouter" } as const;
@@ -41,15 +33,10 @@ export async function validateOpenRouterKey(
       fetchImpl,
     });
   const [key, credits] = await Promise.all([call("/key"), call("/credits")]);
-  if ("unreachable" in key)
-    return {
-      ok: false,
-      error: appError("chutes_unreachable", "Could not reach OpenRouter. Try again.", "openrouter"),
-    };
-  if (!key.ok) return { ok: false, error: classifyStatus(key.status, key.body, CALLER) };
+  if (!key.ok) return { ok: false, error: classifyFailedCall(key, CALLER) };
 
-  const info = keyInfoSchema.safeParse(parseJson(key.body));
-  const balance = credits.ok ? creditsSchema.safeParse(parseJson(credits.body)) : undefined;
+  const info = keyInfoSchema.safeParse(parseJsonBody(key.body));
+  const balance = credits.ok ? creditsSchema.safeParse(parseJsonBody(credits.body)) : undefined;
   const remainingCredit = balance?.success
     ? balance.data.data.total_credits - balance.data.data.total_usage
     : null;
@@ -99,10 +86,8 @@ export async function listOpenRouterModels(
     timeoutMs: settings.CHUTES_REQUEST_TIMEOUT_MS,
     fetchImpl,
   });
-  if ("unreachable" in result)
-    return { ok: false, error: appError("chutes_unreachable", "Could not reach OpenRouter.", "openrouter") };
-  if (!result.ok) return { ok: false, error: classifyStatus(result.status, result.body, CALLER) };
-  const list = z.object({ data: z.array(z.unknown()) }).safeParse(parseJson(result.body));
+  if (!result.ok) return { ok: false, error: classifyFailedCall(result, CALLER) };
+  const list = z.object({ data: z.array(z.unknown()) }).safeParse(parseJsonBody(result.body));
   if (!list.success)
     return {
       ok: false,

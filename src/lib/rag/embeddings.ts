@@ -62,6 +62,8 @@ export class EmbeddingError extends Error {
 
 export interface EmbedRequestOptions {
   signal?: AbortSignal;
+  /** The route's fetch for this call (it refreshes an OAuth token once on a 401). */
+  fetch?: typeof fetch;
 }
 
 /** Embeds `texts` (in order) with `credential` as the bearer token. */
@@ -108,7 +110,7 @@ export function createEmbeddingsClient(options: EmbeddingsClientOptions): Embedd
 
     let response: Response;
     try {
-      response = await doFetch(url, {
+      response = await (requestOptions.fetch ?? doFetch)(url, {
         method: "POST",
         headers: {
           "content-type": "application/json",

@@ -22,9 +22,11 @@ export interface RetrieveOptions {
   query: string;
   /**
    * The signed-in user's Chutes credential (API key or OAuth access token), used as the bearer token of
-   * the query embedding. Never the operator's CHUTES_API_KEY.
+   * the query embedding. Never the operator's CHUTES_API_KEY. Null: none (e.g. an OpenRouter user).
    */
-  credential: string;
+  credential: string | null;
+  /** Fetch for the embedding call (the route's, which refreshes an OAuth token once on a 401). */
+  fetch?: typeof fetch;
   /** Chunks to return (default RAG_TOP_K). */
   k?: number;
   /** Minimum cosine similarity (0..1) for a vector match to count (default RAG_MIN_SCORE). */
@@ -43,7 +45,7 @@ export interface RetrieverDeps {
 export type Retriever = (options: RetrieveOptions) => Promise<RetrievalResult>;
 
 export function createRetriever(deps: RetrieverDeps): Retriever {
-  return async ({ query, credential, k, minScore, signal }) => {
+  return async ({ query, credential, k, minScore, signal, fetch }) => {
     const limit = clampInt(k ?? deps.topK, 1, 50);
     const floor = minScore ?? deps.minScore;
     const question = query.trim().slice(0, MAX_QUERY_CHARS);
@@ -65,11 +67,11 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
     });
 
     if (!status.hasEmbeddings) return textOnly("not_embedded");
-    if (credential.trim() === "") return textOnly("unauthorized");
+    if (!credential?.trim()) return textOnly("no_credential");
 
     let vector: number[] | undefined;
     try {
-      [vector] = await deps.embed([question], credential, signal ? { signal } : {});
+      [vector] = await deps.embed([question], credential, { signal, fetch });
     } catch (error) {
       if (signal?.aborted) throw error;
       if (!(error instanceof EmbeddingError)) throw error;

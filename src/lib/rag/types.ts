@@ -7,7 +7,8 @@ export type DegradedReason =
   | "unavailable" // 5xx or another refusal from the embeddings endpoint
   | "unauthorized" // 401/403: the user's credential was refused
   | "unreachable" // network error or timeout
-  | "not_embedded"; // the knowledge base holds no embeddings (text-only ingest): no call was made
+  | "not_embedded" // the knowledge base holds no embeddings (text-only ingest): no call was made
+  | "no_credential"; // no Chutes credential to embed with (e.g. an OpenRouter user): no call was made
 
 export interface RetrievedChunk {
   chunkId: number;

@@ -1,3 +1,4 @@
+import type { KnowledgeBaseStatus } from "@/src/lib/api/ragStatus.ts";
 import { knowledgeBaseStatus } from "@/src/lib/chat/knowledge.ts";
 
 export const runtime = "nodejs";
@@ -5,5 +6,6 @@ export const dynamic = "force-dynamic";
 
 /** Documents, chunks, embedding model and last ingest time, for the settings panel. */
 export async function GET(): Promise<Response> {
-  return Response.json(await knowledgeBaseStatus(), { headers: { "cache-control": "no-store" } });
+  const status: KnowledgeBaseStatus = await knowledgeBaseStatus();
+  return Response.json(status, { headers: { "cache-control": "no-store" } });
 }

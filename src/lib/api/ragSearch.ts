@@ -1,7 +1,17 @@
 import { z } from "zod";
 import { retrievalInfoSchema } from "../chat/messages.ts";
 
-// What POST /api/rag/search answers: shared by the route and the "Search the knowledge base" view.
+// POST /api/rag/search: shared by the route and the "Search the knowledge base" view.
+
+export const RAG_SEARCH_ROUTE = "/api/rag/search";
+
+export const ragSearchRequestSchema = z.strictObject({
+  query: z.string().trim().min(1, "type something to search for").max(2000),
+  k: z.number().int().min(1).max(50).optional(),
+});
+
+export type RagSearchRequest = z.infer<typeof ragSearchRequestSchema>;
+
 export const ragSearchResponseSchema = z.object({
   results: z.array(
     z.object({
@@ -10,7 +20,7 @@ export const ragSearchResponseSchema = z.object({
       source: z.string(),
       headingPath: z.string(),
       text: z.string(),
-      /** Reciprocal-rank-fusion score: only the order is meaningful. */
+      /** Fused score: only the order is meaningful. */
       score: z.number(),
     }),
   ),

@@ -2,7 +2,7 @@
 import { APICallError } from "ai";
 import { describe, expect, it } from "vitest";
 import { errorTable, toErrorView } from "../errors.ts";
-import { classifyStatus, classifyUpstreamError, StreamIncompleteError } from "./upstreamErrors.ts";
+import { classifyStatus, classifyUpstreamError, StreamIncompleteError } from "./classify.ts";
 
 const detail = (d: unknown) => JSON.stringify({ detail: d });
 

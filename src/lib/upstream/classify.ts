@@ -1,39 +1,14 @@
 import "server-only";
 import { APICallError } from "ai";
-import type { Credential } from "../credentialPrecedence.ts";
+import type { Credential } from "../credentials/precedence.ts";
 import { type AppError, type ProviderId, appError as tableError } from "../errors.ts";
+import { upstreamDetail } from "./errorBody.ts";
 
-// Chutes answers errors as FastAPI `{"detail": string | object}` (402 carries an object with
-// `message`). Classify by status code, never by matching message text.
+// A provider's failure as an entry of the error table: by status code, never by matching message
+// text (the provider's own words are kept as the message where they help the user).
 
 export class StreamIncompleteError extends Error {
   override name = "StreamIncompleteError";
-}
-
-export function chutesDetail(body: string | undefined): string | undefined {
-  if (!body) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(body);
-    if (parsed && typeof parsed === "object" && "detail" in parsed) {
-      const detail = (parsed as { detail: unknown }).detail;
-      if (typeof detail === "string") return detail;
-      if (detail && typeof detail === "object" && "message" in detail) {
-        const message = (detail as { message: unknown }).message;
-        if (typeof message === "string") return message;
-      }
-    }
-    if (parsed && typeof parsed === "object" && "error" in parsed) {
-      const error = (parsed as { error: unknown }).error;
-      if (typeof error === "string") return error;
-      if (error && typeof error === "object" && "message" in error) {
-        const message = (error as { message: unknown }).message;
-        if (typeof message === "string") return message;
-      }
-    }
-  } catch {
-    // An HTML page (e.g. a proxy's 429) or plain text: no detail worth showing.
-  }
-  return undefined;
 }
 
 type Caller = Pick<Credential, "kind"> & { provider?: ProviderId };
@@ -43,7 +18,7 @@ export function classifyStatus(status: number, body: string | undefined, caller:
   const kind = caller.kind;
   const appError = (code: Parameters<typeof tableError>[0], message?: string) =>
     tableError(code, message, caller.provider);
-  const detail = chutesDetail(body);
+  const detail = upstreamDetail(body);
   switch (status) {
     case 401:
       return appError(kind === "oauth" ? "session_expired" : "key_rejected");
@@ -102,4 +77,13 @@ function isNetworkError(error: Error): boolean {
     (error instanceof TypeError && /fetch failed|network/i.test(error.message)) ||
     ["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "ETIMEDOUT", "UND_ERR_SOCKET"].includes(cause?.code ?? "")
   );
+}
+
+/** A failed short call (see client.ts) as an entry of the error table. */
+export function classifyFailedCall(
+  result: { status: number; body?: string; unreachable?: true },
+  caller: Caller,
+): AppError {
+  if (result.unreachable) return tableError("chutes_unreachable", undefined, caller.provider);
+  return classifyStatus(result.status, result.body, caller);
 }

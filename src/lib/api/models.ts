@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-// The model list as our `/api/models` route serves it, shared by the route and the picker.
+// GET /api/models: the model list as the picker shows it, whichever provider serves it.
 
 export const modelInfoSchema = z.object({
   id: z.string(),
@@ -16,3 +16,7 @@ export const modelListResponseSchema = z.object({
   models: z.array(modelInfoSchema),
   defaultModel: z.string(),
 });
+
+export type ModelListResponse = z.infer<typeof modelListResponseSchema>;
+
+export const MODELS_ROUTE = "/api/models";

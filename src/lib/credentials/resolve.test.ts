@@ -4,11 +4,10 @@ import { setupServer } from "msw/node";
 import { NextRequest } from "next/server";
 import { encode } from "next-auth/jwt";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { ChutesJwt } from "./auth/oauthSession.ts";
-import { API_KEY_HEADER } from "./chutesAuth.ts";
-import { parseConfig } from "./config.ts";
-import { pickCredential } from "./credentialPrecedence.ts";
-import { refreshAfterUnauthorized, resolveCredential } from "./credentials.ts";
+import type { ChutesJwt } from "../auth/oauthSession.ts";
+import { API_KEY_HEADER } from "../chutesAuth.ts";
+import { parseConfig } from "../config.ts";
+import { refreshAfterUnauthorized, resolveCredential } from "./resolve.ts";
 
 const KEY = `cpk_${"0".repeat(32)}.${"1".repeat(32)}.${"Z".repeat(32)}`;
 const IDP = "https://idp.chutes.test";
@@ -71,22 +70,6 @@ function rotated(n: number) {
       token_type: "Bearer",
     });
 }
-
-describe("pickCredential (the precedence rule)", () => {
-  it("prefers the pasted key over the OAuth session", () => {
-    expect(pickCredential({ apiKey: KEY, oauthToken: "cak_x" })).toEqual({
-      provider: "chutes",
-      kind: "api-key",
-      token: KEY,
-    });
-    expect(pickCredential({ apiKey: null, oauthToken: "cak_x" })).toEqual({
-      provider: "chutes",
-      kind: "oauth",
-      token: "cak_x",
-    });
-    expect(pickCredential({})).toBeNull();
-  });
-});
 
 describe("resolveCredential", () => {
   it("uses the key from its header even when a session exists", async () => {

@@ -1,0 +1,82 @@
+import { z } from "zod";
+import type { ProviderId } from "../errors.ts";
+import { type AccountOf, accountSchemaOf, PROVIDER_PREFERENCE_KEY, PROVIDER_TABLE } from "./providers.ts";
+
+// Pasted keys live in this browser's localStorage, one entry per provider (the row's storageKey),
+// each with what the provider said about the account when the key was checked.
+
+/** Same-tab listeners; the `storage` event only fires in other tabs. */
+export const KEYS_CHANGED_EVENT = "chutes-chat:api-key-changed";
+
+export interface StoredKey<A> {
+  key: string;
+  account: A;
+  savedAt: string;
+}
+
+export interface KeyStore<A> {
+  readonly storageKey: string;
+  read(storage?: Storage): StoredKey<A> | null;
+  store(entry: StoredKey<A>, storage?: Storage): void;
+  clear(storage?: Storage): void;
+}
+
+function notify(): void {
+  if (typeof window !== "undefined") window.dispatchEvent(new Event(KEYS_CHANGED_EVENT));
+}
+
+function createKeyStore<P extends ProviderId>(provider: P): KeyStore<AccountOf<P>> {
+  const spec = PROVIDER_TABLE[provider];
+  const schema = z.object({
+    key: z.string().regex(spec.keyPattern),
+    account: accountSchemaOf(provider),
+    savedAt: z.string(),
+  });
+  return {
+    storageKey: spec.storageKey,
+    read(storage = globalThis.localStorage) {
+      if (!storage) return null;
+      try {
+        const raw = storage.getItem(spec.storageKey);
+        if (!raw) return null;
+        const parsed = schema.safeParse(JSON.parse(raw));
+        // A tampered or outdated entry is ignored rather than sent.
+        return parsed.success ? (parsed.data as StoredKey<AccountOf<P>>) : null;
+      } catch {
+        return null;
+      }
+    },
+    store(entry, storage = globalThis.localStorage) {
+      storage?.setItem(spec.storageKey, JSON.stringify(entry));
+      notify();
+    },
+    clear(storage = globalThis.localStorage) {
+      storage?.removeItem(spec.storageKey);
+      notify();
+    },
+  };
+}
+
+export const keyStores: { [P in ProviderId]: KeyStore<AccountOf<P>> } = {
+  chutes: createKeyStore("chutes"),
+  openrouter: createKeyStore("openrouter"),
+};
+
+export function readPreferredProvider(storage: Storage = globalThis.localStorage): ProviderId | null {
+  const value = storage?.getItem(PROVIDER_PREFERENCE_KEY);
+  return value === "chutes" || value === "openrouter" ? value : null;
+}
+
+export function storePreferredProvider(
+  provider: ProviderId,
+  storage: Storage = globalThis.localStorage,
+): void {
+  storage?.setItem(PROVIDER_PREFERENCE_KEY, provider);
+  notify();
+}
+
+/** Everything this browser holds about its providers ("Delete all local data"). */
+export function clearStoredCredentials(storage: Storage = globalThis.localStorage): void {
+  for (const store of Object.values(keyStores)) store.clear(storage);
+  storage?.removeItem(PROVIDER_PREFERENCE_KEY);
+}
