@@ -12,13 +12,13 @@ import {
   storedConversation,
   storedConversations,
   textMessage,
-} from "../testing/chat.tsx";
+} from "@/tests/support/chatApp.tsx";
 import {
   answerResponse,
   answerWithMetadata,
   createTestServer,
   freshBrowserStorage,
-} from "../testing/support.ts";
+} from "@/tests/support/components.ts";
 import { MessageBubble } from "./MessageBubble.tsx";
 
 const { server } = createTestServer();

@@ -8,8 +8,8 @@ import {
   serveChat,
   storedConversation,
   textMessage,
-} from "../testing/chat.tsx";
-import { controlledAnswer, createTestServer, freshBrowserStorage } from "../testing/support.ts";
+} from "@/tests/support/chatApp.tsx";
+import { controlledAnswer, createTestServer, freshBrowserStorage } from "@/tests/support/components.ts";
 import { RenderProbeContext } from "./renderProbe.tsx";
 
 const { server } = createTestServer();

@@ -10,8 +10,8 @@ import {
   storedConversation,
   storedConversations,
   textMessage,
-} from "../testing/chat.tsx";
-import { answerResponse, createTestServer, freshBrowserStorage } from "../testing/support.ts";
+} from "@/tests/support/chatApp.tsx";
+import { answerResponse, createTestServer, freshBrowserStorage } from "@/tests/support/components.ts";
 
 const { server } = createTestServer();
 beforeAll(() => server.listen({ onUnhandledFrame: "error" }));

@@ -2,7 +2,7 @@ import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { HttpResponse, http } from "msw";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createTestServer, errorBody } from "../testing/support.ts";
+import { createTestServer, errorBody } from "@/tests/support/components.ts";
 import { KnowledgeSearch } from "./KnowledgeSearch.tsx";
 
 const { server, requests } = createTestServer();

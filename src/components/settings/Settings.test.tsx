@@ -2,7 +2,6 @@ import { act, screen, waitFor, within } from "@testing-library/react";
 import { HttpResponse, http } from "msw";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { API_KEY_STORAGE_KEY } from "@/src/lib/chutesAuth.ts";
-import { MODEL_STORAGE_KEY } from "../chat/useModelChoice.ts";
 import {
   ask,
   conversationLog,
@@ -11,13 +10,14 @@ import {
   serveChat,
   storedConversation,
   storedConversations,
-} from "../testing/chat.tsx";
+} from "@/tests/support/chatApp.tsx";
 import {
   controlledAnswer,
   createTestServer,
   freshBrowserStorage,
   SCOPED_ACCOUNT,
-} from "../testing/support.ts";
+} from "@/tests/support/components.ts";
+import { MODEL_STORAGE_KEY } from "../models/useModelChoice.ts";
 import { THEME_SCRIPT, THEME_STORAGE_KEY } from "../theme/theme.ts";
 
 const { server } = createTestServer();

@@ -9,9 +9,9 @@ import {
   OPENROUTER_KEY_STORAGE_KEY,
   PROVIDER_HEADER,
 } from "@/src/lib/openrouterAuth.ts";
-import { AuthBadge } from "../chat/AuthBadge.tsx";
-import { ProviderSetup } from "../chat/ProviderSetup.tsx";
-import { ADMIN_ACCOUNT, createTestServer, errorBody, storeKey } from "../testing/support.ts";
+import { ADMIN_ACCOUNT, createTestServer, errorBody, storeKey } from "@/tests/support/components.ts";
+import { AuthBadge } from "../shell/AuthBadge.tsx";
+import { ProviderSetup } from "./ProviderSetup.tsx";
 
 const OR_KEY = `sk-or-v1-${"ab12".repeat(16)}`;
 const { server, requests } = createTestServer();

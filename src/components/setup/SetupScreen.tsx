@@ -3,8 +3,8 @@
 import type { ReactNode } from "react";
 import type { ChutesSession } from "@/src/hooks/useChutesSession.ts";
 import type { KeyAccount } from "@/src/lib/chutesAuth.ts";
-import { ProviderSetup } from "./chat/ProviderSetup.tsx";
-import { describeAuthError } from "./setup/authErrorText.ts";
+import { describeAuthError } from "./authErrorText.ts";
+import { ProviderSetup } from "./ProviderSetup.tsx";
 
 export interface SetupScreenProps {
   session: ChutesSession;

@@ -3,14 +3,14 @@ import userEvent from "@testing-library/user-event";
 import { HttpResponse, http } from "msw";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { API_KEY_HEADER, API_KEY_STORAGE_KEY } from "@/src/lib/chutesAuth.ts";
-import { ChatApp } from "./ChatApp.tsx";
 import {
   ADMIN_ACCOUNT,
   createTestServer,
   errorBody,
   freshBrowserStorage,
   storeKey,
-} from "./testing/support.ts";
+} from "@/tests/support/components.ts";
+import { ChatApp } from "./ChatApp.tsx";
 
 // "Sign in with Chutes" as the browser sees it: next-auth's /api/auth/session says who is signed
 // in (never a token), and the pasted key, when present, outranks that session.

@@ -5,8 +5,6 @@ import { renderToString } from "react-dom/server";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { API_KEY_HEADER, API_KEY_STORAGE_KEY } from "@/src/lib/chutesAuth.ts";
 import { CHUTES_TOP_UP_URL } from "@/src/lib/errors.ts";
-import { ChatApp } from "./ChatApp.tsx";
-import { MODEL_STORAGE_KEY } from "./chat/useModelChoice.ts";
 import {
   ADMIN_ACCOUNT,
   answerResponse,
@@ -19,7 +17,9 @@ import {
   MODELS_BODY,
   storeKey,
   VALID_KEY,
-} from "./testing/support.ts";
+} from "@/tests/support/components.ts";
+import { MODEL_STORAGE_KEY } from "../models/useModelChoice.ts";
+import { ChatApp } from "./ChatApp.tsx";
 
 const { server, requests } = createTestServer();
 beforeAll(() => server.listen({ onUnhandledFrame: "error" }));

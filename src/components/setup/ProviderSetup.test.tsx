@@ -15,7 +15,7 @@ import {
   SCOPED_ACCOUNT,
   storeKey,
   VALID_KEY,
-} from "../testing/support.ts";
+} from "@/tests/support/components.ts";
 import { ProviderSetup } from "./ProviderSetup.tsx";
 
 const { server, requests } = createTestServer();

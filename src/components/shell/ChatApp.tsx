@@ -3,11 +3,11 @@
 import { SessionProvider } from "next-auth/react";
 import { useEffect, useState } from "react";
 import { useChutesSession } from "@/src/hooks/useChutesSession.ts";
+import { describeAccount } from "../setup/accountText.ts";
+import { SetupScreen } from "../setup/SetupScreen.tsx";
+import { SignInWithChutes } from "../setup/SignInWithChutes.tsx";
 import { AppSkeleton } from "./AppSkeleton.tsx";
-import { ChatScreen } from "./chat/ChatScreen.tsx";
-import { SetupScreen } from "./SetupScreen.tsx";
-import { describeAccount } from "./setup/accountText.ts";
-import { SignInWithChutes } from "./setup/SignInWithChutes.tsx";
+import { ChatScreen } from "./ChatScreen.tsx";
 
 export interface ChatAppProps {
   /** The server's CHUTES_DEFAULT_MODEL, used when the model list cannot be loaded. */

@@ -3,11 +3,11 @@
 import type { ReactNode } from "react";
 import type { ChutesSession } from "@/src/hooks/useChutesSession.ts";
 import type { KeyAccount } from "@/src/lib/chutesAuth.ts";
-import { ActiveKeySummary } from "../setup/ActiveKeySummary.tsx";
-import { ApiKeyForm } from "../setup/ApiKeyForm.tsx";
-import { Disclosure } from "../setup/Disclosure.tsx";
-import { OpenRouterCard } from "../setup/OpenRouterCard.tsx";
-import { SignedInSummary } from "../setup/SignedInSummary.tsx";
+import { ActiveKeySummary } from "./ActiveKeySummary.tsx";
+import { ApiKeyForm } from "./ApiKeyForm.tsx";
+import { Disclosure } from "./Disclosure.tsx";
+import { OpenRouterCard } from "./OpenRouterCard.tsx";
+import { SignedInSummary } from "./SignedInSummary.tsx";
 
 export interface ProviderSetupProps {
   session: ChutesSession;
