@@ -1,6 +1,6 @@
 import { convertToModelMessages, safeValidateUIMessages, streamText } from "ai";
 import type { NextRequest } from "next/server";
-import { fitHistory } from "@/src/lib/chat/history.ts";
+import { fitHistory } from "@/src/lib/chat/historyBudget.ts";
 import {
   KnowledgeBaseMismatch,
   type KnowledgeContext,
