@@ -9,22 +9,27 @@ import { createEmbeddingsClient, withRetry } from "../../src/lib/rag/embeddings.
 import { KbMismatchError } from "../../src/lib/rag/errors.ts";
 import { type DocumentEmbedder, IngestError, type IngestOptions, ingest } from "../../src/lib/rag/ingest.ts";
 import { createKbStore, type KbStore } from "../../src/lib/rag/store.ts";
-import { type EmbeddingsServer, startEmbeddingsServer } from "./fake-embeddings.ts";
+import { ADMIN_KEY, EMBEDDING_DIMENSIONS, EMBEDDING_MODEL } from "../emulator/fixtures.ts";
+import { type EmulatorHandle, startEmulator } from "../emulator/server.ts";
+import { embeddingCalls } from "../emulator/testkit.ts";
 
-const DIM = 64;
-const IDENTITY = { model: "test/hash-embed", dimensions: DIM };
-const OPERATOR_KEY = "cpk_operator-key-for-tests";
+const IDENTITY = { model: EMBEDDING_MODEL, dimensions: EMBEDDING_DIMENSIONS };
+const OPERATOR_KEY = ADMIN_KEY;
 const DOCS = new URL("../../docs/", import.meta.url).pathname;
 
 let db: PGlite;
 let store: KbStore;
-let embeddings: EmbeddingsServer;
+let emulator: EmulatorHandle;
 let root: string;
 let sleeps: number[];
 
-/** The real client against the local stub, with retries whose waits are recorded instead of slept. */
+/** The real client against the emulator, with retries whose waits are recorded instead of slept. */
 function httpEmbedder(): DocumentEmbedder {
-  const client = createEmbeddingsClient({ baseUrl: embeddings.url, model: IDENTITY.model, timeoutMs: 5000 });
+  const client = createEmbeddingsClient({
+    baseUrl: `${emulator.url}/embed/v1`,
+    model: IDENTITY.model,
+    timeoutMs: 5000,
+  });
   return (texts) =>
     withRetry(() => client.embed(texts, OPERATOR_KEY), {
       sleep: async (ms) => {
@@ -56,21 +61,21 @@ async function snapshot() {
   return { documents, chunks };
 }
 
-const embeddedTexts = () => embeddings.calls.flatMap((c) => c.inputs);
+const embeddedTexts = () => embeddingCalls(emulator).flatMap((c) => c.inputs);
 
 beforeAll(async () => {
   db = await PGlite.create({ extensions: { vector } });
   store = createKbStore({ driver: "pglite", db, embedding: IDENTITY });
-  embeddings = await startEmbeddingsServer({ dimensions: DIM });
+  emulator = await startEmulator({ port: 0 });
 }, 60_000);
 afterAll(async () => {
   await store?.close();
   await db?.close();
-  await embeddings?.close();
+  await emulator?.close();
 }, 60_000);
 beforeEach(async () => {
   await store.reset();
-  embeddings.reset();
+  emulator.reset();
   sleeps = [];
   if (root) await rm(root, { recursive: true, force: true });
   root = await mkdtemp(join(tmpdir(), "kb-ingest-"));
@@ -83,9 +88,11 @@ describe("ingest", () => {
     expect(first.documents).toMatchObject({ seen: 8, added: 8, changed: 0, unchanged: 0, failed: 0 });
     expect(first.chunks.written).toBeGreaterThan(8);
     expect(first.chunks.embedded).toBe(first.chunks.written);
-    expect(first.embeddingCalls).toBe(embeddings.calls.length);
-    expect(embeddings.calls.every((c) => c.authorization === `Bearer ${OPERATOR_KEY}`)).toBe(true);
-    expect(embeddings.calls.every((c) => c.inputs.length <= 8 && c.model === IDENTITY.model)).toBe(true);
+    expect(first.embeddingCalls).toBe(embeddingCalls(emulator).length);
+    expect(embeddingCalls(emulator).every((c) => c.authorization === `Bearer ${OPERATOR_KEY}`)).toBe(true);
+    expect(embeddingCalls(emulator).every((c) => c.inputs.length <= 8 && c.model === IDENTITY.model)).toBe(
+      true,
+    );
     expect(await store.stats()).toEqual({
       documents: 8,
       chunks: first.chunks.written,
@@ -94,9 +101,9 @@ describe("ingest", () => {
     const sources = (await store.listDocuments()).map((d) => d.source);
     expect(sources).toContain("docs/knowledge-base.md");
 
-    embeddings.reset();
+    emulator.reset();
     const second = await run();
-    expect(embeddings.calls).toHaveLength(0);
+    expect(embeddingCalls(emulator)).toHaveLength(0);
     expect(second.embeddingCalls).toBe(0);
     expect(second.documents).toMatchObject({ added: 0, changed: 0, unchanged: 8 });
     expect(second.chunks.written).toBe(0);
@@ -109,7 +116,7 @@ describe("ingest", () => {
     const text = await readFile(file, "utf8");
     await writeFile(file, text.replace("Wait a moment and try again", "Wait thirty seconds and try again"));
 
-    embeddings.reset();
+    emulator.reset();
     const summary = await run();
     expect(summary.documents).toMatchObject({ changed: 1, unchanged: 7, added: 0 });
     expect(embeddedTexts()).toHaveLength(1);
@@ -215,7 +222,7 @@ describe("ingest", () => {
     const textOnly = await run({ embed: null });
     expect(textOnly.textOnly).toBe(true);
     expect(textOnly.embeddingCalls).toBe(0);
-    expect(embeddings.calls).toHaveLength(0);
+    expect(embeddingCalls(emulator)).toHaveLength(0);
     expect(textOnly.chunks.withoutEmbedding).toBe(textOnly.chunks.written);
     expect(await store.status()).toMatchObject({ hasChunks: true, hasEmbeddings: false });
     expect((await store.searchText("default embedding model", 3))[0]?.source).toBe("docs/knowledge-base.md");
@@ -226,29 +233,29 @@ describe("ingest", () => {
     expect(upgraded.documents.changed).toBe(8);
     expect(upgraded.chunks.embedded).toBe(textOnly.chunks.written);
     expect((await store.stats()).embeddedChunks).toBe(textOnly.chunks.written);
-    embeddings.reset();
+    emulator.reset();
     await run();
-    expect(embeddings.calls).toHaveLength(0);
+    expect(embeddingCalls(emulator)).toHaveLength(0);
   });
 
   it("retries 429 and 503 answers with backoff, then succeeds", async () => {
-    embeddings.failNext(429, { detail: "Infrastructure is at maximum capacity, try again later" });
-    embeddings.failNext(503, { detail: "No instances available (yet) for chute_id='x'" });
+    emulator.inject({ failure: "capacity", match: { path: "embeddings" } });
+    emulator.inject({ failure: "no_instances", match: { path: "embeddings" } });
     const summary = await run();
     expect(summary.documents.added).toBe(8);
     expect(sleeps).toHaveLength(2);
     expect(sleeps[1]).toBeGreaterThan(sleeps[0] ?? Infinity); // exponential
-    expect(embeddings.calls.length).toBe(summary.embeddingCalls + 2);
+    expect(embeddingCalls(emulator).length).toBe(summary.embeddingCalls + 2);
     expect((await store.stats()).embeddedChunks).toBe(summary.chunks.written);
   });
 
   it("stops on a non-retryable refusal without leaking the key", async () => {
-    embeddings.failNext(402, { detail: { message: "Quota exceeded and account balance is $0.0" } });
+    emulator.inject({ failure: "payment_required", match: { path: "embeddings" }, echoCredential: true });
     const error = (await run().catch((e: unknown) => e)) as IngestError;
     expect(error).toBeInstanceOf(IngestError);
     expect(error.message).toMatch(/HTTP 402/);
     expect(error.message).not.toContain(OPERATOR_KEY);
-    expect(embeddings.calls).toHaveLength(1);
+    expect(embeddingCalls(emulator)).toHaveLength(1);
   });
 
   it("skips files that are not UTF-8, naming them, and ingests the rest", async () => {
@@ -289,14 +296,14 @@ describe("ingest", () => {
     const other = createKbStore({
       driver: "pglite",
       db,
-      embedding: { model: "other/model", dimensions: DIM },
+      embedding: { model: "other/model", dimensions: 384 },
     });
     await expect(
       ingest({ paths: ["docs"], store: other, embed: null, baseDir: root }),
     ).rejects.toBeInstanceOf(KbMismatchError);
     const summary = await ingest({ paths: ["docs"], store: other, embed: null, baseDir: root, reset: true });
     expect(summary.documents.added).toBe(8);
-    expect(await other.getMeta()).toEqual({ model: "other/model", dimensions: DIM });
+    expect(await other.getMeta()).toEqual({ model: "other/model", dimensions: 384 });
     await other.close();
   });
 
