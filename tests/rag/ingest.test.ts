@@ -12,6 +12,7 @@ import { createKbStore, type KbStore } from "../../src/lib/rag/store.ts";
 import { ADMIN_KEY, EMBEDDING_DIMENSIONS, EMBEDDING_MODEL } from "../emulator/fixtures.ts";
 import { type EmulatorHandle, startEmulator } from "../emulator/server.ts";
 import { embeddingCalls } from "../emulator/testkit.ts";
+import { SAMPLE_DOC_COUNT as N } from "./sampleDocs.ts";
 
 const IDENTITY = { model: EMBEDDING_MODEL, dimensions: EMBEDDING_DIMENSIONS };
 const OPERATOR_KEY = ADMIN_KEY;
@@ -85,7 +86,7 @@ beforeEach(async () => {
 describe("ingest", () => {
   it("indexes a folder, then makes zero embedding calls on an unchanged re-run", async () => {
     const first = await run();
-    expect(first.documents).toMatchObject({ seen: 8, added: 8, changed: 0, unchanged: 0, failed: 0 });
+    expect(first.documents).toMatchObject({ seen: N, added: N, changed: 0, unchanged: 0, failed: 0 });
     expect(first.chunks.written).toBeGreaterThan(8);
     expect(first.chunks.embedded).toBe(first.chunks.written);
     expect(first.embeddingCalls).toBe(embeddingCalls(emulator).length);
@@ -94,7 +95,7 @@ describe("ingest", () => {
       true,
     );
     expect(await store.stats()).toEqual({
-      documents: 8,
+      documents: N,
       chunks: first.chunks.written,
       embeddedChunks: first.chunks.written,
     });
@@ -105,7 +106,7 @@ describe("ingest", () => {
     const second = await run();
     expect(embeddingCalls(emulator)).toHaveLength(0);
     expect(second.embeddingCalls).toBe(0);
-    expect(second.documents).toMatchObject({ added: 0, changed: 0, unchanged: 8 });
+    expect(second.documents).toMatchObject({ added: 0, changed: 0, unchanged: N });
     expect(second.chunks.written).toBe(0);
   });
 
@@ -118,7 +119,7 @@ describe("ingest", () => {
 
     emulator.reset();
     const summary = await run();
-    expect(summary.documents).toMatchObject({ changed: 1, unchanged: 7, added: 0 });
+    expect(summary.documents).toMatchObject({ changed: 1, unchanged: N - 1, added: 0 });
     expect(embeddedTexts()).toHaveLength(1);
     expect(embeddedTexts()[0]).toContain("Wait thirty seconds");
     expect(summary.chunks).toMatchObject({ embedded: 1, withoutEmbedding: 0 });
@@ -138,7 +139,7 @@ describe("ingest", () => {
     await unlink(join(root, "other", "note.md"));
 
     const kept = await run();
-    expect(kept.documents).toMatchObject({ removed: 0, missing: 1, unchanged: 7 });
+    expect(kept.documents).toMatchObject({ removed: 0, missing: 1, unchanged: N - 1 });
     expect((await store.listDocuments()).map((d) => d.source)).toContain("docs/privacy.md");
 
     const pruned = await run({ prune: true });
@@ -165,7 +166,7 @@ describe("ingest", () => {
     expect((error as IngestError).message).toMatch(/run the same command again/);
     const partial = await store.listDocuments();
     expect(partial.length).toBeGreaterThan(0);
-    expect(partial.length).toBeLessThan(8);
+    expect(partial.length).toBeLessThan(N);
     // No half-written document: every stored document has all its chunks, each embedded.
     const partialChunks = await store.listChunks();
     for (const doc of partial) {
@@ -213,7 +214,7 @@ describe("ingest", () => {
     expect((error as Error).message).toMatch(/interrupted; \d+ document\(s\) were saved/);
     const saved = (await store.listDocuments()).length;
     expect(saved).toBeGreaterThanOrEqual(2);
-    expect(saved).toBeLessThan(8);
+    expect(saved).toBeLessThan(N);
     await run();
     expect(await snapshot()).toEqual(reference);
   });
@@ -227,10 +228,10 @@ describe("ingest", () => {
     expect(await store.status()).toMatchObject({ hasChunks: true, hasEmbeddings: false });
     expect((await store.searchText("default embedding model", 3))[0]?.source).toBe("docs/knowledge-base.md");
 
-    expect((await run({ embed: null })).documents.unchanged).toBe(8); // still nothing to do without a key
+    expect((await run({ embed: null })).documents.unchanged).toBe(N); // still nothing to do without a key
 
     const upgraded = await run();
-    expect(upgraded.documents.changed).toBe(8);
+    expect(upgraded.documents.changed).toBe(N);
     expect(upgraded.chunks.embedded).toBe(textOnly.chunks.written);
     expect((await store.stats()).embeddedChunks).toBe(textOnly.chunks.written);
     emulator.reset();
@@ -242,7 +243,7 @@ describe("ingest", () => {
     emulator.inject({ failure: "capacity", match: { path: "embeddings" } });
     emulator.inject({ failure: "no_instances", match: { path: "embeddings" } });
     const summary = await run();
-    expect(summary.documents.added).toBe(8);
+    expect(summary.documents.added).toBe(N);
     expect(sleeps).toHaveLength(2);
     expect(sleeps[1]).toBeGreaterThan(sleeps[0] ?? Infinity); // exponential
     expect(embeddingCalls(emulator).length).toBe(summary.embeddingCalls + 2);
@@ -262,7 +263,7 @@ describe("ingest", () => {
     await writeFile(join(root, "docs", "latin1.txt"), Buffer.from([0x63, 0x61, 0x66, 0xe9]));
     const warnings: string[] = [];
     const summary = await run({ onWarning: (m) => warnings.push(m) });
-    expect(summary.documents).toMatchObject({ seen: 9, added: 8, failed: 1 });
+    expect(summary.documents).toMatchObject({ seen: N + 1, added: N, failed: 1 });
     expect(summary.failures).toEqual([
       { source: "docs/latin1.txt", message: expect.stringMatching(/docs\/latin1\.txt is not valid UTF-8/) },
     ]);
@@ -281,7 +282,7 @@ describe("ingest", () => {
     await writeFile(join(root, "docs", ".hidden", "secret.md"), "# hidden");
     await writeFile(join(root, "docs", "empty.md"), "");
     const summary = await run();
-    expect(summary.documents.added).toBe(12);
+    expect(summary.documents.added).toBe(N + 4);
     const docs = await store.listDocuments();
     expect(docs.find((d) => d.source === "docs/page.html")?.title).toBe("Web page");
     expect(docs.find((d) => d.source === "docs/comp.mdx")?.title).toBe("MDX doc");
@@ -302,7 +303,7 @@ describe("ingest", () => {
       ingest({ paths: ["docs"], store: other, embed: null, baseDir: root }),
     ).rejects.toBeInstanceOf(KbMismatchError);
     const summary = await ingest({ paths: ["docs"], store: other, embed: null, baseDir: root, reset: true });
-    expect(summary.documents.added).toBe(8);
+    expect(summary.documents.added).toBe(N);
     expect(await other.getMeta()).toEqual({ model: "other/model", dimensions: 384 });
     await other.close();
   });
@@ -315,6 +316,6 @@ describe("ingest", () => {
   it("reports progress for every document", async () => {
     const seen: number[] = [];
     await run({ onProgress: (p) => seen.push(p.documentsDone) });
-    expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(seen).toEqual(Array.from({ length: N }, (_, i) => i + 1));
   });
 });
