@@ -4,7 +4,7 @@
 import { DEFAULT_CHAT_MODEL, OAUTH_CLIENT } from "./fixtures.ts";
 
 /** Encrypts session cookies in tests and the demo only; never a production secret. */
-export const EMULATOR_NEXTAUTH_SECRET = "emulator-only-session-secret-never-used-in-production-0123";
+const EMULATOR_NEXTAUTH_SECRET = "emulator-only-session-secret-never-used-in-production-0123";
 
 /** Where "Sign in with Chutes" returns to for an app at `appUrl` (register it with the emulator). */
 export const oauthRedirectUri = (appUrl: string): string => `${appUrl}/api/auth/callback/chutes`;

@@ -92,9 +92,9 @@ export type EmulatorHandle = {
   revokeAllTokens(username?: string): number;
 };
 
-export const DEFAULT_TOKEN_DELAY_MS = 15;
-export const DEFAULT_ACCESS_TTL_SECONDS = 3600;
-export const DEFAULT_REFRESH_TTL_SECONDS = 30 * 24 * 3600;
+const DEFAULT_TOKEN_DELAY_MS = 15;
+const DEFAULT_ACCESS_TTL_SECONDS = 3600;
+const DEFAULT_REFRESH_TTL_SECONDS = 30 * 24 * 3600;
 
 type Handler = (ctx: RequestContext) => void | Promise<void>;
 

@@ -1,7 +1,7 @@
 import type { ChutesSession } from "@/src/hooks/useChutesSession.ts";
 import { formatBalance } from "../setup/accountText.ts";
 
-export const SCOPED_BALANCE_NOTE = "Chutes does not let scoped keys read the account balance.";
+const SCOPED_BALANCE_NOTE = "Chutes does not let scoped keys read the account balance.";
 
 /** Which provider and credential pay for answers, in words. */
 export function describeAuthMethod(session: Pick<ChutesSession, "status" | "user">): string {

@@ -6,7 +6,7 @@ import { z } from "zod";
 // GET /api/rag/status: what the server's knowledge base holds. The route may not exist on every
 // deployment; then the settings simply say the status is unavailable.
 
-export const knowledgeBaseStatusSchema = z.object({
+const knowledgeBaseStatusSchema = z.object({
   documents: z.number().int().nonnegative(),
   chunks: z.number().int().nonnegative(),
   embeddingModel: z.string().nullable().optional(),

@@ -10,7 +10,7 @@ type Phase<A> =
   | { kind: "saved"; account: A }
   | { kind: "failed"; title: string; message: string };
 
-export type FormatCheck = { ok: true; key: string } | { ok: false; title: string; message: string };
+type FormatCheck = { ok: true; key: string } | { ok: false; title: string; message: string };
 
 export interface KeyEntryFormProps<A> {
   /** The input's visible label, e.g. "Chutes API key". */
