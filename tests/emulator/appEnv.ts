@@ -18,12 +18,19 @@ export type EmulatorAppEnvOptions = {
   appUrl?: string;
 };
 
+/** The settings every emulator environment has; with `appUrl`, the OAuth ones as well. */
+type EmulatorAppEnv = Record<string, string> & {
+  CHUTES_API_URL: string;
+  CHUTES_IDP_URL: string;
+  CHUTES_LLM_URL: string;
+  CHUTES_EMBEDDINGS_URL: string;
+  OPENROUTER_API_URL: string;
+  CHUTES_DEFAULT_MODEL: string;
+};
+
 /** The app's environment for an emulator listening on `emulatorUrl` (e.g. http://127.0.0.1:8787). */
-export function emulatorAppEnv(
-  emulatorUrl: string,
-  options: EmulatorAppEnvOptions = {},
-): Record<string, string> {
-  const env: Record<string, string> = {
+export function emulatorAppEnv(emulatorUrl: string, options: EmulatorAppEnvOptions = {}): EmulatorAppEnv {
+  const env: EmulatorAppEnv = {
     CHUTES_API_URL: emulatorUrl,
     CHUTES_IDP_URL: emulatorUrl,
     CHUTES_LLM_URL: `${emulatorUrl}/llm/v1`,
