@@ -1,5 +1,5 @@
 import { act, screen, waitFor, within } from "@testing-library/react";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import {
   ask,
   conversationLog,
@@ -9,14 +9,11 @@ import {
   storedConversation,
   textMessage,
 } from "@/tests/support/chatApp.tsx";
-import { controlledAnswer, createTestServer, freshBrowserStorage } from "@/tests/support/components.ts";
+import { controlledAnswer, freshBrowserStorage, setupTestServer } from "@/tests/support/components.ts";
 import { RenderProbeContext } from "./renderProbe.tsx";
 
-const { server } = createTestServer();
-beforeAll(() => server.listen({ onUnhandledFrame: "error" }));
+const { server } = setupTestServer();
 beforeEach(freshBrowserStorage);
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
 
 const CHUNKS = 20;
 const EARLIER_EXCHANGES = 15;

@@ -4,27 +4,21 @@ import { HttpResponse, http } from "msw";
 import type { Session } from "next-auth";
 import { SessionProvider } from "next-auth/react";
 import type { ReactNode } from "react";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { useChutesSession } from "@/src/hooks/useChutesSession.ts";
 import { API_KEY_STORAGE_KEY } from "@/src/lib/chutesAuth.ts";
 import {
   ADMIN_ACCOUNT,
-  createTestServer,
   deferred,
   errorBody,
   SCOPED_ACCOUNT,
+  setupTestServer,
   storeKey,
   VALID_KEY,
 } from "@/tests/support/components.ts";
 import { ProviderSetup } from "./ProviderSetup.tsx";
 
-const { server, requests } = createTestServer();
-beforeAll(() => server.listen({ onUnhandledFrame: "error" }));
-afterEach(() => {
-  server.resetHandlers();
-  requests.length = 0;
-});
-afterAll(() => server.close());
+const { server, requests } = setupTestServer();
 
 // The real session hook, as the app wires it (no OAuth session unless a test gives one).
 function Setup({ signIn, auth = null }: { signIn?: ReactNode; auth?: Session | null }) {
