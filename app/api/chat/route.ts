@@ -1,6 +1,6 @@
 import { convertToModelMessages, safeValidateUIMessages, streamText } from "ai";
 import { chatRequestSchema } from "@/src/lib/api/chat.ts";
-import { fitHistory } from "@/src/lib/chat/history.ts";
+import { fitHistory } from "@/src/lib/chat/historyBudget.ts";
 import { knowledgeFor, sourcesMetadata } from "@/src/lib/chat/knowledge.ts";
 import { type ChatMessage, messageMetadataSchema, messageText } from "@/src/lib/chat/messages.ts";
 import { respondOnFirstChunk } from "@/src/lib/chat/respondOnFirstChunk.ts";
