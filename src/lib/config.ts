@@ -47,6 +47,17 @@ export const configSchema = z
     NEXTAUTH_URL: httpUrl.optional(),
     NEXTAUTH_SECRET: z.string().min(32, "at least 32 characters").optional(),
     OPENROUTER_API_URL: httpUrl.default("https://openrouter.ai/api/v1"),
+    // Extra image origins the page may load (space-separated, e.g. "https://img.example.com").
+    CSP_IMG_SRC: z
+      .string()
+      .trim()
+      .transform((v) => v.split(/\s+/).filter(Boolean))
+      .pipe(
+        z.array(z.string().regex(/^https:\/\/[A-Za-z0-9.*-]+(:\d+)?$/, "https origins separated by spaces")),
+      )
+      .default([]),
+    // Request bodies announced larger than this (Content-Length) are refused before they are read.
+    MAX_BODY_BYTES: positiveInt(1024, 100 * 1024 * 1024).default(1024 * 1024),
   })
   .superRefine((config, ctx) => {
     if (config.CHUTES_CLIENT_ID && !config.CHUTES_CLIENT_SECRET) {

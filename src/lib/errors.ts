@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   "stream_incomplete",
   "invalid_request",
   "cross_origin",
+  "method_not_allowed",
   "knowledge_base_mismatch",
   "network",
   "internal",
@@ -142,6 +143,12 @@ export const errorTable: Record<ErrorCode, ErrorSpec> = {
     status: 403,
     title: "Request refused",
     message: "Requests that spend your Chutes credit must come from this app.",
+    action: "none",
+  },
+  method_not_allowed: {
+    status: 405,
+    title: "Method not allowed",
+    message: "This API route does not accept that HTTP method.",
     action: "none",
   },
   knowledge_base_mismatch: {
