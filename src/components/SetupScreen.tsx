@@ -4,7 +4,7 @@ import type { ReactNode } from "react";
 import type { ChutesSession } from "@/src/hooks/useChutesSession.ts";
 import type { KeyAccount } from "@/src/lib/chutesAuth.ts";
 import { ProviderSetup } from "./chat/ProviderSetup.tsx";
-import { describeAuthError } from "./setup/authErrorText.ts";
+import { AuthErrorNotice } from "./setup/AuthErrorNotice.tsx";
 
 export interface SetupScreenProps {
   session: ChutesSession;
@@ -27,9 +27,7 @@ export function SetupScreen({ session, signIn, onConnected, authError }: SetupSc
           Your Chutes session ended. Sign in with Chutes again to continue.
         </p>
       ) : authError ? (
-        <p role="alert" className="notice-error mb-4">
-          {describeAuthError(authError)}
-        </p>
+        <AuthErrorNotice code={authError} />
       ) : null}
       <ProviderSetup session={session} signIn={signIn} onConnected={onConnected} />
     </main>

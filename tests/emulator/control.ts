@@ -26,6 +26,8 @@ export const settingsPatchSchema = z
     refreshTokenTtlSeconds: z.number().positive(),
     redirectUris: z.array(z.string().min(1)),
     authorizeAs: z.string().min(1),
+    issOnRedirect: z.boolean(),
+    revokeRequiresClientAuth: z.boolean(),
   })
   .partial()
   .strict();

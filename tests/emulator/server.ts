@@ -63,6 +63,8 @@ export type EmulatorOptions = {
   redirectUris?: string[];
   /** The user the consent page acts for (default "alice"). */
   authorizeAs?: string;
+  issOnRedirect?: boolean;
+  revokeRequiresClientAuth?: boolean;
 };
 
 export type EmulatorHandle = {
@@ -225,6 +227,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       refreshTokenTtlSeconds: options.refreshTokenTtlSeconds ?? DEFAULT_REFRESH_TTL_SECONDS,
       redirectUris: [...(options.redirectUris ?? DEFAULT_REDIRECT_URIS)],
       authorizeAs: options.authorizeAs ?? "alice",
+      issOnRedirect: options.issOnRedirect ?? false,
+      revokeRequiresClientAuth: options.revokeRequiresClientAuth ?? false,
     },
     () => baseUrl,
   );

@@ -44,6 +44,10 @@ export type EmulatorSettings = {
   redirectUris: string[];
   /** The user who is "signed in" in the emulator's browser (the consent page skips login). */
   authorizeAs: string;
+  /** RFC 9207: add `iss` to the authorization response (Chutes does not; an IdP may). */
+  issOnRedirect: boolean;
+  /** RFC 7009 strictly: revoke only with the client's credentials (Chutes accepts both). */
+  revokeRequiresClientAuth: boolean;
 };
 
 export type RecordedRequest = {

@@ -1,6 +1,7 @@
 import type { NextRequest } from "next/server";
 import NextAuth from "next-auth";
 import { buildAuthOptions } from "@/src/lib/auth/authOptions.ts";
+import { explainSignInFailure, type SignInFailure } from "@/src/lib/auth/signInFailure.ts";
 import { getConfig } from "@/src/lib/config.ts";
 
 export const runtime = "nodejs";
@@ -9,8 +10,11 @@ export const dynamic = "force-dynamic";
 type Context = { params: Promise<{ nextauth: string[] }> };
 
 // Options are built per request from the validated configuration, never at import (build) time.
+// A refused callback is sent to the setup screen with its cause instead of next-auth's generic code.
 async function handler(request: NextRequest, context: Context): Promise<Response> {
-  return await NextAuth(request, context, buildAuthOptions(getConfig()));
+  let failure: SignInFailure | null = null;
+  const options = buildAuthOptions(getConfig(), { onSignInFailure: (named) => (failure = named) });
+  return explainSignInFailure(await NextAuth(request, context, options), failure);
 }
 
 export { handler as GET, handler as POST };
