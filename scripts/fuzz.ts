@@ -101,8 +101,12 @@ function judge(c: FuzzCase, o: Outcome): string | null {
   if (o.status === "timeout") return "no answer within 20 s";
   if (o.status === "reset") {
     // The server may close the connection after refusing an oversized body before we finish it.
+    // So does Node's parser after refusing an unknown method token.
     const large = (c.body?.length ?? 0) > 1024 * 1024;
-    return large || o.body.startsWith("client refused") ? null : `connection reset: ${o.body}`;
+    const unknownMethod = !METHODS.includes(c.method);
+    return large || unknownMethod || o.body.startsWith("client refused")
+      ? null
+      : `connection reset: ${o.body}`;
   }
   if (o.status >= 500) return `${o.status}`;
   // Node's own HTTP parser refuses oversized header blocks (431) and unknown method tokens (400)

@@ -44,8 +44,6 @@ export const API_PATHS = [
   "/api/auth/error",
   "/api/auth/_log",
   "/api/admin/ingest",
-  "/api/health",
-  "/api/ready",
 ];
 
 const METHODS = [

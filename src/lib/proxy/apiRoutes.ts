@@ -22,10 +22,12 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { path: "/api/admin/ingest", methods: POST },
   { path: "/api/health", methods: PROBE },
   { path: "/api/ready", methods: PROBE },
-  // next-auth v4's actions (core/index.js); any other /api/auth path is a 404 of ours.
-  { path: /^\/api\/auth\/(session|csrf|providers)$/, methods: ["GET"] },
-  { path: /^\/api\/auth\/(signin|callback)\/[A-Za-z0-9_-]+$/, methods: ["GET", "POST"] },
-  { path: /^\/api\/auth\/(signin|signout|error|verify-request)$/, methods: ["GET", "POST"] },
+  // next-auth v4's actions and the methods it serves each with (core/index.js); any other
+  // /api/auth path is a 404 of ours, and any other method a 405, instead of next-auth's plain text.
+  { path: /^\/api\/auth\/(csrf|providers|error|verify-request)$/, methods: ["GET"] },
+  { path: /^\/api\/auth\/(session|signout)$/, methods: ["GET", "POST"] },
+  { path: /^\/api\/auth\/signin$/, methods: ["GET"] },
+  { path: /^\/api\/auth\/(signin|callback)\/chutes$/, methods: ["GET", "POST"] },
   { path: /^\/api\/auth\/_log$/, methods: POST },
 ];
 

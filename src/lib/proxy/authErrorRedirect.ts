@@ -4,10 +4,7 @@
 
 const SAFE_CODE = /^[A-Za-z_]{1,40}$/;
 
-/**
- * Where to send a request that carries a sign-in error (a path, so the browser stays on the host
- * it used: Next's URL turns 127.0.0.1 into localhost), or null when it carries none.
- */
+/** The path to send a request that carries a sign-in error to, or null when it carries none. */
 export function authErrorTarget(url: URL): string | null {
   const error = url.searchParams.get("error");
   const onCallback = url.pathname.startsWith("/api/auth/callback/");
