@@ -15,7 +15,7 @@ export interface ServedApp {
   stop(): Promise<void>;
 }
 
-export async function serveApp(port: number): Promise<ServedApp> {
+export async function serveApp(port: number, extraEnv: Record<string, string> = {}): Promise<ServedApp> {
   const emulator = await startEmulator({
     port: 0,
     tokenDelayMs: 0,
@@ -40,6 +40,7 @@ export async function serveApp(port: number): Promise<ServedApp> {
         NEXTAUTH_URL: base,
         NEXTAUTH_SECRET: "fuzz-only-secret-not-used-anywhere-else-0123456789",
         DATA_DIR: dataDir,
+        ...extraEnv,
       },
       stdio: ["ignore", "ignore", "inherit"],
       detached: true,

@@ -19,16 +19,18 @@ export type Handoff = z.infer<typeof handoffSchema>;
 
 const handoffPath = (dataDir: string) => join(resolve(dataDir), HANDOFF_FILE);
 
-let advertised: Handoff | undefined;
+// On globalThis: Next bundles instrumentation and each route separately, so a module variable
+// set at start would not be seen by the route.
+const g = globalThis as typeof globalThis & { __chutesChatIngestHandoff?: Handoff };
 
 /** Called once by the app at start; the file goes away when the process exits. */
 export function advertiseIngestHandoff(dataDir: string, port: number): Handoff {
-  if (advertised) return advertised;
+  if (g.__chutesChatIngestHandoff) return g.__chutesChatIngestHandoff;
   const handoff = { pid: process.pid, port, token: randomBytes(32).toString("base64url") };
   mkdirSync(resolve(dataDir), { recursive: true });
   const path = handoffPath(dataDir);
   writeFileSync(path, JSON.stringify(handoff), { mode: 0o600 });
-  advertised = handoff;
+  g.__chutesChatIngestHandoff = handoff;
   process.once("exit", () => {
     // Only remove our own file: a newer app may have replaced it.
     if (readHandoff(dataDir)?.token === handoff.token) rmSync(path, { force: true });
@@ -46,6 +48,7 @@ export function readHandoff(dataDir: string): Handoff | null {
 
 /** True only for the token this process advertised (constant-time compare). */
 export function isOperatorToken(presented: string | null): boolean {
+  const advertised = g.__chutesChatIngestHandoff;
   if (!advertised || !presented) return false;
   const a = Buffer.from(presented);
   const b = Buffer.from(advertised.token);

@@ -17,7 +17,17 @@ async function handler(request: NextRequest, context: Context): Promise<Response
     return errorResponse("invalid_request", "The request body is not valid JSON.");
   let failure: SignInFailure | null = null;
   const options = buildAuthOptions(getConfig(), { onSignInFailure: (named) => (failure = named) });
-  return explainSignInFailure(await NextAuth(request, context, options), failure);
+  return asTableError(explainSignInFailure(await NextAuth(request, context, options), failure));
+}
+
+// next-auth answers some refusals (e.g. a session update without its CSRF token) in plain text,
+// sometimes literally "[object Object]"; API errors here are always the error table's JSON.
+function asTableError(response: Response): Response {
+  if (response.status < 400 || response.headers.get("content-type")?.includes("application/json"))
+    return response;
+  return errorResponse("invalid_request", "The sign-in service refused this request.", {
+    status: response.status,
+  });
 }
 
 // next-auth parses a JSON body without a catch, so a broken one would end as a 500.
