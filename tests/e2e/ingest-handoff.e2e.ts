@@ -39,7 +39,7 @@ test.describe("knowledge base during ingest", () => {
   }) => {
     test.setTimeout(90_000);
     mkdirSync(corpus, { recursive: true });
-    for (let i = 0; i < 300; i++) {
+    for (let i = 0; i < 1200; i++) {
       const body = Array.from(
         { length: 12 },
         (_, p) => `Field note ${i}.${p} about zebra migration ${i * p}.`,
@@ -59,6 +59,6 @@ test.describe("knowledge base during ingest", () => {
     // The answer came while the ingest was still running, from the app's own store.
     expect(ingest.child.exitCode).toBeNull();
     expect(await ingest.exit).toBe(0);
-    expect(ingest.stderr()).toContain("300/300 documents");
+    expect(ingest.stderr()).toContain("1200/1200 documents");
   });
 });
