@@ -69,8 +69,13 @@ test.describe("security headers and CSP", () => {
     expect((await refused.json()).error.code).toBe("method_not_allowed");
   });
 
-  test("the session cookie is HttpOnly and SameSite=Lax", async ({ setup, page }) => {
+  test("Sign in with Chutes works under the CSP, and its session cookie is HttpOnly and SameSite=Lax", async ({
+    setup,
+    page,
+  }) => {
+    const violations = await recordCspViolations(page);
     await setup.connectWithChutes();
+    expect(await violations()).toEqual([]);
     const session = (await page.context().cookies()).find((c) => c.name === "next-auth.session-token");
     expect(session).toMatchObject({ httpOnly: true, sameSite: "Lax", secure: false });
   });
