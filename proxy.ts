@@ -23,8 +23,8 @@ export function proxy(request: NextRequest): NextResponse | Response {
   const { pathname } = request.nextUrl;
 
   const authError = authErrorTarget(request.nextUrl);
-  if (authError)
-    return withHeaders(new Response(null, { status: 307, headers: { location: authError } }), base);
+  // Next sends a same-host redirect as a relative Location, so the browser keeps the host it used.
+  if (authError) return withHeaders(NextResponse.redirect(new URL(authError, request.nextUrl)), base);
 
   if (pathname === "/api" || pathname.startsWith("/api/")) {
     const refused = refuseApiRequest(request, config.MAX_BODY_BYTES);
