@@ -11,6 +11,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
 import { type AppConfig, ConfigError, getConfig } from "../src/lib/config.ts";
+import { HandoffFailed, handOffIngest } from "../src/lib/ingestHandoff/client.ts";
 import { redact } from "../src/lib/rag/embeddings.ts";
 import { IngestError, type IngestProgress, type IngestSummary, runIngest } from "../src/lib/rag/ingest.ts";
 
@@ -168,21 +169,20 @@ async function main(): Promise<number> {
   process.on("SIGINT", onSigint);
 
   try {
-    const summary = await runIngest(
-      {
-        paths: parsed.paths,
-        prune: parsed.prune,
-        reset: parsed.reset,
-        textOnly: parsed.textOnly,
-        onProgress: (p) => progress.update(p),
-        onWarning: (message) => {
-          progress.done();
-          process.stderr.write(`${clean(message)}\n`);
-        },
-        signal: interrupt.signal,
+    const job = {
+      paths: parsed.paths,
+      prune: parsed.prune,
+      reset: parsed.reset,
+      textOnly: parsed.textOnly,
+      onProgress: (p: IngestProgress) => progress.update(p),
+      onWarning: (message: string) => {
+        progress.done();
+        process.stderr.write(`${clean(message)}\n`);
       },
-      config,
-    );
+      signal: interrupt.signal,
+    };
+    // A running app holding the embedded store does the work itself, so it keeps answering.
+    const summary = (await handOffIngest(job, config)) ?? (await runIngest(job, config));
     progress.done();
     process.stdout.write(clean(formatSummary(summary)));
     return summary.documents.failed > 0 ? 1 : 0;
@@ -192,7 +192,8 @@ async function main(): Promise<number> {
     process.stderr.write(
       interrupt.signal.aborted ? `${clean(message)}\n` : `Ingest failed: ${clean(message)}\n`,
     );
-    if (error instanceof IngestError) process.stdout.write(clean(formatSummary(error.summary)));
+    if (error instanceof IngestError || (error instanceof HandoffFailed && error.summary))
+      process.stdout.write(clean(formatSummary(error.summary as IngestSummary)));
     return interrupt.signal.aborted ? 130 : 1;
   } finally {
     process.off("SIGINT", onSigint);

@@ -54,6 +54,17 @@ export const configSchema = z
     RATE_LIMIT_KEY_CHECKS_PER_MIN: z.coerce.number().int().min(0).max(10_000).default(10),
     RATE_LIMIT_CHATS_PER_MIN: z.coerce.number().int().min(0).max(10_000).default(30),
     RATE_LIMIT_REQUESTS_PER_MIN: z.coerce.number().int().min(0).max(100_000).default(120),
+    // Extra image origins the page may load (space-separated, e.g. "https://img.example.com").
+    CSP_IMG_SRC: z
+      .string()
+      .trim()
+      .transform((v) => v.split(/\s+/).filter(Boolean))
+      .pipe(
+        z.array(z.string().regex(/^https:\/\/[A-Za-z0-9.*-]+(:\d+)?$/, "https origins separated by spaces")),
+      )
+      .default([]),
+    // Request bodies announced larger than this (Content-Length) are refused before they are read.
+    MAX_BODY_BYTES: positiveInt(1024, 100 * 1024 * 1024).default(1024 * 1024),
   })
   .superRefine((config, ctx) => {
     if (config.CHUTES_CLIENT_ID && !config.CHUTES_CLIENT_SECRET) {

@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   "invalid_request",
   "cross_origin",
   "method_not_allowed",
+  "not_found",
   "payload_too_large",
   "too_many_requests",
   "knowledge_base_mismatch",
@@ -151,7 +152,13 @@ export const errorTable: Record<ErrorCode, ErrorSpec> = {
   method_not_allowed: {
     status: 405,
     title: "Method not allowed",
-    message: "This address does not accept that kind of request.",
+    message: "This API route does not accept that HTTP method.",
+    action: "none",
+  },
+  not_found: {
+    status: 404,
+    title: "Not found",
+    message: "There is no API route at this path.",
     action: "none",
   },
   payload_too_large: {

@@ -28,6 +28,8 @@ export const settingsPatchSchema = z
     redirectUris: z.array(z.string().min(1)),
     authorizeAs: z.string().min(1),
     embeddingDimensions: z.number().int().positive().max(16000),
+    issOnRedirect: z.boolean(),
+    revokeRequiresClientAuth: z.boolean(),
   })
   .partial()
   .strict();

@@ -76,6 +76,17 @@ describe("discovery", () => {
 });
 
 describe("authorization code flow with PKCE", () => {
+  it("names the issuer on the redirect when issOnRedirect is on (RFC 9207), on success and on error", async () => {
+    expect((await authorize(emu.url)).searchParams.has("iss")).toBe(false);
+    emu.configure({ issOnRedirect: true });
+    const callback = await authorize(emu.url);
+    expect(callback.searchParams.get("iss")).toBe(emu.url);
+    expect(callback.searchParams.get("code")).toBeTruthy();
+    const refused = await authorize(emu.url, { scope: "admin" });
+    expect(refused.searchParams.get("error")).toBe("invalid_scope");
+    expect(refused.searchParams.get("iss")).toBe(emu.url);
+  });
+
   it("goes authorize -> consent -> code -> tokens -> userinfo -> /users/me -> chat", async () => {
     const { verifier, challenge } = pkcePair();
     const start = await fetch(
@@ -468,6 +479,23 @@ describe("userinfo, introspection and revocation", () => {
     expect(await (await revoke("crt_never-issued")).json()).toEqual({ revoked: true });
     expect(emu.state()).toMatchObject({ revokeRequests: 3, revocations: 2 });
     expect(emu.requests({ path: "/idp/token/revoke" })[0]?.body).toEqual({ token: tokens.refresh_token });
+  });
+
+  it("checks client credentials on revoke when sent, and requires them when strict (RFC 7009)", async () => {
+    const tokens = await signIn(emu.url);
+    const revoke = (fields: Record<string, string>) =>
+      postForm(`${emu.url}/idp/token/revoke`, { token: tokens.refresh_token, ...fields });
+    const wrong = await revoke({ client_id: OAUTH_CLIENT.clientId, client_secret: "csc_wrong" });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).toEqual({ error: "invalid_client" });
+    emu.configure({ revokeRequiresClientAuth: true });
+    expect((await revoke({})).status).toBe(401);
+    const right = await revoke({
+      client_id: OAUTH_CLIENT.clientId,
+      client_secret: OAUTH_CLIENT.clientSecret,
+    });
+    expect(await right.json()).toEqual({ revoked: true });
+    await expectOAuthError(await refresh(emu.url, tokens.refresh_token), "invalid_grant");
   });
 
   it("revoke-all kills every token of a user", async () => {

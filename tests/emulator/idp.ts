@@ -61,6 +61,11 @@ function errorPage(ctx: RequestContext, error: string, description: string): voi
   );
 }
 
+/** The authorization response back to the client; with issOnRedirect it names the issuer (RFC 9207). */
+function authorizationResponse(ctx: RequestContext, uri: string, params: Record<string, string>): string {
+  return withParams(uri, ctx.emu.settings.issOnRedirect ? { ...params, iss: ctx.emu.baseUrl() } : params);
+}
+
 /** redirect_uri plus query parameters (appended, since the registered URI is matched verbatim). */
 function withParams(uri: string, params: Record<string, string>): string {
   const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== "")).toString();
@@ -93,7 +98,7 @@ export function handleAuthorize(ctx: RequestContext) {
   if (problem !== null) {
     return redirect(
       ctx.res,
-      withParams(redirectUri, { error: "invalid_scope", error_description: problem, state }),
+      authorizationResponse(ctx, redirectUri, { error: "invalid_scope", error_description: problem, state }),
     );
   }
   const sessionId = ctx.emu.oauth.createSession({
@@ -148,7 +153,7 @@ export function handleConsent(ctx: RequestContext) {
   if (fields.action !== "allow") {
     return redirect(
       ctx.res,
-      withParams(request.redirectUri, {
+      authorizationResponse(ctx, request.redirectUri, {
         error: "access_denied",
         error_description: "User denied the request",
         state: request.state,
@@ -156,7 +161,7 @@ export function handleConsent(ctx: RequestContext) {
     );
   }
   const code = ctx.emu.oauth.issueCode(request);
-  redirect(ctx.res, withParams(request.redirectUri, { code, state: request.state }));
+  redirect(ctx.res, authorizationResponse(ctx, request.redirectUri, { code, state: request.state }));
 }
 
 /** Form fields as strings, or undefined when the body is not form-encoded (FastAPI Form -> 422). */
@@ -298,6 +303,17 @@ export function handleIntrospect(ctx: RequestContext) {
 export function handleRevoke(ctx: RequestContext) {
   const fields = formFields(ctx);
   if (!fields?.token) return sendDetail(ctx.res, 422, missingFields("body", ["token"]));
+  // Client credentials are optional on Chutes, but checked when sent; a strict RFC 7009 server
+  // (revokeRequiresClientAuth) refuses without them.
+  const basic = basicCredentials(ctx.req.headers.authorization);
+  const clientId = fields.client_id || basic.id;
+  const clientSecret = fields.client_secret || basic.secret;
+  const sent = clientId !== undefined || clientSecret !== undefined;
+  if (sent || ctx.emu.settings.revokeRequiresClientAuth) {
+    if (clientId !== OAUTH_CLIENT.clientId || clientSecret !== OAUTH_CLIENT.clientSecret) {
+      return sendJson(ctx.res, 401, { error: "invalid_client" });
+    }
+  }
   ctx.emu.oauth.revoke(fields.token);
   // Always 200, even for unknown tokens.
   sendJson(ctx.res, 200, { revoked: true });

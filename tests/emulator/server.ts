@@ -73,6 +73,8 @@ export type EmulatorOptions = {
   authorizeAs?: string;
   /** Length of the embedding vectors (default 1024, BGE-M3's). */
   embeddingDimensions?: number;
+  issOnRedirect?: boolean;
+  revokeRequiresClientAuth?: boolean;
 };
 
 export type EmulatorHandle = {
@@ -237,6 +239,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       redirectUris: [...(options.redirectUris ?? DEFAULT_REDIRECT_URIS)],
       authorizeAs: options.authorizeAs ?? "alice",
       embeddingDimensions: options.embeddingDimensions ?? EMBEDDING_DIMENSIONS,
+      issOnRedirect: options.issOnRedirect ?? false,
+      revokeRequiresClientAuth: options.revokeRequiresClientAuth ?? false,
     },
     () => baseUrl,
   );

@@ -54,6 +54,10 @@ export type EmulatorSettings = {
    * embeddings host serving a different model than the knowledge base was built with.
    */
   embeddingDimensions: number;
+  /** RFC 9207: add `iss` to the authorization response (Chutes does not; an IdP may). */
+  issOnRedirect: boolean;
+  /** RFC 7009 strictly: revoke only with the client's credentials (Chutes accepts both). */
+  revokeRequiresClientAuth: boolean;
 };
 
 export type RecordedRequest = {

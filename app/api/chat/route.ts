@@ -1,5 +1,5 @@
 import { convertToModelMessages, safeValidateUIMessages, streamText } from "ai";
-import { chatRequestSchema } from "@/src/lib/api/chat.ts";
+import { CHAT_LIMITS, chatRequestSchema } from "@/src/lib/api/chat.ts";
 import { fitHistory } from "@/src/lib/chat/historyBudget.ts";
 import { knowledgeFor, sourcesMetadata } from "@/src/lib/chat/knowledge.ts";
 import { type ChatMessage, messageMetadataSchema, messageText } from "@/src/lib/chat/messages.ts";
@@ -17,11 +17,8 @@ export const dynamic = "force-dynamic";
 /** Tokens of conversation history sent with each question (the knowledge block has its own budget). */
 const HISTORY_TOKEN_BUDGET = 6000;
 
-/** Room for the longest conversation the schema allows, not for anything bigger. */
-const MAX_BODY_BYTES = 4 * 1024 * 1024;
-
 export const POST = credentialRoute(
-  { name: "chat", rateLimit: "chat", body: chatRequestSchema, maxBodyBytes: MAX_BODY_BYTES },
+  { name: "chat", rateLimit: "chat", body: chatRequestSchema, maxBodyBytes: CHAT_LIMITS.bodyBytes },
   async (ctx) => {
     const validated = await safeValidateUIMessages<ChatMessage>({
       messages: ctx.body.messages,

@@ -3,7 +3,7 @@
 import type { ReactNode } from "react";
 import type { Connection } from "@/src/hooks/useConnection.ts";
 import type { KeyAccount } from "@/src/lib/chutesAuth.ts";
-import { describeAuthError } from "./authErrorText.ts";
+import { AuthErrorNotice } from "./AuthErrorNotice.tsx";
 import { ProviderSetup } from "./ProviderSetup.tsx";
 
 export interface SetupScreenProps {
@@ -27,9 +27,7 @@ export function SetupScreen({ session, signIn, onConnected, authError }: SetupSc
           Your Chutes session ended. Sign in with Chutes again to continue.
         </p>
       ) : authError ? (
-        <p role="alert" className="notice-error mb-4">
-          {describeAuthError(authError)}
-        </p>
+        <AuthErrorNotice code={authError} />
       ) : null}
       <ProviderSetup session={session} signIn={signIn} onConnected={onConnected} />
     </main>

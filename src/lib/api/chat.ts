@@ -7,6 +7,8 @@ import { z } from "zod";
 export const CHAT_ROUTE = "/api/chat";
 
 export const CHAT_LIMITS = {
+  /** Room for the longest conversation the schema allows, not for anything bigger. */
+  bodyBytes: 4 * 1024 * 1024,
   messages: 500,
   partsPerMessage: 100,
   /** Characters of text in one part: about 25k tokens, beyond any model's useful input. */

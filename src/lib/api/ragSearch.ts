@@ -5,6 +5,8 @@ import { retrievalInfoSchema } from "../chat/messages.ts";
 
 export const RAG_SEARCH_ROUTE = "/api/rag/search";
 
+export const RAG_SEARCH_MAX_BODY_BYTES = 16 * 1024;
+
 export const ragSearchRequestSchema = z.strictObject({
   query: z.string().trim().min(1, "type something to search for").max(2000),
   k: z.number().int().min(1).max(50).optional(),

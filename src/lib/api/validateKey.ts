@@ -5,6 +5,8 @@ import { type ApiResult, fetchApi } from "./fetchApi.ts";
 
 // POST /api/auth/<provider>/validate-key: the pasted key goes in the body of this one call only.
 
+export const VALIDATE_KEY_MAX_BODY_BYTES = 4 * 1024;
+
 export const validateKeyRequestSchema = z.strictObject({ apiKey: z.string().max(512) });
 
 export function validateKeyResponseSchema<A>(accountSchema: z.ZodType<A>) {

@@ -1,10 +1,12 @@
 import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import type { OAuthConfig } from "next-auth/providers/oauth";
+import type { TokenSet } from "openid-client";
 import type { AppConfig } from "../config.ts";
 import { redactSecrets } from "../upstream/redact.ts";
 import { revokeChutesToken } from "./chutesTokens.ts";
 import { type ChutesJwt, ensureFreshChutesTokens } from "./oauthSession.ts";
+import { classifyCallbackError, type SignInFailure, USERINFO_FAILED } from "./signInFailure.ts";
 
 // Sign in with Chutes through next-auth v4. The Chutes IDP issues no ID token and has no JWKS
 // (protocol §1.1), so this is a plain OAuth 2 provider plus a userinfo call.
@@ -23,9 +25,22 @@ export function chutesOAuthProvider(config: AppConfig): OAuthConfig<ChutesProfil
     type: "oauth",
     clientId: config.CHUTES_CLIENT_ID,
     clientSecret: config.CHUTES_CLIENT_SECRET,
+    // The discovery document's issuer is the IdP's base URL; openid-client checks an RFC 9207 `iss`
+    // on the callback against it (and fails every sign-in with `iss` if it is not set).
+    issuer: idp,
     authorization: { url: `${idp}/idp/authorize`, params: { scope: config.CHUTES_OAUTH_SCOPES } },
     token: `${idp}/idp/token`,
-    userinfo: `${idp}/idp/userinfo`,
+    userinfo: {
+      url: `${idp}/idp/userinfo`,
+      // Tagged so a refused profile call is told apart from a refused token call.
+      async request({ client, tokens }) {
+        try {
+          return (await client.userinfo(tokens as TokenSet)) as unknown as ChutesProfile;
+        } catch (error) {
+          throw new Error(`${USERINFO_FAILED}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      },
+    },
     checks: ["pkce", "state"],
     idToken: false,
     client: { token_endpoint_auth_method: "client_secret_post" },
@@ -33,27 +48,38 @@ export function chutesOAuthProvider(config: AppConfig): OAuthConfig<ChutesProfil
   };
 }
 
-// next-auth logs error objects that can carry request details; log the code and a redacted line.
-const logger: NextAuthOptions["logger"] = {
-  error(code, metadata) {
-    const detail =
-      metadata instanceof Error ? metadata.message : (metadata as { error?: Error })?.error?.message;
-    console.error(`next-auth ${code}${detail ? `: ${redactSecrets(detail)}` : ""}`);
-  },
-  warn(code) {
-    console.warn(`next-auth ${code}`);
-  },
-  debug() {},
-};
+export interface AuthHooks {
+  /** Called with the named cause when next-auth refuses an OAuth callback. */
+  onSignInFailure?: (failure: SignInFailure | null) => void;
+}
 
-export function buildAuthOptions(config: AppConfig): NextAuthOptions {
+// next-auth logs error objects that can carry request details; log the code and a redacted line.
+function buildLogger(hooks: AuthHooks): NextAuthOptions["logger"] {
+  return {
+    error(code, metadata) {
+      const detail =
+        metadata instanceof Error ? metadata.message : (metadata as { error?: Error })?.error?.message;
+      if (code === "OAUTH_CALLBACK_ERROR") hooks.onSignInFailure?.(classifyCallbackError(detail ?? ""));
+      console.error(`next-auth ${code}${detail ? `: ${redactSecrets(detail)}` : ""}`);
+    },
+    warn(code) {
+      console.warn(`next-auth ${code}`);
+    },
+    debug() {},
+  };
+}
+
+export function buildAuthOptions(config: AppConfig, hooks: AuthHooks = {}): NextAuthOptions {
   return {
     secret: config.NEXTAUTH_SECRET,
+    // Explicit: Secure (and the __Secure-/__Host- names) exactly when the app is served over https.
+    // next-auth's cookies are HttpOnly and SameSite=Lax; sessionCookie.ts writes the same.
+    useSecureCookies: config.NEXTAUTH_URL?.startsWith("https://") ?? false,
     providers: config.CHUTES_CLIENT_ID ? [chutesOAuthProvider(config)] : [],
     session: { strategy: "jwt" },
     // Errors and sign-in come back to the app itself, which explains them in place.
     pages: { signIn: "/", error: "/" },
-    logger,
+    logger: buildLogger(hooks),
     callbacks: {
       async jwt({ token, account, profile }) {
         const jwt = token as ChutesJwt;

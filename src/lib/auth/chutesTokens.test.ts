@@ -71,7 +71,7 @@ describe("refreshChutesTokens (protocol §1.5: every error is a 400 with an erro
 });
 
 describe("revokeChutesToken", () => {
-  it("posts the token form-encoded with its type, and reports failure without throwing", async () => {
+  it("posts the token form-encoded with its type and the client's credentials (RFC 7009), and reports failure without throwing", async () => {
     let form: URLSearchParams | undefined;
     server.use(
       http.post(`${IDP}/idp/token/revoke`, async ({ request }) => {
@@ -80,7 +80,12 @@ describe("revokeChutesToken", () => {
       }),
     );
     expect(await revokeChutesToken("crt_x", "refresh_token", settings)).toBe(true);
-    expect(Object.fromEntries(form ?? [])).toEqual({ token: "crt_x", token_type_hint: "refresh_token" });
+    expect(Object.fromEntries(form ?? [])).toEqual({
+      token: "crt_x",
+      token_type_hint: "refresh_token",
+      client_id: "cid_abc",
+      client_secret: "csc_secret",
+    });
     server.use(http.post(`${IDP}/idp/token/revoke`, () => HttpResponse.error()));
     expect(await revokeChutesToken("crt_x", "refresh_token", settings)).toBe(false);
   });

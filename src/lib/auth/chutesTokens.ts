@@ -73,7 +73,10 @@ export async function refreshChutesTokens(
   return { ok: false, reason: response.status >= 500 ? "unreachable" : "unexpected" };
 }
 
-/** Best effort: sign-out must finish even if Chutes cannot be reached. */
+/**
+ * Best effort: sign-out must finish even if Chutes cannot be reached. The client authenticates as
+ * at the token endpoint (client_secret_post), which RFC 7009 requires of a confidential client.
+ */
 export async function revokeChutesToken(
   token: string,
   hint: "access_token" | "refresh_token",
@@ -84,7 +87,12 @@ export async function revokeChutesToken(
     const response = await fetchImpl(`${settings.CHUTES_IDP_URL}/idp/token/revoke`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ token, token_type_hint: hint }),
+      body: new URLSearchParams({
+        token,
+        token_type_hint: hint,
+        client_id: settings.CHUTES_CLIENT_ID ?? "",
+        client_secret: settings.CHUTES_CLIENT_SECRET ?? "",
+      }),
       signal: AbortSignal.timeout(settings.CHUTES_REQUEST_TIMEOUT_MS),
     });
     return response.ok;

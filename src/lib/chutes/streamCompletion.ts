@@ -5,7 +5,9 @@ import { StreamIncompleteError } from "../upstream/classify.ts";
 // `data: [DONE]`. SSE parsers drop that line, so the only reliable signal is the missing [DONE]:
 // this fetch wrapper turns it into a stream error the chat route can name.
 
-const DONE = /(?:^|\n)data: ?\[DONE\]/;
+const DONE_LINE = /^data: ?\[DONE\]/;
+/** Enough of a line's start to recognise `data: [DONE]` when a chunk boundary splits it. */
+const PREFIX_CHARS = 13;
 
 export function withStreamCompletionCheck(fetchImpl: typeof fetch = fetch): typeof fetch {
   return async (input, init) => {
@@ -15,14 +17,16 @@ export function withStreamCompletionCheck(fetchImpl: typeof fetch = fetch): type
 
     const decoder = new TextDecoder();
     let sawDone = false;
-    let tail = "";
+    // [DONE] counts only at the start of a line: model text that contains "data: [DONE]" is not it.
+    let linePrefix = "";
     const checked = response.body.pipeThrough(
       new TransformStream<Uint8Array, Uint8Array>({
         transform(chunk, controller) {
           if (!sawDone) {
-            const text = tail + decoder.decode(chunk, { stream: true });
-            sawDone = DONE.test(text);
-            tail = text.slice(-16);
+            const lines = decoder.decode(chunk, { stream: true }).split("\n");
+            lines[0] = linePrefix + lines[0];
+            sawDone = lines.some((line) => DONE_LINE.test(line));
+            linePrefix = (lines.at(-1) ?? "").slice(0, PREFIX_CHARS);
           }
           controller.enqueue(chunk);
         },

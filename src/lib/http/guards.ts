@@ -1,6 +1,7 @@
 import "server-only";
 import type { z } from "zod";
 import { errorResponse } from "../errors.ts";
+import { formatBytes } from "./formatBytes.ts";
 
 // Routes that spend the user's Chutes credit accept only same-origin JSON: a cross-site form or
 // fetch cannot make a signed-in browser pay for someone else's prompt.
@@ -58,11 +59,7 @@ export async function readJsonBody<T extends z.ZodType>(
 }
 
 function tooLarge(maxBytes: number): Response {
-  const size =
-    maxBytes >= 1024 * 1024
-      ? `${Math.round(maxBytes / 1024 / 1024)} MiB`
-      : `${Math.round(maxBytes / 1024)} KiB`;
-  return errorResponse("payload_too_large", `This request may be at most ${size}.`);
+  return errorResponse("payload_too_large", `This request may be at most ${formatBytes(maxBytes)}.`);
 }
 
 /** The body as text, or null once it exceeds `maxBytes` (the rest is not read). */

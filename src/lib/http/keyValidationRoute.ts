@@ -1,5 +1,5 @@
 import "server-only";
-import { validateKeyRequestSchema } from "../api/validateKey.ts";
+import { VALIDATE_KEY_MAX_BODY_BYTES, validateKeyRequestSchema } from "../api/validateKey.ts";
 import { getConfig } from "../config.ts";
 import { type AccountOf, PROVIDER_TABLE } from "../credentials/providers.ts";
 import { type AppError, appError, appErrorResponse, type ProviderId } from "../errors.ts";
@@ -34,7 +34,7 @@ export function keyValidationRoute<P extends ProviderId>(
       const verdict = await consumeRateLimit("key-check", subject, config, scale);
       if (!verdict.ok) return tooManyRequests(verdict.retryAfterS);
     }
-    const body = await readJsonBody(request, validateKeyRequestSchema, 4 * 1024);
+    const body = await readJsonBody(request, validateKeyRequestSchema, VALIDATE_KEY_MAX_BODY_BYTES);
     if (!body.ok) return body.response;
     const format = PROVIDER_TABLE[provider].checkFormat(body.data.apiKey);
     if (!format.ok) return appErrorResponse(appError("invalid_key_format", format.message, provider));
