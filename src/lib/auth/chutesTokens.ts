@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import type { AppConfig } from "../config.ts";
+import { callUpstream, parseJsonBody } from "../upstream/client.ts";
 
 // Calls to the Chutes IDP token endpoints. Form-encoded (the IDP answers JSON bodies with 422),
 // client secret in the form (client_secret_post), and no token ever logged or put in a URL.
@@ -30,32 +31,27 @@ export type RefreshOutcome =
 
 const DEFAULT_LIFETIME_S = 3600;
 
+/** client_secret_post: the IDP takes the client's credentials in the form, for every grant. */
+function clientForm(settings: IdpSettings): Record<string, string> {
+  return { client_id: settings.CHUTES_CLIENT_ID ?? "", client_secret: settings.CHUTES_CLIENT_SECRET ?? "" };
+}
+
+const oauthErrorSchema = z.object({ error: z.string() });
+
 export async function refreshChutesTokens(
   refreshToken: string,
   settings: IdpSettings,
-  fetchImpl: typeof fetch = fetch,
+  fetchImpl?: typeof fetch,
   now: () => number = Date.now,
 ): Promise<RefreshOutcome> {
-  const form = new URLSearchParams({
-    grant_type: "refresh_token",
-    refresh_token: refreshToken,
-    client_id: settings.CHUTES_CLIENT_ID ?? "",
-    client_secret: settings.CHUTES_CLIENT_SECRET ?? "",
+  const result = await callUpstream({
+    url: `${settings.CHUTES_IDP_URL}/idp/token`,
+    form: { grant_type: "refresh_token", refresh_token: refreshToken, ...clientForm(settings) },
+    timeoutMs: settings.CHUTES_REQUEST_TIMEOUT_MS,
+    fetchImpl,
   });
-  let response: Response;
-  try {
-    response = await fetchImpl(`${settings.CHUTES_IDP_URL}/idp/token`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-      body: form,
-      signal: AbortSignal.timeout(settings.CHUTES_REQUEST_TIMEOUT_MS),
-    });
-  } catch {
-    return { ok: false, reason: "unreachable" };
-  }
-  const body: unknown = await response.json().catch(() => null);
-  if (response.ok) {
-    const parsed = tokenResponseSchema.safeParse(body);
+  if (result.ok) {
+    const parsed = tokenResponseSchema.safeParse(parseJsonBody(result.body));
     if (!parsed.success) return { ok: false, reason: "unexpected" };
     const t = parsed.data;
     return {
@@ -68,9 +64,10 @@ export async function refreshChutesTokens(
       },
     };
   }
-  const error = (body as { error?: unknown } | null)?.error;
+  if ("unreachable" in result) return { ok: false, reason: "unreachable" };
+  const error = oauthErrorSchema.safeParse(parseJsonBody(result.body)).data?.error;
   if (error === "invalid_grant" || error === "invalid_client") return { ok: false, reason: error };
-  return { ok: false, reason: response.status >= 500 ? "unreachable" : "unexpected" };
+  return { ok: false, reason: result.status >= 500 ? "unreachable" : "unexpected" };
 }
 
 /**
@@ -81,22 +78,13 @@ export async function revokeChutesToken(
   token: string,
   hint: "access_token" | "refresh_token",
   settings: IdpSettings,
-  fetchImpl: typeof fetch = fetch,
+  fetchImpl?: typeof fetch,
 ): Promise<boolean> {
-  try {
-    const response = await fetchImpl(`${settings.CHUTES_IDP_URL}/idp/token/revoke`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({
-        token,
-        token_type_hint: hint,
-        client_id: settings.CHUTES_CLIENT_ID ?? "",
-        client_secret: settings.CHUTES_CLIENT_SECRET ?? "",
-      }),
-      signal: AbortSignal.timeout(settings.CHUTES_REQUEST_TIMEOUT_MS),
-    });
-    return response.ok;
-  } catch {
-    return false;
-  }
+  const result = await callUpstream({
+    url: `${settings.CHUTES_IDP_URL}/idp/token/revoke`,
+    form: { token, token_type_hint: hint, ...clientForm(settings) },
+    timeoutMs: settings.CHUTES_REQUEST_TIMEOUT_MS,
+    fetchImpl,
+  });
+  return result.ok;
 }
