@@ -24,7 +24,8 @@ import { PGlite } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite-pgvector";
 import MiniSearch from "minisearch";
 import { ingest } from "../src/lib/rag/ingest.ts";
-import { createRetriever } from "../src/lib/rag/retriever.ts";
+import { createRetriever, fuse } from "../src/lib/rag/retriever.ts";
+import { DEFAULT_FUSION } from "../src/lib/rag/settings.ts";
 import { createKbStore, type KbStore, type SearchHit } from "../src/lib/rag/store.ts";
 import { embedText } from "../tests/emulator/embeddings.ts";
 import { EMBEDDING_DIMENSIONS, EMBEDDING_MODEL } from "../tests/emulator/fixtures.ts";
@@ -107,6 +108,8 @@ async function ingestCorpus(store: KbStore) {
   const again = await ingest({ paths: [CORPUS], baseDir: CORPUS, store, embed });
   return { first, again, textsEmbedded: texts };
 }
+
+const print = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main() {
   const { questions } = JSON.parse(await readFile(join(ROOT, "bench/retrieval/questions.json"), "utf8")) as {
@@ -195,6 +198,55 @@ async function main() {
     await server.stop();
   }
 
+  // The fusion settings' defaults are chosen here: every combination over the same two ranked lists.
+  const sweep: {
+    vectorWeight: number;
+    minScore: number;
+    maxChunksPerFile: number;
+    r1: number;
+    r5: number;
+    mrr10: number;
+  }[] = [];
+  if (typeof fuse === "function") {
+    const lists = [];
+    for (const question of questions) {
+      lists.push({
+        answers: question.answers,
+        text: await store.searchText(question.q, 24),
+        vector: await store.searchVector(embedText(question.q), 24),
+      });
+    }
+    for (const vectorWeight of [0, 0.25, 0.5, 0.75, 1])
+      for (const minScore of [0, 0.1, 0.2, 0.3])
+        for (const maxChunksPerFile of [0, 2, 3]) {
+          let r1 = 0;
+          let r5 = 0;
+          let mrr = 0;
+          for (const l of lists) {
+            const ranked = fuse(
+              l.vector.filter((h) => h.score >= minScore),
+              l.text,
+              K,
+              { textWeight: 1, vectorWeight, maxChunksPerFile },
+            ).map((c) => c.source);
+            const s = score(ranked, l.answers);
+            r1 += s.r1;
+            r5 += s.r5;
+            mrr += s.mrr;
+          }
+          const n = lists.length;
+          sweep.push({
+            vectorWeight,
+            minScore,
+            maxChunksPerFile,
+            r1: round3(r1 / n),
+            r5: round3(r5 / n),
+            mrr10: round3(mrr / n),
+          });
+        }
+    sweep.sort((a, b) => b.mrr10 - a.mrr10 || b.r1 - a.r1 || b.r5 - a.r5);
+  }
+
   const report = {
     label,
     date: new Date().toISOString(),
@@ -205,23 +257,29 @@ async function main() {
     corpus,
     ingest: ingestReport,
     sameFullTextRankingOnPostgres: sameRankingOnPostgres,
+    fusionDefaults: DEFAULT_FUSION,
     results,
+    fusionSweep: sweep,
   };
   await store.close();
   await db.close();
 
   const out = join(ROOT, "bench/results", label === "current" ? "retrieval.json" : `retrieval-${label}.json`);
   await writeFile(out, `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`corpus: ${JSON.stringify(corpus)}`);
-  console.log(`ingest: ${JSON.stringify(ingestReport)}`);
-  console.log(`same full-text ranking on PostgreSQL (pg): ${sameRankingOnPostgres}`);
-  console.log("| system | R@1 | R@5 | MRR@10 | paraphrased MRR@10 | p50 ms | p95 ms |");
-  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+  print(`corpus: ${JSON.stringify(corpus)}`);
+  print(`ingest: ${JSON.stringify(ingestReport)}`);
+  print(`same full-text ranking on PostgreSQL (pg): ${sameRankingOnPostgres}`);
+  print("| system | R@1 | R@5 | MRR@10 | paraphrased MRR@10 | p50 ms | p95 ms |");
+  print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
   for (const r of results)
-    console.log(
+    print(
       `| ${r.system} | ${r.r1} | ${r.r5} | ${r.mrr10} | ${r.paraphrasedMrr10} | ${r.p50Ms} | ${r.p95Ms} |`,
     );
-  console.log(`written to ${out}`);
+  if (sweep.length > 0) {
+    print("fusion sweep (text weight 1), best first:");
+    for (const row of sweep.slice(0, 8)) print(JSON.stringify(row));
+  }
+  print(`written to ${out}`);
 }
 
 await main();

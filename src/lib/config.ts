@@ -32,7 +32,18 @@ export const configSchema = z
       .regex(/^postgres(ql)?:\/\//, "a postgres:// connection URL")
       .optional(),
     RAG_TOP_K: positiveInt(1, 50).default(6),
-    RAG_MIN_SCORE: z.coerce.number().min(0).max(1).default(0),
+    RAG_MIN_SCORE: z.coerce.number().min(0).max(1).default(0.2),
+    // Fusion of the full-text and vector rankings (weights of weighted reciprocal rank fusion).
+    RAG_TEXT_WEIGHT: z.coerce.number().min(0).max(10).default(1),
+    RAG_VECTOR_WEIGHT: z.coerce.number().min(0).max(10).default(0.5),
+    // At most this many chunks of one file in the sources given to the model (0 = no limit).
+    RAG_MAX_CHUNKS_PER_FILE: z.coerce.number().int().min(0).max(50).default(3),
+    // PostgreSQL text-search configuration for stop words and stemming (e.g. english, german, simple).
+    RAG_TEXT_SEARCH_LANGUAGE: z
+      .string()
+      .trim()
+      .regex(/^[a-z_]+$/, "a PostgreSQL text-search configuration name, e.g. english")
+      .default("english"),
     // Sign in with Chutes (OAuth 2 + PKCE). Without a client id the button explains it is not set up.
     CHUTES_IDP_URL: httpUrl.default("https://api.chutes.ai"),
     CHUTES_CLIENT_ID: z
