@@ -39,6 +39,8 @@ export interface ParsedDocument {
 export interface ChunkOptions {
   maxTokens?: number;
   overlapTokens?: number;
+  /** Merge consecutive small sections up to maxTokens (default true); false = one section per chunk. */
+  mergeSections?: boolean;
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -350,7 +352,15 @@ function chunkBlocks(blocks: Block[], options: ChunkOptions): ChunkDraft[] {
   let groupTokens = 0;
   const flushGroup = () => {
     if (group.length === 0) return;
-    const common = commonPath(group.map((g) => g.section.path));
+    // Heading-only sections (a heading directly followed by a sub-heading) are ancestors already in the
+    // path of what follows them, so they don't widen the chunk's path.
+    const withText = group.filter((g) => g.text !== "");
+    if (withText.length === 0) {
+      group = [];
+      groupTokens = 0;
+      return; // headings without content make no chunk
+    }
+    const common = commonPath((withText.length > 0 ? withText : group).map((g) => g.section.path));
     const parts: string[] = [];
     for (const { section, text } of group) {
       const own = section.path[section.path.length - 1];
@@ -375,7 +385,8 @@ function chunkBlocks(blocks: Block[], options: ChunkOptions): ChunkDraft[] {
     const own = section.path[section.path.length - 1];
     // The heading line (if it must go into the text) and the separator count towards the budget.
     const tokens = countTokens(text) + (own ? countTokens(own.text) + 3 : 0);
-    if (group.length > 0 && groupTokens + tokens > maxTokens) flushGroup();
+    if (group.length > 0 && (groupTokens + tokens > maxTokens || options.mergeSections === false))
+      flushGroup();
     group.push({ section, text, tokens });
     groupTokens += tokens;
   }

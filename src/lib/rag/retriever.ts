@@ -113,9 +113,8 @@ function degradedReason(reason: EmbeddingFailureReason): DegradedReason {
 /**
  * Weighted reciprocal rank fusion: score(chunk) = sum over the rankings that contain it of
  * weight / (rrfK + rank), with 1-based ranks. Equal scores (each list's top hit scores the same when the
- * weights are equal) are ordered by the evidence behind them: the better of the chunk's BM25 score
- * relative to the best BM25 hit and its cosine similarity relative to the best vector hit; the chunk id
- * decides only when that is equal too. Then at most `maxChunksPerFile` chunks of one file are kept.
+ * weights are equal) are ordered by the evidence behind them: how far the chunk's BM25 score or cosine
+ * similarity stands above its list's mean; the chunk id decides only when that is equal too. Then at most `maxChunksPerFile` chunks of one file are kept.
  */
 export function fuse(
   vectorHits: SearchHit[],
@@ -157,10 +156,12 @@ export function fuse(
   };
   add(vectorHits, "vector");
   add(textHits, "text");
-  const bestText = Math.max(0, ...textHits.map((h) => h.score)) || 1;
-  const bestSimilarity = Math.max(0, ...vectorHits.map((h) => h.score)) || 1;
+  // How far a hit stands out from its own list (score over the list's mean): comparable across lists.
+  const mean = (hits: SearchHit[]) => hits.reduce((sum, h) => sum + h.score, 0) / (hits.length || 1) || 1;
+  const meanText = mean(textHits);
+  const meanSimilarity = mean(vectorHits);
   const evidence = (c: RetrievedChunk) =>
-    Math.max((c.textScore ?? 0) / bestText, (c.similarity ?? 0) / bestSimilarity);
+    Math.max((c.textScore ?? 0) / meanText, (c.similarity ?? 0) / meanSimilarity);
   const ordered = [...fused.values()].sort(
     (a, b) => b.score - a.score || evidence(b) - evidence(a) || a.chunkId - b.chunkId,
   );
