@@ -25,7 +25,7 @@ import { vector } from "@electric-sql/pglite-pgvector";
 import MiniSearch from "minisearch";
 import { ingest } from "../src/lib/rag/ingest.ts";
 import { createRetriever, fuse } from "../src/lib/rag/retriever.ts";
-import { DEFAULT_FUSION } from "../src/lib/rag/settings.ts";
+import { DEFAULT_FUSION, DEFAULT_MIN_SIMILARITY } from "../src/lib/rag/settings.ts";
 import { createKbStore, type KbStore, type SearchHit } from "../src/lib/rag/store.ts";
 import { embedText } from "../tests/emulator/embeddings.ts";
 import { EMBEDDING_DIMENSIONS, EMBEDDING_MODEL } from "../tests/emulator/fixtures.ts";
@@ -98,6 +98,55 @@ async function evaluate(name: System, search: Search, questions: Question[]) {
   };
 }
 
+/** Records the SQL of the store's two searches run on `db`, so their plans can be shown with EXPLAIN. */
+function captureSearchSql(db: PGlite) {
+  const captured: { text?: [string, unknown[]]; vector?: [string, unknown[]] } = {};
+  const see = (sql: string, params: unknown[] = []) => {
+    if (sql.startsWith("EXPLAIN")) return sql;
+    if (sql.includes("kb_postings p")) captured.text = [sql, params];
+    if (sql.includes("embedding <=>")) captured.vector = [sql, params];
+    return sql;
+  };
+  const query = db.query.bind(db);
+  const transaction = db.transaction.bind(db);
+  Object.assign(db, {
+    query: (sql: string, params?: unknown[]) => query(see(sql, params), params),
+    transaction: (fn: (tx: PGlite) => Promise<unknown>) =>
+      transaction((tx) =>
+        fn(
+          Object.assign(Object.create(tx), {
+            query: (sql: string, p?: unknown[]) => tx.query(see(sql, p), p),
+          }),
+        ),
+      ),
+  });
+  return captured;
+}
+
+/** The index scans in the plans of the captured searches (as the store runs them, settings included). */
+async function indexScans(db: PGlite, captured: ReturnType<typeof captureSearchSql>) {
+  const plan = async (entry: [string, unknown[]] | undefined, settings: string[]) => {
+    if (!entry) return [];
+    return db.transaction(async (tx) => {
+      for (const setting of settings) await tx.query(setting);
+      const rows = await tx.query<{ "QUERY PLAN": string }>(`EXPLAIN ${entry[0]}`, entry[1]);
+      const scans = rows.rows.map((r) =>
+        /(?:Index|Index Only|Bitmap Index|Seq) Scan (?:using (\S+) )?on (\S+)/.exec(r["QUERY PLAN"]),
+      );
+      return [
+        ...new Set(scans.filter((m) => m !== null).map((m) => (m[1] ? `index ${m[1]}` : `seq scan ${m[2]}`))),
+      ];
+    });
+  };
+  return {
+    text: await plan(captured.text, []),
+    vector: await plan(captured.vector, [
+      "SELECT set_config('hnsw.ef_search', '40', true)",
+      "SELECT set_config('enable_seqscan', 'off', true)",
+    ]),
+  };
+}
+
 async function ingestCorpus(store: KbStore) {
   let texts = 0;
   const embed = async (batch: string[]) => {
@@ -116,8 +165,11 @@ async function main() {
     questions: Question[];
   };
   const db = await PGlite.create({ extensions: { vector } });
+  const captured = captureSearchSql(db);
   const store = createKbStore({ driver: "pglite", db, embedding: IDENTITY });
   const ingested = await ingestCorpus(store);
+  // As a server database would be after autovacuum: the planner then knows the table sizes (EXPLAIN below).
+  await db.query("ANALYZE");
   const chunks = await store.listChunks();
   const documents = await store.listDocuments();
   const titleOf = new Map(documents.map((d) => [d.id, d.title]));
@@ -138,16 +190,18 @@ async function main() {
   const ingestReport = {
     embeddingCalls: ingested.first.embeddingCalls,
     textsEmbedded: ingested.textsEmbedded,
-    embeddingCallsSavedByDedupe: chunks.length - ingested.textsEmbedded,
+    chunksSharingAnEmbedding: chunks.length - ingested.textsEmbedded,
     unchangedReingestEmbeddingCalls: ingested.again.embeddingCalls,
     durationMs: ingested.first.durationMs,
   };
 
+  // The app's retriever with the configuration's defaults (fusion weights, vector floor, per-file cap).
   const retriever = createRetriever({
     store,
     embed: async (texts) => texts.map(embedText),
     topK: K,
-    minScore: 0,
+    minScore: DEFAULT_MIN_SIMILARITY,
+    fusion: DEFAULT_FUSION,
   });
   const hybrid: Search = async (q) =>
     (await retriever({ query: q, credential: "bench", k: K })).chunks.map((c) => c.source);
@@ -177,6 +231,9 @@ async function main() {
     await evaluate("BM25 (MiniSearch)", bm25, questions),
   ];
 
+  const plans: Record<string, Awaited<ReturnType<typeof indexScans>>> = {
+    pglite: await indexScans(db, captured),
+  };
   let sameRankingOnPostgres: boolean | null = null;
   if (withPg) {
     const server = await startPgTestServer();
@@ -194,12 +251,15 @@ async function main() {
       const b = (await pgStore.searchText(question.q, K)).map(key);
       if (a.join("|") !== b.join("|")) sameRankingOnPostgres = false;
     }
+    await server.db.query("ANALYZE");
+    plans.postgres = await indexScans(server.db, captured);
     await pgStore.close();
     await server.stop();
   }
 
   // The fusion settings' defaults are chosen here: every combination over the same two ranked lists.
   const sweep: {
+    method: string;
     vectorWeight: number;
     minScore: number;
     maxChunksPerFile: number;
@@ -216,34 +276,36 @@ async function main() {
         vector: await store.searchVector(embedText(question.q), 24),
       });
     }
-    for (const vectorWeight of [0, 0.25, 0.5, 0.75, 1])
-      for (const minScore of [0, 0.1, 0.2, 0.3])
-        for (const maxChunksPerFile of [0, 2, 3]) {
-          let r1 = 0;
-          let r5 = 0;
-          let mrr = 0;
-          for (const l of lists) {
-            const ranked = fuse(
-              l.vector.filter((h) => h.score >= minScore),
-              l.text,
-              K,
-              { textWeight: 1, vectorWeight, maxChunksPerFile },
-            ).map((c) => c.source);
-            const s = score(ranked, l.answers);
-            r1 += s.r1;
-            r5 += s.r5;
-            mrr += s.mrr;
+    for (const method of ["rank", "score"] as const)
+      for (const vectorWeight of [0, 0.25, 0.5, 0.75, 1])
+        for (const minScore of [0, 0.1, 0.2, 0.3])
+          for (const maxChunksPerFile of [0, 2, 3]) {
+            let r1 = 0;
+            let r5 = 0;
+            let mrr = 0;
+            for (const l of lists) {
+              const ranked = fuse(
+                l.vector.filter((h) => h.score >= minScore),
+                l.text,
+                K,
+                { textWeight: 1, vectorWeight, maxChunksPerFile, method },
+              ).map((c) => c.source);
+              const s = score(ranked, l.answers);
+              r1 += s.r1;
+              r5 += s.r5;
+              mrr += s.mrr;
+            }
+            const n = lists.length;
+            sweep.push({
+              method,
+              vectorWeight,
+              minScore,
+              maxChunksPerFile,
+              r1: round3(r1 / n),
+              r5: round3(r5 / n),
+              mrr10: round3(mrr / n),
+            });
           }
-          const n = lists.length;
-          sweep.push({
-            vectorWeight,
-            minScore,
-            maxChunksPerFile,
-            r1: round3(r1 / n),
-            r5: round3(r5 / n),
-            mrr10: round3(mrr / n),
-          });
-        }
     sweep.sort((a, b) => b.mrr10 - a.mrr10 || b.r1 - a.r1 || b.r5 - a.r5);
   }
 
@@ -257,7 +319,8 @@ async function main() {
     corpus,
     ingest: ingestReport,
     sameFullTextRankingOnPostgres: sameRankingOnPostgres,
-    fusionDefaults: DEFAULT_FUSION,
+    plansAfterAnalyze: plans,
+    fusionDefaults: { ...DEFAULT_FUSION, minSimilarity: DEFAULT_MIN_SIMILARITY },
     results,
     fusionSweep: sweep,
   };
@@ -269,6 +332,7 @@ async function main() {
   print(`corpus: ${JSON.stringify(corpus)}`);
   print(`ingest: ${JSON.stringify(ingestReport)}`);
   print(`same full-text ranking on PostgreSQL (pg): ${sameRankingOnPostgres}`);
+  print(`scans in the search plans after ANALYZE: ${JSON.stringify(plans)}`);
   print("| system | R@1 | R@5 | MRR@10 | paraphrased MRR@10 | p50 ms | p95 ms |");
   print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
   for (const r of results)

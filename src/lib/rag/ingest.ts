@@ -88,6 +88,8 @@ export interface IngestSummary {
     written: number;
     /** Chunks embedded by this run. */
     embedded: number;
+    /** Distinct texts sent to the embedder (a text repeated in several chunks is embedded once). */
+    embeddedTexts: number;
     /** Chunks that reused a stored embedding. */
     reused: number;
     /** Chunks written without an embedding (text-only). */
@@ -193,13 +195,14 @@ function startRun(options: IngestOptions): IngestRun {
   const chunkOptions: Required<ChunkOptions> = {
     maxTokens: options.chunkOptions?.maxTokens ?? CHUNK_MAX_TOKENS,
     overlapTokens: options.chunkOptions?.overlapTokens ?? CHUNK_OVERLAP_TOKENS,
+    mergeSections: options.chunkOptions?.mergeSections ?? true,
   };
   const started = now();
   return {
     options,
     summary: {
       documents: { seen: 0, added: 0, changed: 0, unchanged: 0, removed: 0, failed: 0, missing: 0 },
-      chunks: { written: 0, embedded: 0, reused: 0, withoutEmbedding: 0 },
+      chunks: { written: 0, embedded: 0, embeddedTexts: 0, reused: 0, withoutEmbedding: 0 },
       embeddingCalls: 0,
       textOnly: options.embed === null,
       failures: [],
@@ -211,7 +214,9 @@ function startRun(options: IngestOptions): IngestRun {
     baseDir: resolve(options.baseDir ?? process.cwd()),
     batchSize: Math.max(1, options.batchSize ?? EMBED_BATCH_SIZE),
     chunkOptions,
-    settingsTag: `chunker v${CHUNKER_VERSION} max ${chunkOptions.maxTokens} overlap ${chunkOptions.overlapTokens}\n`,
+    settingsTag:
+      `chunker v${CHUNKER_VERSION} max ${chunkOptions.maxTokens} overlap ${chunkOptions.overlapTokens}` +
+      `${chunkOptions.mergeSections ? "" : " unmerged"}\n`,
     warn: options.onWarning ?? (() => {}),
     documentsDone: 0,
     total: 0,
@@ -327,6 +332,7 @@ async function embedChunks(
     }
   }
   const entries = [...todo];
+  run.summary.chunks.embeddedTexts += entries.length;
   const dimensions = store.embedding.dimensions;
   for (let i = 0; i < entries.length; i += run.batchSize) {
     stopIfAborted(run);

@@ -40,6 +40,11 @@ export interface FusionOptions {
   vectorWeight: number;
   /** At most this many chunks of one file among the results (0 = no limit). */
   maxChunksPerFile: number;
+  /**
+   * "score" (default): weighted sum of each list's score over that list's best score, so a large BM25 lead
+   * is not flattened to one rank; "rank": weighted reciprocal rank fusion, weight / (60 + rank).
+   */
+  method?: "rank" | "score";
 }
 
 export interface RetrieverDeps {
@@ -54,7 +59,7 @@ export interface RetrieverDeps {
 export type Retriever = (options: RetrieveOptions) => Promise<RetrievalResult>;
 
 export function createRetriever(deps: RetrieverDeps): Retriever {
-  const fusion = deps.fusion ?? DEFAULT_FUSION;
+  const fusion: FusionOptions = deps.fusion ?? DEFAULT_FUSION;
   return async ({ query, credential, k, minScore, signal }) => {
     const limit = clampInt(k ?? deps.topK, 1, 50);
     const floor = minScore ?? deps.minScore;
@@ -111,8 +116,8 @@ function degradedReason(reason: EmbeddingFailureReason): DegradedReason {
 }
 
 /**
- * Weighted reciprocal rank fusion: score(chunk) = sum over the rankings that contain it of
- * weight / (rrfK + rank), with 1-based ranks. Equal scores (each list's top hit scores the same when the
+ * Fuses the two rankings: by score (default), score(chunk) = sum over the lists that contain it of
+ * weight × score / best score of that list; by rank, the sum of weight / (rrfK + rank), 1-based ranks. Equal scores (each list's top hit scores the same when the
  * weights are equal) are ordered by the evidence behind them: how far the chunk's BM25 score or cosine
  * similarity stands above its list's mean; the chunk id decides only when that is equal too. Then at most `maxChunksPerFile` chunks of one file are kept.
  */
@@ -124,6 +129,11 @@ export function fuse(
   rrfK = RRF_K,
 ): RetrievedChunk[] {
   const fused = new Map<number, RetrievedChunk>();
+  // Score fusion scales each list by its best score, so the lists' units (BM25, cosine) don't matter.
+  const best = {
+    text: Math.max(0, ...textHits.map((h) => h.score)) || 1,
+    vector: Math.max(0, ...vectorHits.map((h) => h.score)) || 1,
+  };
   const add = (hits: SearchHit[], kind: "vector" | "text") => {
     const weight = kind === "vector" ? options.vectorWeight : options.textWeight;
     for (const [i, hit] of hits.entries()) {
@@ -151,7 +161,7 @@ export function fuse(
         chunk.textScore = hit.score;
         if (hit.matchedTerms) chunk.matchedTerms = hit.matchedTerms;
       }
-      chunk.score += weight / (rrfK + rank);
+      chunk.score += options.method === "score" ? (weight * hit.score) / best[kind] : weight / (rrfK + rank);
     }
   };
   add(vectorHits, "vector");
@@ -199,6 +209,7 @@ export function retrieverDepsFromConfig(config: AppConfig): RetrieverDeps {
       textWeight: config.RAG_TEXT_WEIGHT,
       vectorWeight: config.RAG_VECTOR_WEIGHT,
       maxChunksPerFile: config.RAG_MAX_CHUNKS_PER_FILE,
+      method: config.RAG_FUSION,
     },
   };
 }

@@ -30,8 +30,17 @@ export const EMBED_RETRY_MAX_MS = 8000;
 
 /** Reciprocal rank fusion constant: score = sum over lists of 1 / (RRF_K + rank). */
 export const RRF_K = 60;
-/** Fusion defaults (chosen on bench:retrieval; overridden by RAG_TEXT_WEIGHT, RAG_VECTOR_WEIGHT, RAG_MAX_CHUNKS_PER_FILE). */
-export const DEFAULT_FUSION = { textWeight: 1, vectorWeight: 0.5, maxChunksPerFile: 3 } as const;
+/**
+ * Fusion defaults, measured with `npm run bench:retrieval` (bench/RESULTS.md); the settings RAG_TEXT_WEIGHT,
+ * RAG_VECTOR_WEIGHT, RAG_MAX_CHUNKS_PER_FILE and RAG_MIN_SCORE (the vector floor) override them.
+ */
+export const DEFAULT_FUSION = {
+  method: "score",
+  textWeight: 1,
+  vectorWeight: 0.5,
+  maxChunksPerFile: 3,
+} as const;
+export const DEFAULT_MIN_SIMILARITY = 0.2;
 /** Each of the two searches fetches max(k * CANDIDATE_MULTIPLIER, MIN_CANDIDATES) candidates. */
 export const CANDIDATE_MULTIPLIER = 4;
 export const MIN_CANDIDATES = 20;

@@ -406,9 +406,12 @@ export function createKbStore(options: KbStoreOptions): KbStore {
     async searchVector(embedding, limit) {
       const literal = toVectorLiteral(embedding, identity);
       const db = await ready();
-      // HNSW returns at most hnsw.ef_search rows (default 40): raise it to the requested limit.
+      // HNSW returns at most hnsw.ef_search rows (default 40): raise it to the requested limit. With fresh
+      // statistics the planner may prefer an exact scan of every row over the index (cheaper on paper for a
+      // small table, ruinous for a large one): within this transaction the index is always used.
       const rows = await db.transaction(async (tx) => {
         await tx.query("SELECT set_config('hnsw.ef_search', $1, true)", [String(Math.max(40, limit))]);
+        await tx.query("SELECT set_config('enable_seqscan', 'off', true)");
         return tx.query<HitRow>(
           `SELECT c.id, c.document_id, d.title, d.source, c.heading_path, c.text, 1 - nn.distance AS score
              FROM (SELECT id, embedding <=> $1::vector AS distance
@@ -441,18 +444,18 @@ export function createKbStore(options: KbStoreOptions): KbStore {
            SELECT e.word, '=' || e.term FROM unnest($2::text[], $5::text[]) AS e (word, term)
          ),
          corpus AS (
+           -- BM25's denominator is tf + k1 (1 - b) + (k1 b / avglen) len: two constants per query.
            SELECT greatest(chunks, 1)::float8 AS n,
-                  greatest(total_length::float8 / greatest(chunks, 1), 1) AS avglen
+                  ${BM25_K1 * (1 - BM25_B)}::float8 AS c1,
+                  ${BM25_K1 * BM25_B}::float8 / greatest(total_length::float8 / greatest(chunks, 1), 1) AS c2
              FROM kb_corpus WHERE id = 1
          ),
          weights AS (
-           SELECT t.lexeme, ln(1 + (corpus.n - t.df + 0.5) / (t.df + 0.5)) AS idf
+           SELECT t.lexeme, ln(1 + (corpus.n - t.df::float8 + 0.5) / (t.df::float8 + 0.5)) AS idf
              FROM (SELECT DISTINCT lexeme FROM words) AS q JOIN kb_terms t ON t.lexeme = q.lexeme, corpus
          ),
          scored AS (
-           SELECT p.chunk_id,
-                  sum(w.idf * p.tf * ${BM25_K1 + 1} / (p.tf + ${BM25_K1} * (1 - ${BM25_B} + ${BM25_B} * p.len / corpus.avglen))) AS bm25,
-                  array_agg(w.lexeme) AS lexemes
+           SELECT p.chunk_id, ${BM25_K1 + 1}::float8 * sum(w.idf * p.tf / (p.tf + corpus.c1 + corpus.c2 * p.len)) AS bm25
              FROM weights w JOIN kb_postings p ON p.lexeme = w.lexeme, corpus
             GROUP BY p.chunk_id
             ORDER BY bm25 DESC, p.chunk_id
@@ -460,7 +463,8 @@ export function createKbStore(options: KbStoreOptions): KbStore {
          )
          SELECT c.id, c.document_id, d.title, d.source, c.heading_path, c.text,
                 s.bm25 / (1 + ln((SELECT count(*) FROM kb_chunks x WHERE x.text_md5 = c.text_md5))) AS score,
-                ARRAY(SELECT DISTINCT wd.word FROM words wd WHERE wd.lexeme = ANY (s.lexemes) ORDER BY wd.word) AS matched
+                ARRAY(SELECT DISTINCT wd.word FROM words wd JOIN kb_postings m ON m.lexeme = wd.lexeme
+                       WHERE m.chunk_id = s.chunk_id ORDER BY wd.word) AS matched
            FROM scored s JOIN kb_chunks c ON c.id = s.chunk_id JOIN kb_documents d ON d.id = c.document_id
           ORDER BY score DESC, c.id
           LIMIT $3`,

@@ -19,10 +19,7 @@ export interface RetrievedChunk {
   /** "H1 > H2 > H3"; "" for text before the first heading. */
   headingPath: string;
   text: string;
-  /**
-   * Weighted reciprocal-rank-fusion score: sum over the searches that found the chunk of
-   * weight / (60 + rank). Only the order is meaningful.
-   */
+  /** Fused score (RAG_FUSION: by score or by reciprocal rank); only the order is meaningful. */
   score: number;
   /** 1-based rank in the vector search, if it found the chunk. */
   vectorRank?: number;
