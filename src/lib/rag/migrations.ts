@@ -92,6 +92,8 @@ export const MIGRATIONS: readonly Migration[] = [
       // The tsvector is written by the store with the configured text-search language (kb_meta records it),
       // so it stops being a generated column; existing values are kept.
       { sql: "ALTER TABLE kb_chunks ALTER COLUMN tsv DROP EXPRESSION" },
+      // Searches read kb_postings now; the GIN index would only slow every write down.
+      { sql: "DROP INDEX IF EXISTS kb_chunks_tsv_gin" },
       { sql: "ALTER TABLE kb_meta ADD COLUMN text_search_language text NOT NULL DEFAULT 'english'" },
       // Identifiers as written ("und_err_socket", "node:sqlite"), which the text parser splits apart.
       { sql: "ALTER TABLE kb_chunks ADD COLUMN exact_terms text[] NOT NULL DEFAULT '{}'" },
