@@ -50,7 +50,25 @@ const label = arg("label") ?? "current";
 const rounds = Math.max(1, Number(arg("rounds") ?? 5));
 const withPg = !process.argv.includes("--no-pg");
 
-type System = "hybrid" | "full-text" | "vector" | "BM25 (MiniSearch)";
+type System =
+  | "hybrid"
+  | "full-text"
+  | "vector"
+  | "BM25 (MiniSearch)"
+  | "BM25 (MiniSearch, English stop words)";
+
+// A second, stronger baseline: the same library told to ignore English function words (the stop words
+// of PostgreSQL's english configuration, which the app's full-text search drops too).
+const STOP_WORDS = new Set(
+  (
+    "a about above after again against all am an and any are as at be because been before being below between both " +
+    "but by can did do does doing down during each few for from further had has have having he her here hers " +
+    "herself him himself his how i if in into is it its itself just me more most my myself no nor not now of off " +
+    "on once only or other our ours ourselves out over own s same she should so some such t than that the their " +
+    "theirs them themselves then there these they this those through to too under until up very was we were what " +
+    "when where which while who whom why will with you your yours yourself yourselves"
+  ).split(" "),
+);
 type Search = (question: string) => Promise<string[]>; // ranked sources, one per chunk
 
 function percentile(sorted: number[], p: number): number {
@@ -223,12 +241,36 @@ async function main() {
       .search(q)
       .slice(0, K)
       .map((r) => String(r.source));
+  const withoutStopWords = (term: string) => {
+    const lower = term.toLowerCase();
+    return STOP_WORDS.has(lower) ? null : lower;
+  };
+  const miniStop = new MiniSearch({
+    fields: ["title", "headingPath", "text"],
+    storeFields: ["source"],
+    processTerm: withoutStopWords,
+  });
+  miniStop.addAll(
+    chunks.map((c) => ({
+      id: c.id,
+      source: c.source,
+      title: titleOf.get(c.documentId) ?? "",
+      headingPath: c.headingPath,
+      text: c.text,
+    })),
+  );
+  const bm25Stop: Search = async (q) =>
+    miniStop
+      .search(q)
+      .slice(0, K)
+      .map((r) => String(r.source));
 
   const results = [
     await evaluate("hybrid", hybrid, questions),
     await evaluate("full-text", fullText, questions),
     await evaluate("vector", vectorOnly, questions),
     await evaluate("BM25 (MiniSearch)", bm25, questions),
+    await evaluate("BM25 (MiniSearch, English stop words)", bm25Stop, questions),
   ];
 
   const plans: Record<string, Awaited<ReturnType<typeof indexScans>>> = {
