@@ -104,7 +104,7 @@ function formatSummary(summary: IngestSummary): string {
     `Documents: ${d.added} added, ${d.changed} changed, ${d.unchanged} unchanged, ${d.removed} removed` +
       (d.failed ? `, ${d.failed} failed` : "") +
       ` (${d.seen} files)`,
-    `Chunks: ${c.written} written (${c.embedded} embedded, ${c.reused} reused embeddings, ${c.withoutEmbedding} without embedding)`,
+    `Chunks: ${c.written} written (${c.embedded} embedded as ${c.embeddedTexts} distinct texts, ${c.reused} reused embeddings, ${c.withoutEmbedding} without embedding)`,
     `Embedding calls: ${summary.embeddingCalls}`,
     `Time: ${formatDuration(summary.durationMs)}`,
   ];

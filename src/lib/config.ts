@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { API_KEY_PATTERN } from "./chutesAuth.ts";
+import { DEFAULT_FUSION, DEFAULT_MIN_SIMILARITY, DEFAULT_TEXT_SEARCH_LANGUAGE } from "./rag/settings.ts";
 
 // One place reads the environment. Every setting is validated at start-up (instrumentation.ts) so a
 // typo stops the server with one line instead of failing on the first request.
@@ -32,7 +33,20 @@ export const configSchema = z
       .regex(/^postgres(ql)?:\/\//, "a postgres:// connection URL")
       .optional(),
     RAG_TOP_K: positiveInt(1, 50).default(6),
-    RAG_MIN_SCORE: z.coerce.number().min(0).max(1).default(0),
+    RAG_MIN_SCORE: z.coerce.number().min(0).max(1).default(DEFAULT_MIN_SIMILARITY),
+    // Fusion of the full-text and vector rankings: by score (each list scaled by its best) or by rank
+    // (reciprocal rank fusion), with a weight per list.
+    RAG_FUSION: z.enum(["score", "rank"]).default(DEFAULT_FUSION.method),
+    RAG_TEXT_WEIGHT: z.coerce.number().min(0).max(10).default(DEFAULT_FUSION.textWeight),
+    RAG_VECTOR_WEIGHT: z.coerce.number().min(0).max(10).default(DEFAULT_FUSION.vectorWeight),
+    // At most this many chunks of one file in the sources given to the model (0 = no limit).
+    RAG_MAX_CHUNKS_PER_FILE: z.coerce.number().int().min(0).max(50).default(DEFAULT_FUSION.maxChunksPerFile),
+    // PostgreSQL text-search configuration for stop words and stemming (e.g. english, german, simple).
+    RAG_TEXT_SEARCH_LANGUAGE: z
+      .string()
+      .trim()
+      .regex(/^[a-z_]+$/, "a PostgreSQL text-search configuration name, e.g. english")
+      .default(DEFAULT_TEXT_SEARCH_LANGUAGE),
     // Sign in with Chutes (OAuth 2 + PKCE). Without a client id the button explains it is not set up.
     CHUTES_IDP_URL: httpUrl.default("https://api.chutes.ai"),
     CHUTES_CLIENT_ID: z

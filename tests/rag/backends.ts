@@ -9,7 +9,7 @@ import { startPgTestServer } from "./pg-server.ts";
 
 export interface BackendHandle {
   /** A new store on this backend's database (which is shared by every store of the handle). */
-  openStore(embedding: EmbeddingIdentity): KbStore;
+  openStore(embedding: EmbeddingIdentity, options?: { textSearchLanguage?: string }): KbStore;
   close(): Promise<void>;
 }
 
@@ -25,8 +25,8 @@ export const BACKENDS: Backend[] = [
       const db = await PGlite.create({ extensions: { vector } });
       const stores: KbStore[] = [];
       return {
-        openStore(embedding) {
-          const store = createKbStore({ driver: "pglite", db, embedding });
+        openStore(embedding, options = {}) {
+          const store = createKbStore({ driver: "pglite", db, embedding, ...options });
           stores.push(store);
           return store;
         },
@@ -43,8 +43,9 @@ export const BACKENDS: Backend[] = [
       const server = await startPgTestServer();
       const stores: KbStore[] = [];
       return {
-        openStore(embedding) {
+        openStore(embedding, options = {}) {
           const store = createKbStore({
+            ...options,
             driver: "postgres",
             connectionString: server.url,
             poolSize: 1,

@@ -12,7 +12,7 @@ import { createKbStore, type KbStore } from "../../src/lib/rag/store.ts";
 import { ADMIN_KEY, EMBEDDING_DIMENSIONS, EMBEDDING_MODEL } from "../emulator/fixtures.ts";
 import { type EmulatorHandle, startEmulator } from "../emulator/server.ts";
 import { embeddingCalls } from "../emulator/testkit.ts";
-import { SAMPLE_DOC_COUNT as N } from "./sampleDocs.ts";
+import { USER_DOC_COUNT as N } from "./sampleDocs.ts";
 
 const IDENTITY = { model: EMBEDDING_MODEL, dimensions: EMBEDDING_DIMENSIONS };
 const OPERATOR_KEY = ADMIN_KEY;
@@ -39,8 +39,18 @@ function httpEmbedder(): DocumentEmbedder {
     });
 }
 
+// One chunk per section, so that these tests can follow individual sections through edits; merging is
+// tested on its own below and in the chunker's tests.
 function run(overrides: Partial<IngestOptions> = {}) {
-  return ingest({ paths: ["docs"], store, embed: httpEmbedder(), baseDir: root, batchSize: 8, ...overrides });
+  return ingest({
+    paths: ["docs"],
+    store,
+    embed: httpEmbedder(),
+    baseDir: root,
+    batchSize: 8,
+    chunkOptions: { mergeSections: false },
+    ...overrides,
+  });
 }
 
 /** Everything that defines the knowledge base's content, independent of ids and timestamps. */
@@ -80,7 +90,11 @@ beforeEach(async () => {
   sleeps = [];
   if (root) await rm(root, { recursive: true, force: true });
   root = await mkdtemp(join(tmpdir(), "kb-ingest-"));
-  await cp(DOCS, join(root, "docs"), { recursive: true });
+  // The user-facing pages only (docs/dev/ holds developer notes that come and go).
+  await cp(DOCS, join(root, "docs"), {
+    recursive: true,
+    filter: (source) => !/[\\/]docs[\\/]dev([\\/]|$)/.test(source),
+  });
 });
 
 describe("ingest", () => {
@@ -306,6 +320,39 @@ describe("ingest", () => {
     expect(summary.documents.added).toBe(N);
     expect(await other.getMeta()).toEqual({ model: "other/model", dimensions: 384 });
     await other.close();
+  });
+
+  it("with default chunking, embeds a text repeated across files once and re-runs with no call", async () => {
+    const dir = join(root, "dupes");
+    await mkdir(dir);
+    const page = [
+      "# Install",
+      "## Linux",
+      "Run the installer.",
+      "## macOS",
+      "Open the package.",
+      "## License",
+      "Released under the MIT license.",
+    ].join("\n\n");
+    // The same page published twice (a README and an index), and a third page sharing nothing.
+    await writeFile(join(dir, "README.md"), page);
+    await writeFile(join(dir, "index.md"), page);
+    await writeFile(join(dir, "other.md"), "# Other\n\nSomething else entirely.");
+    const first = await ingest({ paths: ["dupes"], store, embed: httpEmbedder(), baseDir: root });
+    const chunks = await store.listChunks();
+    // Small sections merged: one chunk per page, its sub-headings kept in the text.
+    expect(chunks.map((c) => [c.source, c.headingPath])).toEqual([
+      ["dupes/README.md", "Install"],
+      ["dupes/index.md", "Install"],
+      ["dupes/other.md", "Other"],
+    ]);
+    expect(chunks[0]?.text).toContain("## macOS\n\nOpen the package.");
+    expect(embeddedTexts()).toHaveLength(2); // the repeated page once, the other page once
+    expect(first.chunks).toMatchObject({ written: 3, embedded: 3, embeddedTexts: 2 });
+    emulator.reset();
+    const again = await ingest({ paths: ["dupes"], store, embed: httpEmbedder(), baseDir: root });
+    expect(again.embeddingCalls).toBe(0);
+    expect(again.documents.unchanged).toBe(3);
   });
 
   it("fails fast on a missing path", async () => {

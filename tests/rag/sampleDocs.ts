@@ -5,7 +5,12 @@ import { readdirSync } from "node:fs";
 
 const DOCS = new URL("../../docs/", import.meta.url).pathname;
 
-/** Files ingest reads under docs/ (Markdown, MDX, text, HTML; hidden entries skipped). */
-export const SAMPLE_DOC_COUNT = readdirSync(DOCS, { recursive: true, encoding: "utf8" }).filter(
+const ingestible = readdirSync(DOCS, { recursive: true, encoding: "utf8" }).filter(
   (path) => /\.(md|mdx|markdown|txt|html?)$/i.test(path) && !path.split("/").some((p) => p.startsWith(".")),
-).length;
+);
+
+/** Files ingest reads under docs/ (Markdown, MDX, text, HTML; hidden entries skipped). */
+export const SAMPLE_DOC_COUNT = ingestible.length;
+
+/** The user-facing pages: docs/ without the developer notes in docs/dev/. */
+export const USER_DOC_COUNT = ingestible.filter((path) => !path.startsWith("dev/")).length;

@@ -9,14 +9,9 @@ import {
   KbMismatchError,
   PgvectorMissingError,
 } from "../../src/lib/rag/errors.ts";
+import { exactTerms, queryWords } from "../../src/lib/rag/lexicon.ts";
 import { MIGRATIONS } from "../../src/lib/rag/migrations.ts";
-import {
-  type ChunkInput,
-  createKbStore,
-  type DocumentInput,
-  type KbStore,
-  orQuery,
-} from "../../src/lib/rag/store.ts";
+import { type ChunkInput, createKbStore, type DocumentInput, type KbStore } from "../../src/lib/rag/store.ts";
 import { embedText } from "../emulator/embeddings.ts";
 import { BACKENDS, type BackendHandle } from "./backends.ts";
 import { startPgTestServer } from "./pg-server.ts";
@@ -69,7 +64,7 @@ describe.each(BACKENDS)("KbStore on $name", (backend) => {
     expect(await second.migrate()).toBe(0);
     expect(await second.stats()).toEqual({ documents: 0, chunks: 0, embeddedChunks: 0 });
     await second.close();
-    expect(MIGRATIONS.map((m) => m.id)).toEqual([1]);
+    expect(MIGRATIONS.map((m) => m.id)).toEqual([1, 2]);
   });
 
   it("writes, lists and replaces a document with its chunks", async () => {
@@ -179,13 +174,26 @@ describe.each(BACKENDS)("KbStore on $name", (backend) => {
   });
 });
 
-describe("orQuery", () => {
-  it("turns a question into an any-word websearch query", () => {
-    expect(orQuery('What is "the" default model, or -not?')).toBe(
-      "What or is or the or default or model, or not?",
-    );
-    expect(orQuery("BAAI/bge-m3")).toBe("BAAI or bge-m3");
-    expect(orQuery("  ?? ")).toBe("");
+describe("query words and exact terms", () => {
+  it("keeps a question's words as written, without surrounding punctuation or repeats", () => {
+    expect(queryWords('What is "the" default model, or -not? Model')).toEqual([
+      "What",
+      "is",
+      "the",
+      "default",
+      "model",
+      "or",
+      "not",
+    ]);
+    expect(queryWords("BAAI/bge-m3 v1.2?")).toEqual(["BAAI", "bge-m3", "v1.2"]);
+    expect(queryWords("  ?? ")).toEqual([]);
+  });
+
+  it("keeps identifiers joined by _ or : that the text parser would split", () => {
+    expect(exactTerms("Throws UND_ERR_SOCKET; needs node:sqlite, not bge-m3 or v1.2")).toEqual([
+      "und_err_socket",
+      "node:sqlite",
+    ]);
   });
 });
 

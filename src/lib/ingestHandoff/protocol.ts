@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { IngestSummary } from "../rag/ingest.ts";
 
 // The hand-off route's wire shapes: the CLI's request, and the NDJSON lines the app streams back.
 
@@ -25,6 +26,7 @@ const progressSchema = z.object({
   source: z.string().optional(),
 });
 
+// The ingest summary as it travels; `satisfies` keeps it in step with the ingest's own type.
 const summarySchema = z.object({
   documents: z.object({
     seen: z.number(),
@@ -38,6 +40,7 @@ const summarySchema = z.object({
   chunks: z.object({
     written: z.number(),
     embedded: z.number(),
+    embeddedTexts: z.number(),
     reused: z.number(),
     withoutEmbedding: z.number(),
   }),
@@ -45,7 +48,7 @@ const summarySchema = z.object({
   textOnly: z.boolean(),
   failures: z.array(z.object({ source: z.string(), message: z.string() })),
   durationMs: z.number(),
-});
+}) satisfies z.ZodType<IngestSummary>;
 
 export const handoffLineSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("progress"), progress: progressSchema }),

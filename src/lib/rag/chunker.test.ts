@@ -31,7 +31,7 @@ describe("headings", () => {
       "# Appendix",
       "Appendix text.",
     ].join("\n\n");
-    const chunks = chunkMarkdown(md);
+    const chunks = chunkMarkdown(md, { mergeSections: false });
     expect(chunks.map((c) => [c.headingPath, c.text])).toEqual([
       ["", "Intro before any heading."],
       ["Guide", "Guide text."],
@@ -46,7 +46,7 @@ describe("headings", () => {
   it("handles setext headings, skipped levels, closing hashes and inline markup", () => {
     const md =
       "Title\n=====\n\nbody\n\n#### Deep **bold** `code` [link](http://x) ##\n\ndeep body\n\nSub\n---\n\nsub body";
-    expect(chunkMarkdown(md).map((c) => c.headingPath)).toEqual([
+    expect(chunkMarkdown(md, { mergeSections: false }).map((c) => c.headingPath)).toEqual([
       "Title",
       "Title > Deep bold code link",
       "Title > Sub",
@@ -55,7 +55,7 @@ describe("headings", () => {
 
   it("ignores '#' lines inside code fences", () => {
     const md = "# Real\n\n```bash\n# just a comment\necho hi\n```\n\nafter";
-    const chunks = chunkMarkdown(md);
+    const chunks = chunkMarkdown(md, { mergeSections: false });
     expect(chunks).toHaveLength(1);
     expect(chunks[0]?.headingPath).toBe("Real");
     expect(chunks[0]?.text).toContain("# just a comment");
@@ -107,14 +107,16 @@ describe("code fences", () => {
       "```",
     ].join("\n");
 
-  it("never splits a fence; a fence over the limit becomes its own chunk", () => {
+  it("cuts a fence over the limit at line ends into fenced pieces, each within the limit", () => {
     const big = fence(80);
     const md = `# Code\n\n${paragraph(0, 8)}\n\n${big}\n\n${paragraph(100, 8)}`;
     const chunks = chunkMarkdown(md, { maxTokens: 100, overlapTokens: 20 });
     const withFence = chunks.filter((c) => c.text.includes("```"));
-    expect(withFence).toHaveLength(1);
-    expect(withFence[0]?.text).toBe(big);
-    expect(withFence[0]?.tokenCount).toBeGreaterThan(100);
+    expect(withFence.length).toBeGreaterThan(1);
+    for (const c of withFence) expect(c.tokenCount).toBeLessThanOrEqual(100);
+    expect(withFence.flatMap((c) => c.text.split("\n").filter((l) => l.startsWith("const ")))).toEqual(
+      big.split("\n").filter((l) => l.startsWith("const ")),
+    );
     for (const c of chunks) expect((c.text.match(/```/g) ?? []).length % 2).toBe(0);
   });
 
@@ -149,7 +151,7 @@ describe("empty, huge and invalid input", () => {
     const large = build(1000); // ~480 kB
     const time = (text: string) => {
       const start = performance.now();
-      const chunks = chunkMarkdown(text);
+      const chunks = chunkMarkdown(text, { mergeSections: false });
       return { ms: performance.now() - start, chunks: chunks.length };
     };
     time(small); // warm up the tokenizer
@@ -319,7 +321,7 @@ describe("HTML", () => {
   });
 
   it("chunks HTML by its headings", () => {
-    const doc = parseDocument({ fileName: "page.html", text: html });
+    const doc = parseDocument({ fileName: "page.html", text: html }, { mergeSections: false });
     expect(doc.title).toBe("Page & Title");
     expect(doc.chunks.map((c) => c.headingPath)).toEqual([
       "",

@@ -1,12 +1,17 @@
 // Turns a document (Markdown, MDX, plain text or HTML) into heading-aware, token-bounded chunks.
 // Pure functions: no I/O, no database. Everything is linear in the input size.
 //
-// - Each chunk belongs to exactly one section and carries its heading path ("H1 > H2 > H3").
+// The rules, with examples, are in docs/dev/chunking.md. In short:
+// - Each chunk carries its heading path ("H1 > H2 > H3"). Consecutive small sections are merged into one
+//   chunk up to `maxTokens`: the chunk's path is the sections' common ancestor and each merged section's
+//   heading stays in the text as a Markdown heading line.
 // - Blocks (paragraphs, lists, code fences) are packed greedily up to `maxTokens`; consecutive chunks of a
 //   section share about `overlapTokens` tokens of text.
-// - A code fence is never cut: one longer than `maxTokens` becomes a chunk of its own, and overlap never
-//   copies part of a fence.
+// - A code fence longer than `maxTokens` is cut at line boundaries, each piece re-fenced with the same
+//   opening line; overlap never copies part of a fence.
 // - Paragraphs longer than `maxTokens` are split at sentence or line ends, then at word boundaries.
+// - HTML inside Markdown is stripped outside code: <script>/<style> elements and comments with their
+//   content, other tags keeping their text.
 
 import { InvalidTextError } from "./errors.ts";
 import { htmlToMarkdown } from "./html.ts";
@@ -34,6 +39,8 @@ export interface ParsedDocument {
 export interface ChunkOptions {
   maxTokens?: number;
   overlapTokens?: number;
+  /** Merge consecutive small sections up to maxTokens (default true); false = one section per chunk. */
+  mergeSections?: boolean;
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -80,7 +87,7 @@ export function parseDocument(
     };
   }
   const { data, body } = extractFrontmatter(text);
-  const blocks = parseMarkdownBlocks(format === "mdx" ? stripMdx(body) : body);
+  const blocks = parseMarkdownBlocks(stripHtmlFromMarkdown(format === "mdx" ? stripMdx(body) : body));
   return {
     title: data.title || firstH1(blocks) || fallbackTitle,
     format,
@@ -90,7 +97,7 @@ export function parseDocument(
 
 /** Chunks Markdown text (no frontmatter handling). */
 export function chunkMarkdown(markdown: string, options: ChunkOptions = {}): ChunkDraft[] {
-  return chunkBlocks(parseMarkdownBlocks(normalizeNewlines(markdown)), options);
+  return chunkBlocks(parseMarkdownBlocks(stripHtmlFromMarkdown(normalizeNewlines(markdown))), options);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -260,6 +267,50 @@ function cleanHeading(raw: string): string {
     .trim();
 }
 
+/**
+ * HTML inside Markdown, outside code fences and code spans: <script>, <style> and <template> elements and
+ * comments go with their content (a JSON widget blob is not prose); other tags go, their text stays.
+ */
+export function stripHtmlFromMarkdown(markdown: string): string {
+  const out: string[] = [];
+  let prose: string[] = [];
+  const flushProse = () => {
+    if (prose.length === 0) return;
+    out.push(stripHtmlProse(prose.join("\n")));
+    prose = [];
+  };
+  const lines = markdown.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? "";
+    const open = FENCE_OPEN.exec(line);
+    if (!open?.[1]) {
+      prose.push(line);
+      continue;
+    }
+    flushProse();
+    const close = closingFence(open[1]);
+    out.push(line);
+    while (++i < lines.length) {
+      out.push(lines[i] ?? "");
+      if (close.test(lines[i] ?? "")) break;
+    }
+  }
+  flushProse();
+  return out.join("\n");
+}
+
+const HTML_DROP = /<(script|style|template)\b[^>]*>[\s\S]*?<\/\1\s*>|<!--[\s\S]*?(?:-->|$)/gi;
+const HTML_TAG = /<\/?[A-Za-z][\w:-]*(?:\s+[^<>]*?)?\s*\/?>/g;
+
+function stripHtmlProse(text: string): string {
+  // Code spans keep their tags: `<div>` in a sentence is what the document is about.
+  return text
+    .split(/(`+[^`\n]*?`+)/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(HTML_DROP, "").replace(HTML_TAG, "")))
+    .join("")
+    .replace(/^[ \t]+$/gm, "");
+}
+
 function firstH1(blocks: Block[]): string | undefined {
   for (const b of blocks) if (b.kind === "heading" && b.level === 1 && b.text !== "") return b.text;
   return undefined;
@@ -283,42 +334,114 @@ interface Unit {
   sep: string;
 }
 
+interface Section {
+  /** Headings above and including this section's own, outermost first ("" texts dropped). */
+  path: { level: number; text: string }[];
+  blocks: Block[];
+}
+
 function chunkBlocks(blocks: Block[], options: ChunkOptions): ChunkDraft[] {
   const maxTokens = Math.max(16, options.maxTokens ?? CHUNK_MAX_TOKENS);
   const overlapTokens = Math.min(Math.max(0, options.overlapTokens ?? CHUNK_OVERLAP_TOKENS), maxTokens / 2);
   const chunks: ChunkDraft[] = [];
-  const stack: { level: number; text: string }[] = [];
-  let section: Block[] = [];
+  const push = (headingPath: string, text: string, tokenCount = countTokens(text)) =>
+    chunks.push({ ordinal: chunks.length, headingPath, text, tokenCount });
 
-  const flushSection = () => {
-    if (section.length === 0) return;
-    const headingPath = stack
-      .map((h) => h.text)
-      .filter((t) => t !== "")
-      .join(" > ");
-    for (const text of packUnits(toUnits(section, maxTokens), maxTokens, overlapTokens)) {
-      chunks.push({ ordinal: chunks.length, headingPath, text, tokenCount: countTokens(text) });
+  // Small consecutive sections waiting to be emitted as one chunk.
+  let group: { section: Section; text: string; tokens: number }[] = [];
+  let groupTokens = 0;
+  const flushGroup = () => {
+    if (group.length === 0) return;
+    // Heading-only sections (a heading directly followed by a sub-heading) are ancestors already in the
+    // path of what follows them, so they don't widen the chunk's path.
+    const withText = group.filter((g) => g.text !== "");
+    if (withText.length === 0) {
+      group = [];
+      groupTokens = 0;
+      return; // headings without content make no chunk
     }
-    section = [];
+    const common = commonPath((withText.length > 0 ? withText : group).map((g) => g.section.path));
+    const parts: string[] = [];
+    for (const { section, text } of group) {
+      const own = section.path[section.path.length - 1];
+      // A merged section's heading is no longer in the chunk's path, so it stays in the text.
+      if (own && section.path.length > common.length) parts.push(`${"#".repeat(own.level)} ${own.text}`);
+      if (text !== "") parts.push(text);
+    }
+    const text = parts.join("\n\n");
+    if (text.trim() !== "") push(pathText(common), text);
+    group = [];
+    groupTokens = 0;
   };
 
-  for (const block of blocks) {
-    if (block.kind === "heading") {
-      flushSection();
-      while (stack.length > 0 && (stack[stack.length - 1]?.level ?? 0) >= block.level) stack.pop();
-      stack.push({ level: block.level, text: block.text });
-    } else {
-      section.push(block);
+  for (const section of splitSections(blocks)) {
+    const texts = packUnits(toUnits(section.blocks, maxTokens), maxTokens, overlapTokens);
+    if (texts.length > 1) {
+      flushGroup();
+      for (const text of texts) push(pathText(section.path), text);
+      continue;
     }
+    const text = texts[0] ?? "";
+    const own = section.path[section.path.length - 1];
+    // The heading line (if it must go into the text) and the separator count towards the budget.
+    const tokens = countTokens(text) + (own ? countTokens(own.text) + 3 : 0);
+    if (group.length > 0 && (groupTokens + tokens > maxTokens || options.mergeSections === false))
+      flushGroup();
+    group.push({ section, text, tokens });
+    groupTokens += tokens;
   }
-  flushSection();
+  flushGroup();
   return chunks;
+}
+
+function splitSections(blocks: Block[]): Section[] {
+  const sections: Section[] = [];
+  const stack: { level: number; text: string }[] = [];
+  let current: Section = { path: [], blocks: [] };
+  for (const block of blocks) {
+    if (block.kind !== "heading") {
+      current.blocks.push(block);
+      continue;
+    }
+    if (current.blocks.length > 0 || current.path.length > 0) sections.push(current);
+    while (stack.length > 0 && (stack[stack.length - 1]?.level ?? 0) >= block.level) stack.pop();
+    if (block.text !== "") stack.push({ level: block.level, text: block.text });
+    current = { path: [...stack], blocks: [] };
+  }
+  if (current.blocks.length > 0 || current.path.length > 0) sections.push(current);
+  return sections;
+}
+
+function commonPath(paths: Section["path"][]): Section["path"] {
+  const [first = [], ...rest] = paths;
+  let length = first.length;
+  for (const path of rest) {
+    let i = 0;
+    while (
+      i < length &&
+      i < path.length &&
+      path[i]?.text === first[i]?.text &&
+      path[i]?.level === first[i]?.level
+    )
+      i++;
+    length = i;
+  }
+  return first.slice(0, length);
+}
+
+function pathText(path: Section["path"]): string {
+  return path.map((h) => h.text).join(" > ");
 }
 
 function toUnits(blocks: Block[], maxTokens: number): Unit[] {
   const units: Unit[] = [];
   for (const block of blocks) {
     const tokens = countTokens(block.text);
+    if (block.kind === "code" && tokens > maxTokens) {
+      for (const piece of splitCode(block.text, maxTokens))
+        units.push({ text: piece.text, tokens: piece.tokens, code: true, sep: "\n\n" });
+      continue;
+    }
     if (block.kind === "code" || tokens <= maxTokens) {
       units.push({ text: block.text, tokens, code: block.kind === "code", sep: "\n\n" });
       continue;
@@ -337,6 +460,46 @@ function toUnits(blocks: Block[], maxTokens: number): Unit[] {
     }
   }
   return units;
+}
+
+/**
+ * Cuts an oversize code fence at line boundaries into fences of at most `maxTokens` tokens, each opened
+ * with the original fence line (so the language tag stays) and closed. A single longer line is cut by words.
+ */
+function splitCode(fence: string, maxTokens: number): { text: string; tokens: number }[] {
+  const lines = fence.split("\n");
+  const open = lines[0] ?? "```";
+  const marker = /^ {0,3}(`{3,}|~{3,})/.exec(open)?.[1] ?? "```";
+  const closed = lines.length > 1 && closingFence(marker).test(lines[lines.length - 1] ?? "");
+  const body = lines.slice(1, closed ? -1 : undefined);
+  const overhead = countTokens(`${open}\n\n${marker}`);
+  const budget = Math.max(8, maxTokens - overhead);
+  const pieces: { text: string; tokens: number }[] = [];
+  let current: string[] = [];
+  let currentTokens = 0;
+  const emit = () => {
+    if (current.length === 0) return;
+    const text = `${open}\n${current.join("\n")}\n${marker}`;
+    pieces.push({ text, tokens: countTokens(text) });
+    current = [];
+    currentTokens = 0;
+  };
+  for (const line of body) {
+    const tokens = countTokens(line) + 1;
+    if (tokens > budget) {
+      emit();
+      for (const window of wordWindows(line, budget)) {
+        current = [window.text];
+        emit();
+      }
+      continue;
+    }
+    if (currentTokens + tokens > budget) emit();
+    current.push(line);
+    currentTokens += tokens;
+  }
+  emit();
+  return pieces;
 }
 
 /** Sentences (or lines) of a paragraph, each with the whitespace that followed it. */

@@ -88,6 +88,8 @@ export interface IngestSummary {
     written: number;
     /** Chunks embedded by this run. */
     embedded: number;
+    /** Distinct texts sent to the embedder (a text repeated in several chunks is embedded once). */
+    embeddedTexts: number;
     /** Chunks that reused a stored embedding. */
     reused: number;
     /** Chunks written without an embedding (text-only). */
@@ -129,208 +131,285 @@ interface PreparedDocument {
   isNew: boolean;
 }
 
+/**
+ * The ingest, in named steps: collect the files; prepare each (read, hash, skip if unchanged, chunk);
+ * embed what no stored chunk already has (batched across documents, keyed by content hash); write each
+ * document in one transaction; prune (or count) documents whose files are gone.
+ */
 export async function ingest(options: IngestOptions): Promise<IngestSummary> {
-  const now = options.now ?? Date.now;
-  const started = now();
-  const baseDir = resolve(options.baseDir ?? process.cwd());
-  const batchSize = Math.max(1, options.batchSize ?? EMBED_BATCH_SIZE);
-  const chunkOptions: Required<ChunkOptions> = {
-    maxTokens: options.chunkOptions?.maxTokens ?? CHUNK_MAX_TOKENS,
-    overlapTokens: options.chunkOptions?.overlapTokens ?? CHUNK_OVERLAP_TOKENS,
-  };
-  const warn = options.onWarning ?? (() => {});
-  const { store, embed } = options;
-  const dimensions = store.embedding.dimensions;
+  const run = startRun(options);
+  const { files, roots } = await collectFiles(options.paths, run.baseDir, run.warn);
+  run.summary.documents.seen = files.length;
+  run.total = files.length;
 
-  const summary: IngestSummary = {
-    documents: { seen: 0, added: 0, changed: 0, unchanged: 0, removed: 0, failed: 0, missing: 0 },
-    chunks: { written: 0, embedded: 0, reused: 0, withoutEmbedding: 0 },
-    embeddingCalls: 0,
-    textOnly: embed === null,
-    failures: [],
-    durationMs: 0,
-  };
-
-  const { files, roots } = await collectFiles(options.paths, baseDir, warn);
-  summary.documents.seen = files.length;
-
-  if (options.reset) await store.reset();
-  await store.assertCompatible();
-  const existing = new Map((await store.listDocuments()).map((d) => [d.source, d]));
-
-  let documentsDone = 0;
-  const processingStarted = now(); // the ETA leaves out opening and migrating the database
-  const progress = (source?: string) => {
-    documentsDone++;
-    if (!options.onProgress) return;
-    const perDocument = (now() - processingStarted) / documentsDone;
-    options.onProgress({
-      documentsDone,
-      documentsTotal: files.length,
-      chunksWritten: summary.chunks.written,
-      embeddingCalls: summary.embeddingCalls,
-      elapsedMs: now() - started,
-      etaMs: Math.round(perDocument * (files.length - documentsDone)),
-      ...(source === undefined ? {} : { source }),
-    });
-  };
-
-  const stopIfAborted = () => {
-    if (!options.signal?.aborted) return;
-    summary.durationMs = now() - started;
-    const saved = summary.documents.added + summary.documents.changed;
-    throw new IngestError(
-      `Ingest interrupted; ${saved} document(s) were saved. Run the same command again to continue.`,
-      summary,
-      options.signal.reason,
-    );
-  };
+  if (options.reset) await options.store.reset();
+  await options.store.assertCompatible();
+  const existing = new Map((await options.store.listDocuments()).map((d) => [d.source, d]));
+  run.processingStarted = run.now(); // the ETA leaves out opening and migrating the database
 
   // Documents waiting for their embeddings; flushed once they hold a batch worth of chunks.
   let pending: PreparedDocument[] = [];
   let pendingChunks = 0;
-
   const flush = async () => {
-    if (pending.length === 0) return;
     const documents = pending;
     pending = [];
     pendingChunks = 0;
-
-    const hashes = documents.flatMap((d) => d.chunks.map((c) => c.contentHash));
-    const vectors = await store.findEmbeddings(hashes);
-    const reused = new Set(vectors.keys());
-    if (embed) {
-      const todo = new Map<string, string>(); // hash -> text, deduplicated
-      for (const doc of documents) {
-        for (const chunk of doc.chunks) {
-          if (!vectors.has(chunk.contentHash)) todo.set(chunk.contentHash, chunk.embeddingText);
-        }
-      }
-      const entries = [...todo];
-      for (let i = 0; i < entries.length; i += batchSize) {
-        stopIfAborted();
-        const batch = entries.slice(i, i + batchSize);
-        let result: number[][];
-        try {
-          summary.embeddingCalls++;
-          result = await embed(batch.map(([, text]) => text));
-        } catch (error) {
-          summary.durationMs = now() - started;
-          const saved = summary.documents.added + summary.documents.changed;
-          throw new IngestError(
-            `Embedding failed, so the ingest stopped: ${error instanceof Error ? error.message : String(error)} ` +
-              `${saved} document(s) were saved; run the same command again to continue.`,
-            summary,
-            error,
-          );
-        }
-        for (const [j, [hash]] of batch.entries()) {
-          const vector = result[j];
-          if (!vector) throw new Error("The embedder returned fewer vectors than texts.");
-          if (vector.length !== dimensions) {
-            throw new EmbeddingDimensionError(dimensions, vector.length, store.embedding.model);
-          }
-          vectors.set(hash, vector);
-        }
-      }
-    }
-
-    for (const doc of documents) {
-      const chunks: ChunkInput[] = doc.chunks.map((c) => ({
-        ordinal: c.ordinal,
-        headingPath: c.headingPath,
-        text: c.text,
-        tokenCount: c.tokenCount,
-        contentHash: c.contentHash,
-        embedding: vectors.get(c.contentHash) ?? null,
-      }));
-      await store.writeDocument({
-        source: doc.source,
-        title: doc.title,
-        contentHash: doc.contentHash,
-        chunks,
-      });
-      for (const chunk of chunks) {
-        if (chunk.embedding === null) summary.chunks.withoutEmbedding++;
-        else if (reused.has(chunk.contentHash)) summary.chunks.reused++;
-        else summary.chunks.embedded++;
-      }
-      summary.chunks.written += chunks.length;
-      if (doc.isNew) summary.documents.added++;
-      else summary.documents.changed++;
-      await options.afterDocument?.(doc.source);
-      progress(doc.source);
-    }
+    if (documents.length === 0) return;
+    const { vectors, reused } = await embedChunks(run, documents);
+    await writeDocuments(run, documents, vectors, reused);
   };
 
-  const fail = (source: string, message: string) => {
-    summary.documents.failed++;
-    summary.failures.push({ source, message });
-    warn(`Skipped ${message}`);
-    progress(source);
-  };
-
-  const settingsTag = `chunker v${CHUNKER_VERSION} max ${chunkOptions.maxTokens} overlap ${chunkOptions.overlapTokens}\n`;
   for (const file of files) {
-    stopIfAborted();
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(file.absolutePath);
-    } catch (error) {
-      fail(
-        file.source,
-        `${file.source}: could not be read (${(error as NodeJS.ErrnoException).code ?? error}).`,
-      );
-      continue;
-    }
-    const contentHash = sha256(settingsTag, bytes);
-    const previous: StoredDocument | undefined = existing.get(file.source);
-    if (
-      previous &&
-      previous.contentHash === contentHash &&
-      (embed === null || previous.missingEmbeddings === 0)
-    ) {
-      summary.documents.unchanged++;
-      progress(file.source);
-      continue;
-    }
-    let prepared: PreparedDocument;
-    try {
-      const text = decodeUtf8(bytes, file.source);
-      const parsed = parseDocument({ fileName: file.source, text, format: file.format }, chunkOptions);
-      prepared = {
-        source: file.source,
-        title: parsed.title,
-        contentHash,
-        isNew: previous === undefined,
-        chunks: parsed.chunks.map((chunk) => {
-          const text = embeddingText(parsed.title, chunk);
-          return { ...chunk, embeddingText: text, contentHash: sha256(text) };
-        }),
-      };
-    } catch (error) {
-      fail(
-        file.source,
-        error instanceof InvalidTextError
-          ? error.message
-          : `${file.source}: ${(error as Error).message ?? error}`,
-      );
-      continue;
-    }
+    stopIfAborted(run);
+    const prepared = await prepareDocument(run, file, existing.get(file.source));
+    if (prepared === null) continue;
     pending.push(prepared);
     pendingChunks += prepared.chunks.length;
-    if (pendingChunks >= batchSize) await flush();
+    if (pendingChunks >= run.batchSize) await flush();
   }
   await flush();
 
-  // Documents under the given roots whose files are gone.
+  await pruneMissing(run, files, roots, existing);
+  run.summary.durationMs = run.now() - run.started;
+  return run.summary;
+}
+
+interface IngestRun {
+  options: IngestOptions;
+  summary: IngestSummary;
+  now: () => number;
+  started: number;
+  processingStarted: number;
+  baseDir: string;
+  batchSize: number;
+  chunkOptions: Required<ChunkOptions>;
+  /** Part of every document hash: a change of chunker or its settings re-chunks everything. */
+  settingsTag: string;
+  warn: (message: string) => void;
+  documentsDone: number;
+  total: number;
+}
+
+function startRun(options: IngestOptions): IngestRun {
+  const now = options.now ?? Date.now;
+  const chunkOptions: Required<ChunkOptions> = {
+    maxTokens: options.chunkOptions?.maxTokens ?? CHUNK_MAX_TOKENS,
+    overlapTokens: options.chunkOptions?.overlapTokens ?? CHUNK_OVERLAP_TOKENS,
+    mergeSections: options.chunkOptions?.mergeSections ?? true,
+  };
+  const started = now();
+  return {
+    options,
+    summary: {
+      documents: { seen: 0, added: 0, changed: 0, unchanged: 0, removed: 0, failed: 0, missing: 0 },
+      chunks: { written: 0, embedded: 0, embeddedTexts: 0, reused: 0, withoutEmbedding: 0 },
+      embeddingCalls: 0,
+      textOnly: options.embed === null,
+      failures: [],
+      durationMs: 0,
+    },
+    now,
+    started,
+    processingStarted: started,
+    baseDir: resolve(options.baseDir ?? process.cwd()),
+    batchSize: Math.max(1, options.batchSize ?? EMBED_BATCH_SIZE),
+    chunkOptions,
+    settingsTag:
+      `chunker v${CHUNKER_VERSION} max ${chunkOptions.maxTokens} overlap ${chunkOptions.overlapTokens}` +
+      `${chunkOptions.mergeSections ? "" : " unmerged"}\n`,
+    warn: options.onWarning ?? (() => {}),
+    documentsDone: 0,
+    total: 0,
+  };
+}
+
+function reportProgress(run: IngestRun, source?: string): void {
+  run.documentsDone++;
+  if (!run.options.onProgress) return;
+  const now = run.now();
+  const perDocument = (now - run.processingStarted) / run.documentsDone;
+  run.options.onProgress({
+    documentsDone: run.documentsDone,
+    documentsTotal: run.total,
+    chunksWritten: run.summary.chunks.written,
+    embeddingCalls: run.summary.embeddingCalls,
+    elapsedMs: now - run.started,
+    etaMs: Math.round(perDocument * (run.total - run.documentsDone)),
+    ...(source === undefined ? {} : { source }),
+  });
+}
+
+function savedCount(run: IngestRun): number {
+  return run.summary.documents.added + run.summary.documents.changed;
+}
+
+function stopIfAborted(run: IngestRun): void {
+  const signal = run.options.signal;
+  if (!signal?.aborted) return;
+  run.summary.durationMs = run.now() - run.started;
+  throw new IngestError(
+    `Ingest interrupted; ${savedCount(run)} document(s) were saved. Run the same command again to continue.`,
+    run.summary,
+    signal.reason,
+  );
+}
+
+function recordFailure(run: IngestRun, source: string, message: string): void {
+  run.summary.documents.failed++;
+  run.summary.failures.push({ source, message });
+  run.warn(`Skipped ${message}`);
+  reportProgress(run, source);
+}
+
+/** Step: read, hash and chunk one file; null when it is unchanged (counted) or failed (recorded). */
+async function prepareDocument(
+  run: IngestRun,
+  file: FileEntry,
+  previous: StoredDocument | undefined,
+): Promise<PreparedDocument | null> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file.absolutePath);
+  } catch (error) {
+    recordFailure(
+      run,
+      file.source,
+      `${file.source}: could not be read (${(error as NodeJS.ErrnoException).code ?? error}).`,
+    );
+    return null;
+  }
+  const contentHash = sha256(run.settingsTag, bytes);
+  if (
+    previous &&
+    previous.contentHash === contentHash &&
+    (run.options.embed === null || previous.missingEmbeddings === 0)
+  ) {
+    run.summary.documents.unchanged++;
+    reportProgress(run, file.source);
+    return null;
+  }
+  try {
+    const text = decodeUtf8(bytes, file.source);
+    const parsed = parseDocument({ fileName: file.source, text, format: file.format }, run.chunkOptions);
+    return {
+      source: file.source,
+      title: parsed.title,
+      contentHash,
+      isNew: previous === undefined,
+      chunks: parsed.chunks.map((chunk) => {
+        const input = embeddingText(parsed.title, chunk);
+        return { ...chunk, embeddingText: input, contentHash: sha256(input) };
+      }),
+    };
+  } catch (error) {
+    recordFailure(
+      run,
+      file.source,
+      error instanceof InvalidTextError
+        ? error.message
+        : `${file.source}: ${(error as Error).message ?? error}`,
+    );
+    return null;
+  }
+}
+
+/**
+ * Step: the embedding of every chunk of `documents`. A content hash that any stored chunk (of any
+ * document) already has reuses its vector; each remaining distinct text is embedded once.
+ */
+async function embedChunks(
+  run: IngestRun,
+  documents: PreparedDocument[],
+): Promise<{ vectors: Map<string, number[]>; reused: Set<string> }> {
+  const { store, embed } = run.options;
+  const vectors = await store.findEmbeddings(documents.flatMap((d) => d.chunks.map((c) => c.contentHash)));
+  const reused = new Set(vectors.keys());
+  if (!embed) return { vectors, reused };
+  const todo = new Map<string, string>(); // hash -> text, deduplicated
+  for (const doc of documents) {
+    for (const chunk of doc.chunks) {
+      if (!vectors.has(chunk.contentHash)) todo.set(chunk.contentHash, chunk.embeddingText);
+    }
+  }
+  const entries = [...todo];
+  run.summary.chunks.embeddedTexts += entries.length;
+  const dimensions = store.embedding.dimensions;
+  for (let i = 0; i < entries.length; i += run.batchSize) {
+    stopIfAborted(run);
+    const batch = entries.slice(i, i + run.batchSize);
+    let result: number[][];
+    try {
+      run.summary.embeddingCalls++;
+      result = await embed(batch.map(([, text]) => text));
+    } catch (error) {
+      run.summary.durationMs = run.now() - run.started;
+      throw new IngestError(
+        `Embedding failed, so the ingest stopped: ${error instanceof Error ? error.message : String(error)} ` +
+          `${savedCount(run)} document(s) were saved; run the same command again to continue.`,
+        run.summary,
+        error,
+      );
+    }
+    for (const [j, [hash]] of batch.entries()) {
+      const vector = result[j];
+      if (!vector) throw new Error("The embedder returned fewer vectors than texts.");
+      if (vector.length !== dimensions) {
+        throw new EmbeddingDimensionError(dimensions, vector.length, store.embedding.model);
+      }
+      vectors.set(hash, vector);
+    }
+  }
+  return { vectors, reused };
+}
+
+/** Step: write each document with its chunks (one transaction each) and count what was written. */
+async function writeDocuments(
+  run: IngestRun,
+  documents: PreparedDocument[],
+  vectors: Map<string, number[]>,
+  reused: Set<string>,
+): Promise<void> {
+  const { summary } = run;
+  for (const doc of documents) {
+    const chunks: ChunkInput[] = doc.chunks.map((c) => ({
+      ordinal: c.ordinal,
+      headingPath: c.headingPath,
+      text: c.text,
+      tokenCount: c.tokenCount,
+      contentHash: c.contentHash,
+      embedding: vectors.get(c.contentHash) ?? null,
+    }));
+    await run.options.store.writeDocument({
+      source: doc.source,
+      title: doc.title,
+      contentHash: doc.contentHash,
+      chunks,
+    });
+    for (const chunk of chunks) {
+      if (chunk.embedding === null) summary.chunks.withoutEmbedding++;
+      else if (reused.has(chunk.contentHash)) summary.chunks.reused++;
+      else summary.chunks.embedded++;
+    }
+    summary.chunks.written += chunks.length;
+    if (doc.isNew) summary.documents.added++;
+    else summary.documents.changed++;
+    await run.options.afterDocument?.(doc.source);
+    reportProgress(run, doc.source);
+  }
+}
+
+/** Step: documents under the given roots whose files are gone are deleted (--prune) or counted. */
+async function pruneMissing(
+  run: IngestRun,
+  files: FileEntry[],
+  roots: string[],
+  existing: Map<string, StoredDocument>,
+): Promise<void> {
   const seen = new Set(files.map((f) => f.source));
   const gone = [...existing.values()].filter((d) => !seen.has(d.source) && isUnderRoots(d.source, roots));
-  if (options.prune) summary.documents.removed = await store.deleteDocuments(gone.map((d) => d.id));
-  else summary.documents.missing = gone.length;
-
-  summary.durationMs = now() - started;
-  return summary;
+  if (run.options.prune)
+    run.summary.documents.removed = await run.options.store.deleteDocuments(gone.map((d) => d.id));
+  else run.summary.documents.missing = gone.length;
 }
 
 /** The text embedded for a chunk: its title and heading path give the passage its context. */

@@ -85,10 +85,136 @@ export const MIGRATIONS: readonly Migration[] = [
       return statements;
     },
   },
+  {
+    id: 2,
+    name: "BM25 term statistics (postings, document frequency, corpus length), exact terms, duplicate texts",
+    statements: () => [
+      // The tsvector is written by the store with the configured text-search language (kb_meta records it),
+      // so it stops being a generated column; existing values are kept.
+      { sql: "ALTER TABLE kb_chunks ALTER COLUMN tsv DROP EXPRESSION" },
+      // Searches read kb_postings now; the GIN index would only slow every write down.
+      { sql: "DROP INDEX IF EXISTS kb_chunks_tsv_gin" },
+      { sql: "ALTER TABLE kb_meta ADD COLUMN text_search_language text NOT NULL DEFAULT 'english'" },
+      // Identifiers as written ("und_err_socket", "node:sqlite"), which the text parser splits apart.
+      { sql: "ALTER TABLE kb_chunks ADD COLUMN exact_terms text[] NOT NULL DEFAULT '{}'" },
+      // BM25 document length: weighted term occurrences (heading terms count twice), exact terms included.
+      { sql: "ALTER TABLE kb_chunks ADD COLUMN lex_len integer NOT NULL DEFAULT 0" },
+      // Repeated boilerplate is found by its text; md5 is only a grouping key here.
+      { sql: "ALTER TABLE kb_chunks ADD COLUMN text_md5 text GENERATED ALWAYS AS (md5(text)) STORED" },
+      { sql: "CREATE INDEX kb_chunks_text_md5 ON kb_chunks (text_md5)" },
+      {
+        // One row per (term, chunk): what BM25 needs, and only the query's terms are read at search time.
+        sql: `CREATE TABLE kb_postings (
+          lexeme text NOT NULL,
+          chunk_id bigint NOT NULL,
+          tf real NOT NULL,
+          len integer NOT NULL,
+          PRIMARY KEY (lexeme, chunk_id)
+        )`,
+      },
+      { sql: "CREATE INDEX kb_postings_chunk ON kb_postings (chunk_id)" },
+      { sql: "CREATE TABLE kb_terms (lexeme text PRIMARY KEY, df integer NOT NULL)" },
+      {
+        sql: `CREATE TABLE kb_corpus (
+          id smallint PRIMARY KEY DEFAULT 1 CHECK (id = 1),
+          chunks bigint NOT NULL DEFAULT 0,
+          total_length bigint NOT NULL DEFAULT 0
+        )`,
+      },
+      { sql: "INSERT INTO kb_corpus (id, chunks) SELECT 1, count(*) FROM kb_chunks" },
+      // The postings of a set of chunk rows: english (or configured) lexemes, heading occurrences weighted 2,
+      // plus exact terms prefixed with '=' so they never collide with a stemmed lexeme.
+      {
+        sql: `CREATE OR REPLACE FUNCTION kb_chunk_postings(tsv tsvector, exact_terms text[])
+          RETURNS TABLE (lexeme text, tf real) LANGUAGE sql IMMUTABLE AS $$
+            SELECT t.lexeme, (cardinality(t.positions) + cardinality(array_positions(t.weights, 'A')))::real
+              FROM unnest(tsv) AS t
+            UNION ALL
+            SELECT '=' || e.term, count(*)::real FROM unnest(exact_terms) AS e (term) GROUP BY e.term
+          $$`,
+      },
+      {
+        sql: `CREATE OR REPLACE FUNCTION kb_stats_add() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN
+            INSERT INTO kb_postings (lexeme, chunk_id, tf, len)
+              SELECT p.lexeme, n.id, p.tf, n.lex_len FROM kb_new_rows n, LATERAL kb_chunk_postings(n.tsv, n.exact_terms) p
+              ON CONFLICT (lexeme, chunk_id) DO NOTHING;
+            INSERT INTO kb_terms (lexeme, df)
+              SELECT p.lexeme, count(*) FROM kb_postings p JOIN kb_new_rows n ON n.id = p.chunk_id GROUP BY p.lexeme
+              ON CONFLICT (lexeme) DO UPDATE SET df = kb_terms.df + EXCLUDED.df;
+            UPDATE kb_corpus SET chunks = chunks + (SELECT count(*) FROM kb_new_rows),
+                                 total_length = total_length + (SELECT coalesce(sum(lex_len), 0) FROM kb_new_rows);
+            RETURN NULL;
+          END $$`,
+      },
+      {
+        sql: `CREATE OR REPLACE FUNCTION kb_stats_remove() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN
+            UPDATE kb_terms t SET df = t.df - d.n
+              FROM (SELECT p.lexeme, count(*) AS n FROM kb_postings p JOIN kb_old_rows o ON o.id = p.chunk_id
+                     GROUP BY p.lexeme) d
+             WHERE t.lexeme = d.lexeme;
+            DELETE FROM kb_terms WHERE df <= 0;
+            DELETE FROM kb_postings p USING kb_old_rows o WHERE p.chunk_id = o.id;
+            UPDATE kb_corpus SET chunks = chunks - (SELECT count(*) FROM kb_old_rows),
+                                 total_length = total_length - (SELECT coalesce(sum(lex_len), 0) FROM kb_old_rows);
+            RETURN NULL;
+          END $$`,
+      },
+      {
+        sql: `CREATE TRIGGER kb_chunks_stats_insert AFTER INSERT ON kb_chunks
+                REFERENCING NEW TABLE AS kb_new_rows FOR EACH STATEMENT EXECUTE FUNCTION kb_stats_add()`,
+      },
+      {
+        sql: `CREATE TRIGGER kb_chunks_stats_delete AFTER DELETE ON kb_chunks
+                REFERENCING OLD TABLE AS kb_old_rows FOR EACH STATEMENT EXECUTE FUNCTION kb_stats_remove()`,
+      },
+      // An update (a re-index for another text-search language) is a removal then an addition.
+      {
+        sql: `CREATE OR REPLACE FUNCTION kb_stats_replace() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN
+            UPDATE kb_terms t SET df = t.df - d.n
+              FROM (SELECT p.lexeme, count(*) AS n FROM kb_postings p JOIN kb_old_rows o ON o.id = p.chunk_id
+                     GROUP BY p.lexeme) d
+             WHERE t.lexeme = d.lexeme;
+            DELETE FROM kb_terms WHERE df <= 0;
+            DELETE FROM kb_postings p USING kb_old_rows o WHERE p.chunk_id = o.id;
+            UPDATE kb_corpus SET chunks = chunks - (SELECT count(*) FROM kb_old_rows),
+                                 total_length = total_length - (SELECT coalesce(sum(lex_len), 0) FROM kb_old_rows);
+            INSERT INTO kb_postings (lexeme, chunk_id, tf, len)
+              SELECT p.lexeme, n.id, p.tf, n.lex_len FROM kb_new_rows n, LATERAL kb_chunk_postings(n.tsv, n.exact_terms) p;
+            INSERT INTO kb_terms (lexeme, df)
+              SELECT p.lexeme, count(*) FROM kb_postings p JOIN kb_new_rows n ON n.id = p.chunk_id GROUP BY p.lexeme
+              ON CONFLICT (lexeme) DO UPDATE SET df = kb_terms.df + EXCLUDED.df;
+            UPDATE kb_corpus SET chunks = chunks + (SELECT count(*) FROM kb_new_rows),
+                                 total_length = total_length + (SELECT coalesce(sum(lex_len), 0) FROM kb_new_rows);
+            RETURN NULL;
+          END $$`,
+      },
+      {
+        sql: `CREATE TRIGGER kb_chunks_stats_update AFTER UPDATE ON kb_chunks
+                REFERENCING OLD TABLE AS kb_old_rows NEW TABLE AS kb_new_rows
+                FOR EACH STATEMENT EXECUTE FUNCTION kb_stats_replace()`,
+      },
+      // Chunks stored before this migration: their length, then their statistics (through the update trigger).
+      {
+        sql: `UPDATE kb_chunks c SET lex_len = coalesce(
+                (SELECT sum(p.tf) FROM kb_chunk_postings(c.tsv, c.exact_terms) p), 0)`,
+      },
+    ],
+  },
 ];
 
 /** Tables owned by the knowledge base, dropped by a reset. */
-const KB_TABLES = ["kb_chunks", "kb_documents", "kb_meta", "kb_migrations"];
+const KB_TABLES = [
+  "kb_chunks",
+  "kb_documents",
+  "kb_meta",
+  "kb_migrations",
+  "kb_postings",
+  "kb_terms",
+  "kb_corpus",
+];
 // Any constant works: it only has to be the same in every process that migrates this database.
 const MIGRATION_LOCK_KEY = 7_362_816_254_001;
 

@@ -7,22 +7,24 @@ import {
   type EmbedFn,
 } from "./embeddings.ts";
 import { EmbeddingDimensionError } from "./errors.ts";
-import { CANDIDATE_MULTIPLIER, MAX_QUERY_CHARS, MIN_CANDIDATES, RRF_K } from "./settings.ts";
+import { CANDIDATE_MULTIPLIER, DEFAULT_FUSION, MAX_QUERY_CHARS, MIN_CANDIDATES, RRF_K } from "./settings.ts";
 import { assertSameIdentity, getKbStore, type KbStore, type SearchHit } from "./store.ts";
 import type { DegradedReason, RetrievalResult, RetrievedChunk } from "./types.ts";
 
 export type { DegradedReason, RetrievalResult, RetrievedChunk } from "./types.ts";
 
 // Hybrid retrieval for one user question: a vector search (the question embedded with the USER's
-// credential, one call at most) and a full-text search, fused by reciprocal rank fusion. If the embedding
-// call fails, the full-text results are returned on their own and the reason is reported, so a user with
-// an empty balance still gets an answer grounded in the documents.
+// credential, one call at most) and a BM25 full-text search, fused by weighted reciprocal rank fusion with
+// ties broken by the underlying scores, at most `maxChunksPerFile` chunks from one file. If the embedding
+// call fails (or there is no Chutes credential), the full-text results are returned on their own and the
+// reason is reported, so a user with an empty balance still gets an answer grounded in the documents.
 
 export interface RetrieveOptions {
   query: string;
   /**
    * The signed-in user's Chutes credential (API key or OAuth access token), used as the bearer token of
-   * the query embedding. Never the operator's CHUTES_API_KEY. Null: none (e.g. an OpenRouter user).
+   * the query embedding. Never the operator's CHUTES_API_KEY. null = the user has no Chutes credential
+   * (e.g. answers come from OpenRouter): full-text only, `degraded.reason` "no_credential", no call made.
    */
   credential: string | null;
   /** Fetch for the embedding call (the route's, which refreshes an OAuth token once on a 401). */
@@ -34,17 +36,32 @@ export interface RetrieveOptions {
   signal?: AbortSignal;
 }
 
+/** How the two ranked lists are combined (RAG_TEXT_WEIGHT, RAG_VECTOR_WEIGHT, RAG_MAX_CHUNKS_PER_FILE). */
+export interface FusionOptions {
+  textWeight: number;
+  vectorWeight: number;
+  /** At most this many chunks of one file among the results (0 = no limit). */
+  maxChunksPerFile: number;
+  /**
+   * "score" (default): weighted sum of each list's score over that list's best score, so a large BM25 lead
+   * is not flattened to one rank; "rank": weighted reciprocal rank fusion, weight / (60 + rank).
+   */
+  method?: "rank" | "score";
+}
+
 export interface RetrieverDeps {
   store: KbStore;
   /** Embeds texts with a bearer credential (the embeddings client's `embed`). */
   embed: EmbedFn;
   topK: number;
   minScore: number;
+  fusion?: FusionOptions;
 }
 
 export type Retriever = (options: RetrieveOptions) => Promise<RetrievalResult>;
 
 export function createRetriever(deps: RetrieverDeps): Retriever {
+  const fusion: FusionOptions = deps.fusion ?? DEFAULT_FUSION;
   return async ({ query, credential, k, minScore, signal, fetch }) => {
     const limit = clampInt(k ?? deps.topK, 1, 50);
     const floor = minScore ?? deps.minScore;
@@ -61,13 +78,13 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
     textSearch.catch(() => {}); // awaited below; avoid an unhandled rejection while we wait on the embedding
 
     const textOnly = async (reason: DegradedReason, httpStatus?: number): Promise<RetrievalResult> => ({
-      chunks: fuse([], await textSearch, limit),
+      chunks: fuse([], await textSearch, limit, fusion),
       mode: "text-only",
       degraded: httpStatus === undefined ? { reason } : { reason, status: httpStatus },
     });
 
     if (!status.hasEmbeddings) return textOnly("not_embedded");
-    if (!credential?.trim()) return textOnly("no_credential");
+    if (credential === null || credential.trim() === "") return textOnly("no_credential");
 
     let vector: number[] | undefined;
     try {
@@ -83,7 +100,7 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
     }
 
     const vectorHits = (await store.searchVector(vector, candidates)).filter((hit) => hit.score >= floor);
-    return { chunks: fuse(vectorHits, await textSearch, limit), mode: "hybrid" };
+    return { chunks: fuse(vectorHits, await textSearch, limit, fusion), mode: "hybrid" };
   };
 }
 
@@ -101,17 +118,26 @@ function degradedReason(reason: EmbeddingFailureReason): DegradedReason {
 }
 
 /**
- * Reciprocal rank fusion: score(chunk) = sum over the rankings that contain it of 1 / (rrfK + rank), with
- * 1-based ranks. Ties go to the chunk with the better single rank, then the lower chunk id.
+ * Fuses the two rankings: by score (default), score(chunk) = sum over the lists that contain it of
+ * weight × score / best score of that list; by rank, the sum of weight / (rrfK + rank), 1-based ranks. Equal scores (each list's top hit scores the same when the
+ * weights are equal) are ordered by the evidence behind them: how far the chunk's BM25 score or cosine
+ * similarity stands above its list's mean; the chunk id decides only when that is equal too. Then at most `maxChunksPerFile` chunks of one file are kept.
  */
 export function fuse(
   vectorHits: SearchHit[],
   textHits: SearchHit[],
   limit: number,
+  options: FusionOptions = DEFAULT_FUSION,
   rrfK = RRF_K,
 ): RetrievedChunk[] {
   const fused = new Map<number, RetrievedChunk>();
+  // Score fusion scales each list by its best score, so the lists' units (BM25, cosine) don't matter.
+  const best = {
+    text: Math.max(0, ...textHits.map((h) => h.score)) || 1,
+    vector: Math.max(0, ...vectorHits.map((h) => h.score)) || 1,
+  };
   const add = (hits: SearchHit[], kind: "vector" | "text") => {
+    const weight = kind === "vector" ? options.vectorWeight : options.textWeight;
     for (const [i, hit] of hits.entries()) {
       const rank = i + 1;
       let chunk = fused.get(hit.chunkId);
@@ -134,16 +160,33 @@ export function fuse(
       } else {
         if (chunk.textRank !== undefined) continue;
         chunk.textRank = rank;
+        chunk.textScore = hit.score;
+        if (hit.matchedTerms) chunk.matchedTerms = hit.matchedTerms;
       }
-      chunk.score += 1 / (rrfK + rank);
+      chunk.score += options.method === "score" ? (weight * hit.score) / best[kind] : weight / (rrfK + rank);
     }
   };
   add(vectorHits, "vector");
   add(textHits, "text");
-  const bestRank = (c: RetrievedChunk) => Math.min(c.vectorRank ?? Infinity, c.textRank ?? Infinity);
-  return [...fused.values()]
-    .sort((a, b) => b.score - a.score || bestRank(a) - bestRank(b) || a.chunkId - b.chunkId)
-    .slice(0, limit);
+  // How far a hit stands out from its own list (score over the list's mean): comparable across lists.
+  const mean = (hits: SearchHit[]) => hits.reduce((sum, h) => sum + h.score, 0) / (hits.length || 1) || 1;
+  const meanText = mean(textHits);
+  const meanSimilarity = mean(vectorHits);
+  const evidence = (c: RetrievedChunk) =>
+    Math.max((c.textScore ?? 0) / meanText, (c.similarity ?? 0) / meanSimilarity);
+  const ordered = [...fused.values()].sort(
+    (a, b) => b.score - a.score || evidence(b) - evidence(a) || a.chunkId - b.chunkId,
+  );
+  const perFile = new Map<string, number>();
+  const kept: RetrievedChunk[] = [];
+  for (const chunk of ordered) {
+    if (kept.length === limit) break;
+    const count = perFile.get(chunk.source) ?? 0;
+    if (options.maxChunksPerFile > 0 && count >= options.maxChunksPerFile) continue;
+    perFile.set(chunk.source, count + 1);
+    kept.push(chunk);
+  }
+  return kept;
 }
 
 function clampInt(value: number, min: number, max: number): number {
@@ -164,6 +207,12 @@ export function retrieverDepsFromConfig(config: AppConfig): RetrieverDeps {
     embed: client.embed,
     topK: config.RAG_TOP_K,
     minScore: config.RAG_MIN_SCORE,
+    fusion: {
+      textWeight: config.RAG_TEXT_WEIGHT,
+      vectorWeight: config.RAG_VECTOR_WEIGHT,
+      maxChunksPerFile: config.RAG_MAX_CHUNKS_PER_FILE,
+      method: config.RAG_FUSION,
+    },
   };
 }
 
@@ -173,7 +222,7 @@ let configured: { config: AppConfig; retriever: Retriever } | undefined;
  * Retrieves the chunks most relevant to `query` from the configured knowledge base.
  *
  * - Makes at most ONE embedding call, authorised with `credential` (the user's), and none when the
- *   knowledge base is empty or was ingested without embeddings.
+ *   knowledge base is empty, was ingested without embeddings, or `credential` is null.
  * - On an embedding failure (402, 429, 5xx, 401, network, timeout) returns full-text results with
  *   `mode: "text-only"` and `degraded: { reason, status }`.
  * - Throws KbMismatchError / EmbeddingDimensionError when the knowledge base was built for another

@@ -8,7 +8,7 @@ export const CHUNK_OVERLAP_TOKENS = 60;
  * Bumped whenever the chunker's output changes for the same input, so that a re-ingest re-chunks every
  * document (its content hash includes this version and the chunk sizes).
  */
-export const CHUNKER_VERSION = 1;
+export const CHUNKER_VERSION = 2;
 
 /** File extensions the ingest walks, and the format each one is parsed as. */
 export const SUPPORTED_EXTENSIONS = {
@@ -30,6 +30,17 @@ export const EMBED_RETRY_MAX_MS = 8000;
 
 /** Reciprocal rank fusion constant: score = sum over lists of 1 / (RRF_K + rank). */
 export const RRF_K = 60;
+/**
+ * Fusion defaults, measured with `npm run bench:retrieval` (bench/RESULTS.md); the settings RAG_TEXT_WEIGHT,
+ * RAG_VECTOR_WEIGHT, RAG_MAX_CHUNKS_PER_FILE and RAG_MIN_SCORE (the vector floor) override them.
+ */
+export const DEFAULT_FUSION = {
+  method: "score",
+  textWeight: 1,
+  vectorWeight: 0.5,
+  maxChunksPerFile: 3,
+} as const;
+export const DEFAULT_MIN_SIMILARITY = 0.2;
 /** Each of the two searches fetches max(k * CANDIDATE_MULTIPLIER, MIN_CANDIDATES) candidates. */
 export const CANDIDATE_MULTIPLIER = 4;
 export const MIN_CANDIDATES = 20;
@@ -43,3 +54,11 @@ export const CONTEXT_TOKEN_BUDGET = 3000;
 export const HNSW_MAX_DIMENSIONS = 2000;
 /** Sub-directory of DATA_DIR holding the embedded PGlite database. */
 export const PGLITE_SUBDIR = "kb";
+
+/** BM25 term-frequency saturation and length normalisation (the usual values). */
+export const BM25_K1 = 1.2;
+export const BM25_B = 0.75;
+/** Full-text candidates scored before the duplicate-text penalty picks the final order (× the limit). */
+export const TEXT_RERANK_FACTOR = 2;
+/** Text-search configuration used when none is set (stop words and stemming). */
+export const DEFAULT_TEXT_SEARCH_LANGUAGE = "english";

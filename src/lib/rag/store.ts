@@ -5,8 +5,15 @@ import type { AppConfig } from "../config.ts";
 import { getConfig } from "../config.ts";
 import { type Executor, openPglite, openPostgres, type Queryable } from "./db.ts";
 import { EmbeddingDimensionError, type EmbeddingIdentity, KbMismatchError } from "./errors.ts";
+import { exactTerms, queryWords } from "./lexicon.ts";
 import { resetSchema, runMigrations } from "./migrations.ts";
-import { PGLITE_SUBDIR } from "./settings.ts";
+import {
+  BM25_B,
+  BM25_K1,
+  DEFAULT_TEXT_SEARCH_LANGUAGE,
+  PGLITE_SUBDIR,
+  TEXT_RERANK_FACTOR,
+} from "./settings.ts";
 
 // The knowledge base's one data-access module. Everything that reads or writes documents and chunks goes
 // through a KbStore; the SQL below is the same for embedded PGlite and server PostgreSQL. The schema is
@@ -19,6 +26,8 @@ export type KbStoreOptions =
       driver: "pglite";
       /** The embedding model and dimension this store is used with (checked against kb_meta). */
       embedding: EmbeddingIdentity;
+      /** PostgreSQL text-search configuration (stop words, stemming); default "english". */
+      textSearchLanguage?: string;
       /** Database directory; omitted = in memory (tests). */
       dataDir?: string;
       /** An existing PGlite instance created with the vector extension (not closed by the store). */
@@ -27,6 +36,7 @@ export type KbStoreOptions =
   | {
       driver: "postgres";
       embedding: EmbeddingIdentity;
+      textSearchLanguage?: string;
       connectionString: string;
       /** Pool size (default 5; use 1 against a pglite-socket server). */
       poolSize?: number;
@@ -81,8 +91,10 @@ export interface SearchHit {
   source: string;
   headingPath: string;
   text: string;
-  /** Vector search: cosine similarity (1 - cosine distance). Full-text search: rank (higher is better). */
+  /** Vector search: cosine similarity (1 - cosine distance). Full-text search: BM25 (higher is better). */
   score: number;
+  /** Full-text search: the question's words that this chunk matched, as the user wrote them. */
+  matchedTerms?: string[];
 }
 
 export interface KbStatus {
@@ -119,7 +131,11 @@ export interface KbStore {
   deleteDocuments(ids: readonly number[]): Promise<number>;
   /** Nearest chunks by cosine distance (embedded chunks only). */
   searchVector(embedding: readonly number[], limit: number): Promise<SearchHit[]>;
-  /** Full-text search (english): chunks matching all terms first, then any term, by ts_rank. */
+  /**
+   * Full-text search ranked by BM25 over the configured language's lexemes plus exact identifiers, from
+   * term statistics the database keeps current on every write; a text repeated in many chunks
+   * (boilerplate) is down-weighted by 1 + ln(copies).
+   */
   searchText(query: string, limit: number): Promise<SearchHit[]>;
   /** Drops all knowledge-base data and recreates the schema for this store's embedding identity. */
   reset(): Promise<void>;
@@ -156,6 +172,7 @@ interface HitRow {
   heading_path: string;
   text: string;
   score: number | string | null;
+  matched?: string[] | null;
 }
 interface MetaRow {
   embedding_model: string;
@@ -167,6 +184,8 @@ const LOOKUP_BATCH = 500;
 
 export function createKbStore(options: KbStoreOptions): KbStore {
   const identity: EmbeddingIdentity = { ...options.embedding };
+  const language = options.textSearchLanguage ?? DEFAULT_TEXT_SEARCH_LANGUAGE;
+  if (!/^[a-z_]+$/.test(language)) throw new Error(`Invalid text-search language "${language}"`);
   let executor: Promise<Executor> | undefined;
   let migrated: Promise<number> | undefined;
   let closed = false;
@@ -193,7 +212,11 @@ export function createKbStore(options: KbStoreOptions): KbStore {
 
   const migrate = (): Promise<number> => {
     migrated ??= open()
-      .then((db) => runMigrations(db, identity))
+      .then(async (db) => {
+        const applied = await runMigrations(db, identity);
+        await applyTextSearchLanguage(db, language);
+        return applied;
+      })
       .catch((error: unknown) => {
         migrated = undefined; // let a later call retry (e.g. once the server is up)
         throw error;
@@ -343,11 +366,16 @@ export function createKbStore(options: KbStoreOptions): KbStore {
         await tx.query("DELETE FROM kb_chunks WHERE document_id = $1", [documentId]);
         for (let i = 0; i < document.chunks.length; i += INSERT_BATCH) {
           const batch = document.chunks.slice(i, i + INSERT_BATCH);
+          // The heading path is indexed too (weight A: its terms count twice in BM25).
           await tx.query(
-            `INSERT INTO kb_chunks (document_id, ordinal, heading_path, text, token_count, content_hash, embedding)
-             SELECT $1, u.ordinal, u.heading_path, u.text, u.token_count, u.content_hash, u.embedding::vector
-               FROM unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[])
-                    AS u (ordinal, heading_path, text, token_count, content_hash, embedding)`,
+            `INSERT INTO kb_chunks (document_id, ordinal, heading_path, text, token_count, content_hash, embedding,
+                                    tsv, exact_terms, lex_len)
+             SELECT $1, u.ordinal, u.heading_path, u.text, u.token_count, u.content_hash, u.embedding::vector,
+                    v.tsv, v.exact, coalesce((SELECT sum(p.tf) FROM kb_chunk_postings(v.tsv, v.exact) p), 0)
+               FROM unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[])
+                    AS u (ordinal, heading_path, text, token_count, content_hash, embedding, exact),
+                    LATERAL (SELECT ${tsvSql("u.heading_path", "u.text", "$9")} AS tsv,
+                                    string_to_array(u.exact, ' ') AS exact) AS v`,
             [
               documentId,
               batch.map((c) => c.ordinal),
@@ -356,6 +384,8 @@ export function createKbStore(options: KbStoreOptions): KbStore {
               batch.map((c) => c.tokenCount),
               batch.map((c) => c.contentHash),
               vectors.slice(i, i + INSERT_BATCH),
+              batch.map((c) => exactTerms(`${c.headingPath}\n${c.headingPath}\n${c.text}`).join(" ")),
+              language,
             ],
           );
         }
@@ -376,9 +406,12 @@ export function createKbStore(options: KbStoreOptions): KbStore {
     async searchVector(embedding, limit) {
       const literal = toVectorLiteral(embedding, identity);
       const db = await ready();
-      // HNSW returns at most hnsw.ef_search rows (default 40): raise it to the requested limit.
+      // HNSW returns at most hnsw.ef_search rows (default 40): raise it to the requested limit. With fresh
+      // statistics the planner may prefer an exact scan of every row over the index (cheaper on paper for a
+      // small table, ruinous for a large one): within this transaction the index is always used.
       const rows = await db.transaction(async (tx) => {
         await tx.query("SELECT set_config('hnsw.ef_search', $1, true)", [String(Math.max(40, limit))]);
+        await tx.query("SELECT set_config('enable_seqscan', 'off', true)");
         return tx.query<HitRow>(
           `SELECT c.id, c.document_id, d.title, d.source, c.heading_path, c.text, 1 - nn.distance AS score
              FROM (SELECT id, embedding <=> $1::vector AS distance
@@ -396,21 +429,46 @@ export function createKbStore(options: KbStoreOptions): KbStore {
     },
 
     async searchText(query, limit) {
-      const anyTerms = orQuery(query);
-      if (anyTerms === "") return [];
+      const words = queryWords(query);
+      if (words.length === 0) return [];
+      const exact = exactQueryTerms(words);
       const db = await ready();
+      // Only the postings of the question's terms are read; the corpus size and average length come from
+      // kb_corpus, so no query scans every chunk. Ties in BM25 fall to the lower chunk id (stable order).
       const rows = await db.query<HitRow>(
-        `WITH q AS (
-           SELECT websearch_to_tsquery('english', translate($1, '/', ' ')) AS all_terms,
-                  websearch_to_tsquery('english', $2) AS any_term
+        `WITH words AS (
+           SELECT DISTINCT w.word, l.lexeme
+             FROM unnest($1::text[]) AS w (word),
+                  LATERAL unnest(tsvector_to_array(to_tsvector($4::regconfig, w.word))) AS l (lexeme)
+           UNION
+           SELECT e.word, '=' || e.term FROM unnest($2::text[], $5::text[]) AS e (word, term)
+         ),
+         corpus AS (
+           -- BM25's denominator is tf + k1 (1 - b) + (k1 b / avglen) len: two constants per query.
+           SELECT greatest(chunks, 1)::float8 AS n,
+                  ${BM25_K1 * (1 - BM25_B)}::float8 AS c1,
+                  ${BM25_K1 * BM25_B}::float8 / greatest(total_length::float8 / greatest(chunks, 1), 1) AS c2
+             FROM kb_corpus WHERE id = 1
+         ),
+         weights AS (
+           SELECT t.lexeme, ln(1 + (corpus.n - t.df::float8 + 0.5) / (t.df::float8 + 0.5)) AS idf
+             FROM (SELECT DISTINCT lexeme FROM words) AS q JOIN kb_terms t ON t.lexeme = q.lexeme, corpus
+         ),
+         scored AS (
+           SELECT p.chunk_id, ${BM25_K1 + 1}::float8 * sum(w.idf * p.tf / (p.tf + corpus.c1 + corpus.c2 * p.len)) AS bm25
+             FROM weights w JOIN kb_postings p ON p.lexeme = w.lexeme, corpus
+            GROUP BY p.chunk_id
+            ORDER BY bm25 DESC, p.chunk_id
+            LIMIT $3 * ${TEXT_RERANK_FACTOR}
          )
          SELECT c.id, c.document_id, d.title, d.source, c.heading_path, c.text,
-                (CASE WHEN c.tsv @@ q.all_terms THEN 1 ELSE 0 END) + ts_rank(c.tsv, q.any_term) AS score
-           FROM q, kb_chunks c JOIN kb_documents d ON d.id = c.document_id
-          WHERE numnode(q.any_term) > 0 AND c.tsv @@ q.any_term
+                s.bm25 / (1 + ln((SELECT count(*) FROM kb_chunks x WHERE x.text_md5 = c.text_md5))) AS score,
+                ARRAY(SELECT DISTINCT wd.word FROM words wd JOIN kb_postings m ON m.lexeme = wd.lexeme
+                       WHERE m.chunk_id = s.chunk_id ORDER BY wd.word) AS matched
+           FROM scored s JOIN kb_chunks c ON c.id = s.chunk_id JOIN kb_documents d ON d.id = c.document_id
           ORDER BY score DESC, c.id
           LIMIT $3`,
-        [query, anyTerms, limit],
+        [words, exact.from, limit, language, exact.terms],
       );
       return rows.map(toHit);
     },
@@ -418,6 +476,7 @@ export function createKbStore(options: KbStoreOptions): KbStore {
     async reset() {
       const db = await open();
       await resetSchema(db, identity);
+      await applyTextSearchLanguage(db, language);
       migrated = Promise.resolve(0);
     },
 
@@ -440,17 +499,44 @@ export function assertSameIdentity(stored: EmbeddingIdentity | null, configured:
   }
 }
 
+/** The tsvector of a chunk: heading path (weight A) and text (weight B); slashes split paths into words. */
+function tsvSql(heading: string, text: string, language: string): string {
+  return `setweight(to_tsvector(${language}::regconfig, translate(${heading}, '/', ' ')), 'A') ||
+          setweight(to_tsvector(${language}::regconfig, translate(${text}, '/', ' ')), 'B')`;
+}
+
+/** The question's exact terms, each with the word it came from (parallel arrays for unnest). */
+function exactQueryTerms(words: string[]): { from: string[]; terms: string[] } {
+  const from: string[] = [];
+  const terms: string[] = [];
+  for (const word of words) {
+    for (const term of exactTerms(word)) {
+      from.push(word);
+      terms.push(term);
+    }
+  }
+  return { from, terms };
+}
+
 /**
- * A websearch_to_tsquery input matching ANY of the query's words ("a or b or c"): a question rarely has all
- * its words in one chunk, so the AND query alone would often find nothing. Stop words drop out in SQL.
+ * Makes the stored full-text index match `language`: a knowledge base indexed with another language is
+ * re-indexed once (statistics follow through the update trigger), then kb_meta records the new one.
  */
-export function orQuery(query: string): string {
-  return query
-    .split(/[\s/]+/)
-    .map((word) => word.replace(/^[-"'(]+|["')]+$/g, "").replace(/"/g, ""))
-    .filter((word) => /[\p{L}\p{N}]/u.test(word) && !/^or$/i.test(word))
-    .slice(0, 64)
-    .join(" or ");
+async function applyTextSearchLanguage(db: Executor, language: string): Promise<void> {
+  const [row] = await db.query<{ text_search_language: string }>(
+    "SELECT text_search_language FROM kb_meta WHERE id = 1",
+  );
+  if (!row || row.text_search_language === language) return;
+  await db.transaction(async (tx) => {
+    await tx.query(
+      `UPDATE kb_chunks c
+          SET tsv = v.tsv, lex_len = coalesce((SELECT sum(p.tf) FROM kb_chunk_postings(v.tsv, c.exact_terms) p), 0)
+         FROM (SELECT id, ${tsvSql("heading_path", "text", "$1")} AS tsv FROM kb_chunks) AS v
+        WHERE v.id = c.id`,
+      [language],
+    );
+    await tx.query("UPDATE kb_meta SET text_search_language = $1 WHERE id = 1", [language]);
+  });
 }
 
 function toHit(row: HitRow): SearchHit {
@@ -462,6 +548,7 @@ function toHit(row: HitRow): SearchHit {
     headingPath: row.heading_path,
     text: row.text,
     score: Number(row.score ?? 0),
+    ...(row.matched ? { matchedTerms: row.matched } : {}),
   };
 }
 
@@ -499,11 +586,17 @@ export function storeOptionsFromConfig(
     return {
       driver: "postgres",
       embedding,
+      textSearchLanguage: config.RAG_TEXT_SEARCH_LANGUAGE,
       connectionString: config.DATABASE_URL,
       ...(overrides.poolSize === undefined ? {} : { poolSize: overrides.poolSize }),
     };
   }
-  return { driver: "pglite", embedding, dataDir: resolve(config.DATA_DIR, PGLITE_SUBDIR) };
+  return {
+    driver: "pglite",
+    embedding,
+    textSearchLanguage: config.RAG_TEXT_SEARCH_LANGUAGE,
+    dataDir: resolve(config.DATA_DIR, PGLITE_SUBDIR),
+  };
 }
 
 // One store per process, kept on globalThis so Next's dev-mode module reloads don't open the database again.
@@ -513,7 +606,7 @@ const g = globalThis as typeof globalThis & { __chutesChatKbStores?: Map<string,
 export function getKbStore(config: AppConfig = getConfig()): KbStore {
   const options = storeOptionsFromConfig(config);
   const location = options.driver === "postgres" ? options.connectionString : (options.dataDir ?? "memory");
-  const key = `${options.driver}|${location}|${options.embedding.model}|${options.embedding.dimensions}`;
+  const key = `${options.driver}|${location}|${options.embedding.model}|${options.embedding.dimensions}|${options.textSearchLanguage}`;
   g.__chutesChatKbStores ??= new Map();
   let store = g.__chutesChatKbStores.get(key);
   if (!store) {

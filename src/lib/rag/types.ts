@@ -8,7 +8,7 @@ export type DegradedReason =
   | "unauthorized" // 401/403: the user's credential was refused
   | "unreachable" // network error or timeout
   | "not_embedded" // the knowledge base holds no embeddings (text-only ingest): no call was made
-  | "no_credential"; // no Chutes credential to embed with (e.g. an OpenRouter user): no call was made
+  | "no_credential"; // no Chutes credential to embed the question with (e.g. an OpenRouter user): no call
 
 export interface RetrievedChunk {
   chunkId: number;
@@ -19,7 +19,7 @@ export interface RetrievedChunk {
   /** "H1 > H2 > H3"; "" for text before the first heading. */
   headingPath: string;
   text: string;
-  /** Reciprocal-rank-fusion score: sum of 1 / (60 + rank) over the searches that found the chunk. */
+  /** Fused score (RAG_FUSION: by score or by reciprocal rank); only the order is meaningful. */
   score: number;
   /** 1-based rank in the vector search, if it found the chunk. */
   vectorRank?: number;
@@ -27,6 +27,10 @@ export interface RetrievedChunk {
   textRank?: number;
   /** Cosine similarity to the question (vector hits only). */
   similarity?: number;
+  /** BM25 score of the full-text search (full-text hits only). */
+  textScore?: number;
+  /** The question's words this chunk matched in the full-text search, as the user wrote them. */
+  matchedTerms?: string[];
 }
 
 export interface RetrievalResult {
