@@ -147,6 +147,12 @@ describe("the knowledge base routes", () => {
     expect(body.results).toHaveLength(3);
     expect(body.results[0]).toMatchObject({ rank: 1, source: "docs/knowledge-base.md" });
     expect(body.results[0].score).toBeGreaterThan(body.results[2].score);
+    // Why this source: its place in each list and the question's words it holds.
+    expect(body.results[0].evidence).toMatchObject({
+      textRank: expect.any(Number),
+      vectorRank: expect.any(Number),
+    });
+    expect(body.results[0].evidence.matchedTerms).toEqual(expect.arrayContaining(["embedding", "model"]));
     expect(emulator.requests({ path: "/embed/v1/embeddings" })[0]?.headers.authorization).toBe(
       `Bearer ${SCOPED_KEY}`,
     );

@@ -143,6 +143,19 @@ describe("knowledge-base sources", () => {
     expect(folded.textContent).not.toContain("cited");
   });
 
+  it("says why each source was chosen, where the answer carries it", async () => {
+    const withEvidence: MessageSource[] = [
+      { ...sources[0], evidence: { textRank: 1, vectorRank: 4, matchedTerms: ["Nile"] } } as MessageSource,
+      { ...sources[2], evidence: { vectorRank: 1, matchedTerms: [] } } as MessageSource,
+    ];
+    await renderBubble(
+      <MessageBubble message={answer("The Nile [1] is long [2].", { sources: withEvidence })} />,
+    );
+    const list = screen.getByRole("region", { name: "Sources" });
+    expect(within(list).getByText("Why: matched “Nile” · #1 by words · #4 by meaning")).toBeTruthy();
+    expect(within(list).getByText("Why: #1 by meaning")).toBeTruthy();
+  });
+
   it("says when no source was cited", async () => {
     await renderBubble(
       <MessageBubble

@@ -2,6 +2,7 @@
 
 import type { MessageSource, RetrievalInfo } from "@/src/lib/chat/messages.ts";
 import { retrievalFallbackText } from "@/src/lib/chat/retrievalFallback.ts";
+import { EvidenceNote } from "../ui/EvidenceNote.tsx";
 
 function isWebUrl(source: string): boolean {
   return /^https?:\/\//i.test(source);
@@ -29,6 +30,7 @@ function SourceItem({ source }: { source: MessageSource }) {
           cited
         </span>
       ) : null}
+      {source.evidence ? <EvidenceNote evidence={source.evidence} /> : null}
     </li>
   );
 }

@@ -14,6 +14,7 @@ const result = (rank: number, title: string) => ({
   headingPath: `${title} > Details`,
   text: `Passage about ${title}.`,
   score: 0.03 / rank,
+  evidence: { textRank: rank, vectorRank: rank + 1, matchedTerms: ["embedding", "model"] },
 });
 
 async function search(query: string) {
@@ -43,6 +44,10 @@ describe("Search the knowledge base", () => {
     ]);
     expect(seen?.headers.get("x-chutes-api-key")).toBe("the-key");
     expect(seen?.body).toEqual({ query: "embedding model", k: 8 });
+    // Each passage says why it was chosen.
+    expect(list.querySelectorAll("li")[1]?.textContent).toContain(
+      "Why: matched “embedding”, “model” · #2 by words · #3 by meaning",
+    );
   });
 
   it("says when the search fell back to text only, and why", async () => {

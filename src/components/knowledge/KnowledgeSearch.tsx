@@ -9,6 +9,7 @@ import {
 } from "@/src/lib/api/ragSearch.ts";
 import { retrievalFallbackText } from "@/src/lib/chat/retrievalFallback.ts";
 import { type ErrorView, toErrorView } from "@/src/lib/errors.ts";
+import { EvidenceNote } from "../ui/EvidenceNote.tsx";
 
 type Phase =
   | { kind: "idle" }
@@ -96,6 +97,7 @@ export function KnowledgeSearch({ requestHeaders }: { requestHeaders: () => Reco
                     <code className="break-all text-xs">{r.source}</code>
                   </p>
                   <p className="mt-1 line-clamp-3 text-zinc-700 dark:text-zinc-300">{r.text}</p>
+                  <EvidenceNote evidence={r.evidence} />
                 </li>
               ))}
             </ol>

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { retrievalInfoSchema } from "../chat/messages.ts";
+import { sourceEvidenceSchema } from "../chat/sourceEvidence.ts";
 
 // POST /api/rag/search: shared by the route and the "Search the knowledge base" view.
 
@@ -24,6 +25,7 @@ export const ragSearchResponseSchema = z.object({
       text: z.string(),
       /** Fused score: only the order is meaningful. */
       score: z.number(),
+      evidence: sourceEvidenceSchema,
     }),
   ),
   retrieval: retrievalInfoSchema,

@@ -6,17 +6,20 @@ import { buildSourcesContext, citedSourceIds, type PromptSource } from "../rag/c
 import { EmbeddingDimensionError, KbMismatchError } from "../rag/errors.ts";
 import { retrieve } from "../rag/retriever.ts";
 import { getKbStore } from "../rag/store.ts";
-import type { DegradedReason, RetrievalResult } from "../rag/types.ts";
+import type { DegradedReason, RetrievalResult, RetrievedChunk } from "../rag/types.ts";
 import type { MessageSource, RetrievalInfo } from "./messages.ts";
 import type { RetrievalFallback } from "./retrievalFallback.ts";
+import { evidenceOf, type SourceEvidence } from "./sourceEvidence.ts";
 
 // The knowledge-base step of a chat turn and of the search view: the question embedded with the
 // winning credential when it is a Chutes one (at most one call, through the route's fetch), a
 // failed or impossible embedding reported as a typed fallback to text search, never as no answer.
 
+export type KnowledgeSource = PromptSource & { evidence: SourceEvidence };
+
 export interface KnowledgeContext {
   prompt: string;
-  sources: PromptSource[];
+  sources: KnowledgeSource[];
   retrieval: RetrievalInfo;
 }
 
@@ -77,7 +80,12 @@ export async function knowledgeFor(
     const result = await search(question, credential, options);
     if (result.chunks.length === 0) return { ...NONE, retrieval: { ...retrievalInfo(result, credential) } };
     const context = buildSourcesContext(result.chunks);
-    return { prompt: context.prompt, sources: context.sources, retrieval: retrievalInfo(result, credential) };
+    // Ids are 1..n in the chunks' order, so source N is chunk N - 1.
+    const sources = context.sources.map((source) => ({
+      ...source,
+      evidence: evidenceOf(result.chunks[source.id - 1] as RetrievedChunk),
+    }));
+    return { prompt: context.prompt, sources, retrieval: retrievalInfo(result, credential) };
   } catch (error) {
     if (options.signal?.aborted || isMismatch(error)) throw error;
     // The knowledge base could not be read (locked by an ingest run, missing files...): answer
@@ -87,14 +95,15 @@ export async function knowledgeFor(
   }
 }
 
-export function sourcesMetadata(sources: readonly PromptSource[], answerText?: string): MessageSource[] {
+export function sourcesMetadata(sources: readonly KnowledgeSource[], answerText?: string): MessageSource[] {
   const cited = new Set(answerText === undefined ? [] : citedSourceIds(answerText, sources));
-  return sources.map(({ id, title, source, headingPath }) => ({
+  return sources.map(({ id, title, source, headingPath, evidence }) => ({
     id,
     title,
     source,
     headingPath,
     cited: cited.has(id),
+    evidence,
   }));
 }
 
@@ -113,6 +122,7 @@ export async function searchKnowledge(
       headingPath: c.headingPath,
       text: c.text,
       score: c.score,
+      evidence: evidenceOf(c),
     })),
     retrieval: retrievalInfo(result, credential),
   };

@@ -1,6 +1,7 @@
 import type { UIMessage } from "ai";
 import { z } from "zod";
 import { retrievalFallbackSchema } from "./retrievalFallback.ts";
+import { sourceEvidenceSchema } from "./sourceEvidence.ts";
 
 // The chat message type used by the route, the stream and the UI: AI SDK UI messages whose
 // metadata carries the model, token usage (for cost) and the knowledge-base sources of each answer.
@@ -14,6 +15,8 @@ export const messageSourceSchema = z.object({
   headingPath: z.string(),
   /** Whether the finished answer cites it (false while streaming). */
   cited: z.boolean(),
+  /** Why it was chosen (absent in conversations saved before it existed). */
+  evidence: sourceEvidenceSchema.optional(),
 });
 
 export type MessageSource = z.infer<typeof messageSourceSchema>;
