@@ -17,6 +17,7 @@ import { refreshAfterUnauthorized, resolveCredential } from "@/src/lib/credentia
 import { appErrorResponse, encodeAppError, errorResponse } from "@/src/lib/errors.ts";
 import { readJsonBody, rejectCrossOrigin } from "@/src/lib/http/guards.ts";
 import { countTokens } from "@/src/lib/rag/tokens.ts";
+import { shutdownSignal } from "@/src/lib/server/inflight.ts";
 import { chatRequestSchema } from "./schema.ts";
 
 export const runtime = "nodejs";
@@ -79,7 +80,7 @@ export async function POST(request: NextRequest): Promise<Response> {
     messages: await convertToModelMessages(history),
     // The browser's Stop aborts this request; passing the signal on closes the upstream call,
     // which is what stops Chutes from billing further tokens.
-    abortSignal: request.signal,
+    abortSignal: AbortSignal.any([request.signal, shutdownSignal()]),
     // Chutes already retries across instances; a second layer here would multiply waits and cost.
     maxRetries: 0,
     onChunk: ({ chunk }) => {
