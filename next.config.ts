@@ -23,6 +23,11 @@ const nextConfig: NextConfig = {
   // PGlite ships wasm and data files; keep it (and pg, pino) out of the bundle so tracing copies
   // the packages whole.
   serverExternalPackages: ["@electric-sql/pglite", "@electric-sql/pglite-pgvector", "pg", "pino"],
+  // The app uses no next/image, so sharp (about 20 MB) stays out of the standalone folder; the
+  // knowledge-base sources it traces through the ingest module need not bring their tests.
+  outputFileTracingExcludes: {
+    "*": ["node_modules/sharp/**", "node_modules/@img/**", "**/*.test.ts", "**/*.test.tsx"],
+  },
   poweredByHeader: false,
   distDir,
   ...(tsconfigPath ? { typescript: { tsconfigPath } } : {}),
