@@ -40,10 +40,11 @@ async function timedChat(base: string, text: string) {
   return { status: response.status, body, first, total: performance.now() - started };
 }
 
-const median = (values: number[]) => {
+const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 };
+const median = (values: number[]) => percentile(values, 50);
 
 if (command === "endpoints") {
   const [base = ""] = args;
@@ -90,6 +91,7 @@ if (command === "endpoints") {
   const summary = {
     runs: n,
     firstTokenMedianMs: { direct: median(rows.direct), nginx: median(rows.proxied) },
+    firstTokenP95Ms: { direct: percentile(rows.direct, 95), nginx: percentile(rows.proxied, 95) },
     endMedianMs: { direct: median(rows.totalDirect), nginx: median(rows.totalProxied) },
     ratio: median(rows.proxied) / median(rows.direct),
   };

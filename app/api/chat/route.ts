@@ -16,6 +16,7 @@ import { getConfig } from "@/src/lib/config.ts";
 import { refreshAfterUnauthorized, resolveCredential } from "@/src/lib/credentials.ts";
 import { appErrorResponse, encodeAppError, errorResponse } from "@/src/lib/errors.ts";
 import { readJsonBody, rejectCrossOrigin } from "@/src/lib/http/guards.ts";
+import { log } from "@/src/lib/log.ts";
 import { countTokens } from "@/src/lib/rag/tokens.ts";
 import { shutdownSignal } from "@/src/lib/server/inflight.ts";
 import { chatRequestSchema } from "./schema.ts";
@@ -89,7 +90,7 @@ export async function POST(request: NextRequest): Promise<Response> {
     // The default logs the whole error, request values included: user content has no place in
     // server logs. The code is enough to operate the service.
     onError: ({ error }) =>
-      console.error(`chat: upstream failed (${classifyUpstreamError(error, credential).code})`),
+      log().error({ code: classifyUpstreamError(error, credential).code }, "chat: upstream failed"),
   });
 
   const stream = result.toUIMessageStream<ChatMessage>({

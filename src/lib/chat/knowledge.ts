@@ -1,5 +1,6 @@
 import "server-only";
 import type { Credential } from "../credentialPrecedence.ts";
+import { log } from "../log.ts";
 import { buildSourcesContext, citedSourceIds, type PromptSource } from "../rag/context.ts";
 import { EmbeddingDimensionError, KbMismatchError } from "../rag/errors.ts";
 import { retrieve } from "../rag/retriever.ts";
@@ -63,7 +64,7 @@ export async function knowledgeFor(
     }
     // The knowledge base could not be read (locked by an ingest run, missing files...): answer
     // without it rather than not at all, and leave a trace for the operator.
-    console.error(`chat: knowledge base unavailable (${error instanceof Error ? error.name : "error"})`);
+    log().error({ err: error instanceof Error ? error.name : "error" }, "chat: knowledge base unavailable");
     return NONE;
   }
 }
@@ -148,7 +149,7 @@ export async function knowledgeBaseStatus(): Promise<KnowledgeBaseStatus> {
       lastIngestAt: last?.toISOString() ?? null,
     };
   } catch (error) {
-    console.error(`rag: status unavailable (${error instanceof Error ? error.name : "error"})`);
+    log().error({ err: error instanceof Error ? error.name : "error" }, "rag: status unavailable");
     return {
       available: false,
       documents: 0,
