@@ -38,7 +38,7 @@ export async function respondOnFirstChunk(
   }
 
   // A server shutdown past its grace period ends the answer with an error part (the text so far
-  // stays) and cancels the upstream read, which closes the call to Chutes.
+  // stays); the route's shutdownSignal() then closes the call to Chutes.
   let release = () => {};
   let ended = false;
   const replay = new ReadableStream<UIMessageChunk>({
