@@ -1,11 +1,15 @@
-// Runs once when the server starts. Node-only work lives in a module imported only on Node, so
+// Runs once when the server starts. Node-only work lives in modules imported only on Node, so
 // the Edge bundle (proxy.ts) never sees it.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === "nodejs") {
+    // TRACE/TRACK never reach Next (it cannot represent them as a fetch Request): 405 JSON here.
     const { refuseUnrepresentableMethods } = await import("./src/lib/proxy/unrepresentableMethods.ts");
     refuseUnrepresentableMethods();
+    // Settings checked and, with DATABASE_URL, migrations applied, before the first request.
     const { checkStartupOrExit } = await import("./src/lib/startupCheck.ts");
     await checkStartupOrExit();
+    const { installGracefulShutdown } = await import("./src/lib/server/shutdown.ts");
+    installGracefulShutdown();
     const { advertiseIngestHandoffFromConfig } = await import("./src/lib/ingestHandoff/advertise.ts");
     advertiseIngestHandoffFromConfig();
   }

@@ -1,11 +1,36 @@
+import { readFileSync, writeFileSync } from "node:fs";
 import type { NextConfig } from "next";
 
+// Lets two builds (e.g. parallel browser-test runs) live side by side; the default is .next.
+const distDir = process.env.NEXT_DIST_DIR || ".next";
+
+// `next build` adds `<distDir>/types/**/*.ts` to the tsconfig it type-checks with. For another
+// dist dir, point it at a generated, git-ignored copy (`<distDir>.tsconfig.json`) so the tracked
+// tsconfig.json is never rewritten.
+function tsconfigFor(dir: string): string | undefined {
+  if (dir === ".next") return undefined;
+  const path = `${dir.replace(/\/+$/, "")}.tsconfig.json`;
+  const base = JSON.parse(readFileSync("tsconfig.json", "utf8")) as { include?: string[] };
+  const include = [...(base.include ?? []), `${dir}/types/**/*.ts`, `${dir}/dev/types/**/*.ts`];
+  writeFileSync(path, `${JSON.stringify({ ...base, include }, null, 2)}\n`);
+  return path;
+}
+const tsconfigPath = tsconfigFor(distDir);
+
 const nextConfig: NextConfig = {
-  // PGlite ships wasm and data files; keep it out of the bundle (see shared stack notes).
-  serverExternalPackages: ["@electric-sql/pglite", "@electric-sql/pglite-pgvector", "pg"],
+  // A self-contained server in <distDir>/standalone (what the Dockerfile ships).
+  output: "standalone",
+  // PGlite ships wasm and data files; keep it (and pg, pino) out of the bundle so tracing copies
+  // the packages whole.
+  serverExternalPackages: ["@electric-sql/pglite", "@electric-sql/pglite-pgvector", "pg", "pino"],
+  // The app uses no next/image, so sharp (about 20 MB) stays out of the standalone folder; the
+  // knowledge-base sources it traces through the ingest module need not bring their tests.
+  outputFileTracingExcludes: {
+    "*": ["node_modules/sharp/**", "node_modules/@img/**", "**/*.test.ts", "**/*.test.tsx"],
+  },
   poweredByHeader: false,
-  // Lets two builds (e.g. parallel browser-test runs) live side by side; the default is .next.
-  distDir: process.env.NEXT_DIST_DIR || ".next",
+  distDir,
+  ...(tsconfigPath ? { typescript: { tsconfigPath } } : {}),
 };
 
 export default nextConfig;

@@ -23,6 +23,14 @@ describe("parseConfig", () => {
     expect(() => parseConfig({ RAG_TOP_K: "many" })).toThrow(/^Invalid setting RAG_TOP_K: expected a number/);
   });
 
+  it("names every invalid setting, one line each", () => {
+    expect(() =>
+      parseConfig({ CHUTES_LLM_URL: "llm.chutes.ai", SHUTDOWN_GRACE_MS: "soon", LOG_LEVEL: "loud" }),
+    ).toThrow(
+      /^Invalid setting CHUTES_LLM_URL: .*\nInvalid setting SHUTDOWN_GRACE_MS: expected a number.*\nInvalid setting LOG_LEVEL: .*"loud"/,
+    );
+  });
+
   it("never echoes a secret setting's value", () => {
     try {
       parseConfig({ CHUTES_API_KEY: "cpk_not-a-real-key-but-secret" });

@@ -79,6 +79,9 @@ export const configSchema = z
       .default([]),
     // Request bodies announced larger than this (Content-Length) are refused before they are read.
     MAX_BODY_BYTES: positiveInt(1024, 100 * 1024 * 1024).default(1024 * 1024),
+    // On SIGTERM, open chat streams get this long to finish before they are aborted upstream.
+    SHUTDOWN_GRACE_MS: positiveInt(0, 600_000).default(10_000),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((config, ctx) => {
     if (config.CHUTES_CLIENT_ID && !config.CHUTES_CLIENT_SECRET) {
@@ -122,11 +125,13 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
   }
   const result = configSchema.safeParse(cleaned);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const name = String(issue?.path[0] ?? "configuration");
-  const expected = describeExpectation(issue);
-  const shown = SECRET_SETTINGS.has(name) ? "" : ` (got "${cleaned[name] ?? ""}")`;
-  throw new ConfigError(`Invalid setting ${name}: expected ${expected}${shown}`);
+  // One line per problem, so an operator fixes them all in one go.
+  const lines = result.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? "configuration");
+    const shown = SECRET_SETTINGS.has(name) ? "" : ` (got "${cleaned[name] ?? ""}")`;
+    return `Invalid setting ${name}: expected ${describeExpectation(issue)}${shown}`;
+  });
+  throw new ConfigError(lines.join("\n"));
 }
 
 function describeExpectation(issue: z.core.$ZodIssue | undefined): string {

@@ -16,7 +16,8 @@ export async function checkStartupOrExit(): Promise<void> {
     // By name: bundling can give a module two copies, and then instanceof fails across them.
     const name = error instanceof Error ? error.name : "";
     if (error instanceof ConfigError || name === ConfigError.name || name === PgvectorMissingError.name) {
-      console.error(`chutes-chat: ${(error as Error).message}`);
+      // One line per problem (a configuration error lists each on its own line).
+      for (const line of (error as Error).message.split("\n")) console.error(`chutes-chat: ${line}`);
       process.exit(1);
       return;
     }

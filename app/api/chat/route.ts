@@ -8,7 +8,9 @@ import { BASE_SYSTEM_PROMPT } from "@/src/lib/chat/systemPrompt.ts";
 import { chatModelFor } from "@/src/lib/chutes/provider.ts";
 import { encodeAppError, errorResponse } from "@/src/lib/errors.ts";
 import { credentialRoute } from "@/src/lib/http/credentialRoute.ts";
+import { log } from "@/src/lib/log.ts";
 import { countTokens } from "@/src/lib/rag/tokens.ts";
+import { shutdownSignal } from "@/src/lib/server/inflight.ts";
 import { classifyUpstreamError } from "@/src/lib/upstream/classify.ts";
 
 export const runtime = "nodejs";
@@ -41,7 +43,7 @@ export const POST = credentialRoute(
       messages: await convertToModelMessages(history),
       // The browser's Stop aborts this request; passing the signal on closes the upstream call,
       // which is what stops Chutes from billing further tokens.
-      abortSignal: signal,
+      abortSignal: AbortSignal.any([signal, shutdownSignal()]),
       // Chutes already retries across instances; a second layer here would multiply waits and cost.
       maxRetries: 0,
       onChunk: ({ chunk }) => {
@@ -50,7 +52,7 @@ export const POST = credentialRoute(
       // The default logs the whole error, request values included: user content has no place in
       // server logs. The code is enough to operate the service.
       onError: ({ error }) =>
-        console.error(`chat: upstream failed (${classifyUpstreamError(error, ctx.credential).code})`),
+        log().error({ code: classifyUpstreamError(error, ctx.credential).code }, "chat: upstream failed"),
     });
 
     const stream = result.toUIMessageStream<ChatMessage>({

@@ -2,6 +2,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import type { JWT } from "next-auth/jwt";
 import type { AppConfig } from "../config.ts";
+import { runSharedOnce } from "../server/sharedState.ts";
 import {
   type ChutesTokens,
   type IdpSettings,
@@ -21,10 +22,10 @@ export interface ChutesSessionData extends ChutesTokens {
 export type ChutesJwt = JWT & { chutes?: ChutesSessionData; chutesError?: "session_ended" };
 
 // Failures worth retrying (IDP unreachable) are not remembered.
-const refreshes = createSingleFlight<RefreshOutcome>(60_000, {
-  retain: (outcome) =>
-    outcome.ok || outcome.reason === "invalid_grant" || outcome.reason === "invalid_client",
-});
+const REFRESH_RETAIN_MS = 60_000;
+const retainOutcome = (outcome: RefreshOutcome) =>
+  outcome.ok || outcome.reason === "invalid_grant" || outcome.reason === "invalid_client";
+const refreshes = createSingleFlight<RefreshOutcome>(REFRESH_RETAIN_MS, { retain: retainOutcome });
 
 export type RefreshSettings = IdpSettings & Pick<AppConfig, "CHUTES_TOKEN_REFRESH_MARGIN_S">;
 
@@ -50,8 +51,15 @@ export async function ensureFreshChutesTokens(
     return { jwt, changed: false };
   }
   const key = createHash("sha256").update(session.refreshToken).digest("hex");
+  // In-process first (one caller per process), then across instances through PostgreSQL when
+  // DATABASE_URL is set: a second instance gets the rotated tokens instead of reusing the old one.
   const outcome = await refreshes.run(key, () =>
-    refreshChutesTokens(session.refreshToken, settings, options.fetchImpl, now),
+    runSharedOnce(
+      "oauth-refresh",
+      key,
+      () => refreshChutesTokens(session.refreshToken, settings, options.fetchImpl, now),
+      { ttlMs: REFRESH_RETAIN_MS, retain: retainOutcome },
+    ),
   );
   if (outcome.ok) return { jwt: { ...jwt, chutes: { ...session, ...outcome.tokens } }, changed: true };
   if (outcome.reason === "invalid_grant" || outcome.reason === "invalid_client") {

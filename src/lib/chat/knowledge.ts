@@ -2,6 +2,7 @@ import "server-only";
 import type { RagSearchResponse } from "../api/ragSearch.ts";
 import type { KnowledgeBaseStatus } from "../api/ragStatus.ts";
 import type { Credential } from "../credentials/precedence.ts";
+import { log } from "../log.ts";
 import { buildSourcesContext, citedSourceIds, type PromptSource } from "../rag/context.ts";
 import { EmbeddingDimensionError, KbMismatchError } from "../rag/errors.ts";
 import { retrieve } from "../rag/retriever.ts";
@@ -90,7 +91,7 @@ export async function knowledgeFor(
     if (options.signal?.aborted || isMismatch(error)) throw error;
     // The knowledge base could not be read (locked by an ingest run, missing files...): answer
     // without it rather than not at all, and leave a trace for the operator.
-    console.error(`chat: knowledge base unavailable (${error instanceof Error ? error.name : "error"})`);
+    log().error({ err: error instanceof Error ? error.name : "error" }, "chat: knowledge base unavailable");
     return NONE;
   }
 }
@@ -160,7 +161,7 @@ export async function knowledgeBaseStatus(): Promise<KnowledgeBaseStatus> {
       lastIngestAt: last?.toISOString() ?? null,
     };
   } catch (error) {
-    console.error(`rag: status unavailable (${error instanceof Error ? error.name : "error"})`);
+    log().error({ err: error instanceof Error ? error.name : "error" }, "rag: status unavailable");
     return UNAVAILABLE;
   }
 }

@@ -1,5 +1,6 @@
 import { createUIMessageStreamResponse, type UIMessageChunk } from "ai";
-import { appError, decodeAppError, errorResponse } from "../errors.ts";
+import { appError, decodeAppError, encodeAppError, errorResponse } from "../errors.ts";
+import { trackStream } from "../server/inflight.ts";
 
 // Chutes holds its HTTP status until the first real chunk (protocol §4.5); so do we. Waiting for
 // the first upstream answer lets a failure before any text (402, 429, 503, 401...) reach the
@@ -36,21 +37,42 @@ export async function respondOnFirstChunk(
     if (!PREAMBLE.has(next.value.type)) break;
   }
 
+  // A server shutdown past its grace period ends the answer with an error part (the text so far
+  // stays); the route's shutdownSignal() then closes the call to Chutes.
+  let release = () => {};
+  let ended = false;
   const replay = new ReadableStream<UIMessageChunk>({
     start(controller) {
       for (const chunk of buffered) controller.enqueue(chunk);
+      release = trackStream(() => {
+        release();
+        ended = true;
+        const shutdown = appError(
+          "stream_incomplete",
+          "The server restarted before this answer finished. What arrived is kept; you can retry.",
+        );
+        controller.enqueue({ type: "error", errorText: encodeAppError(shutdown) });
+        controller.close();
+        reader.cancel().catch(() => undefined);
+      });
     },
     async pull(controller) {
       try {
         const { done, value } = await reader.read();
-        if (done) controller.close();
-        else controller.enqueue(value);
+        if (ended) return;
+        if (done) {
+          release();
+          controller.close();
+        } else controller.enqueue(value);
       } catch (error) {
+        release();
+        if (ended) return;
         controller.enqueue({ type: "error", errorText: encodeError(error) });
         controller.close();
       }
     },
     async cancel(reason) {
+      release();
       await reader.cancel(reason);
     },
   });

@@ -1,4 +1,5 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import type { NextRequest } from "next/server";
 import type { z } from "zod";
 import type { ChutesJwt } from "../auth/oauthSession.ts";
@@ -6,6 +7,7 @@ import { type AppConfig, getConfig } from "../config.ts";
 import type { Credential } from "../credentials/precedence.ts";
 import { refreshAfterUnauthorized, resolveCredential } from "../credentials/resolve.ts";
 import { appErrorResponse, errorResponse } from "../errors.ts";
+import { log, logRequest } from "../log.ts";
 import { EmbeddingDimensionError, KbMismatchError } from "../rag/errors.ts";
 import { clientAddress } from "./clientAddress.ts";
 import { readJsonBody, rejectCrossOrigin } from "./guards.ts";
@@ -52,38 +54,57 @@ export function credentialRoute<S extends z.ZodType | undefined = undefined>(
   handler: (context: CredentialRouteContext<BodyOf<S>>) => Promise<Response>,
 ): (request: NextRequest) => Promise<Response> {
   return async (request) => {
+    const started = performance.now();
+    const requestId = randomUUID();
     let setCookie: string | undefined;
-    const withCookie = (response: Response) => attachCookie(response, setCookie);
+    let upstreamStatus: number | undefined;
+    // Every answer carries the rotated cookie and a request id, and leaves one log line.
+    const finish = (response: Response) => {
+      const sent = attachHeaders(response, setCookie, requestId);
+      const durationMs = performance.now() - started;
+      const streaming = sent.headers.get("content-type")?.includes("text/event-stream") ?? false;
+      logRequest({
+        requestId,
+        route: spec.name,
+        status: sent.status,
+        durationMs,
+        upstreamStatus,
+        // A stream is answered at its first chunk (respondOnFirstChunk), so this is its first token.
+        ttftMs: streaming ? durationMs : undefined,
+      });
+      return sent;
+    };
     try {
       const refused = rejectCrossOrigin(request);
-      if (refused) return refused;
+      if (refused) return finish(refused);
       const config = getConfig();
       const address = clientAddress(request, config.TRUST_PROXY_HOPS);
       const byAddress = await consumeRateLimit(spec.rateLimit, rateLimitSubject.address(address), config);
-      if (!byAddress.ok) return tooManyRequests(byAddress.retryAfterS);
+      if (!byAddress.ok) return finish(tooManyRequests(byAddress.retryAfterS));
 
       let body = undefined as BodyOf<S>;
       if (spec.body) {
         const read = await readJsonBody(request, spec.body, spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
-        if (!read.ok) return read.response;
+        if (!read.ok) return finish(read.response);
         body = read.data as BodyOf<S>;
       }
 
       const resolved = await resolveCredential(request, config);
       setCookie = resolved.setCookie;
-      if (!resolved.ok) return withCookie(appErrorResponse(resolved.error));
+      if (!resolved.ok) return finish(appErrorResponse(resolved.error));
       const byCredential = await consumeRateLimit(
         spec.rateLimit,
         rateLimitSubject.credential(resolved.credential.token),
         config,
       );
-      if (!byCredential.ok) return withCookie(tooManyRequests(byCredential.retryAfterS));
+      if (!byCredential.ok) return finish(tooManyRequests(byCredential.retryAfterS));
 
       let credential = resolved.credential;
       const session = resolved.session;
       let refreshed = false;
       const refreshingFetch: typeof fetch = async (input, init) => {
         const response = await fetch(input, init);
+        upstreamStatus = response.status;
         if (response.status !== 401 || credential.kind !== "oauth" || !session || refreshed) return response;
         refreshed = true;
         const renewed = await refreshAfterUnauthorized(session, config);
@@ -93,7 +114,9 @@ export function credentialRoute<S extends z.ZodType | undefined = undefined>(
         await response.body?.cancel().catch(() => undefined);
         const headers = new Headers(init?.headers);
         headers.set("authorization", `Bearer ${credential.token}`);
-        return await fetch(input, { ...init, headers });
+        const retried = await fetch(input, { ...init, headers });
+        upstreamStatus = retried.status;
+        return retried;
       };
 
       const response = await handler({
@@ -107,28 +130,29 @@ export function credentialRoute<S extends z.ZodType | undefined = undefined>(
         fetch: refreshingFetch,
         responseHeaders: (): Record<string, string> => (setCookie ? { "set-cookie": setCookie } : {}),
       });
-      return withCookie(response);
+      return finish(response);
     } catch (error) {
       if (error instanceof KbMismatchError || error instanceof EmbeddingDimensionError)
-        return withCookie(errorResponse("knowledge_base_mismatch"));
+        return finish(errorResponse("knowledge_base_mismatch"));
       // The name is enough to operate the service; a message may quote user content.
-      console.error(
-        `${spec.name}: unexpected failure (${error instanceof Error ? error.name : typeof error})`,
+      log().error(
+        { requestId, route: spec.name, err: error instanceof Error ? error.name : typeof error },
+        "unexpected failure",
       );
-      return withCookie(errorResponse("internal"));
+      return finish(errorResponse("internal"));
     }
   };
 }
 
-function attachCookie(response: Response, setCookie: string | undefined): Response {
-  if (!setCookie || response.headers.has("set-cookie")) return response;
+function attachHeaders(response: Response, setCookie: string | undefined, requestId: string): Response {
+  let sent = response;
   try {
-    response.headers.set("set-cookie", setCookie);
-    return response;
+    sent.headers.set("x-request-id", requestId);
   } catch {
     // Immutable headers (a fetched response passed through): copy them.
-    const copy = new Response(response.body, response);
-    copy.headers.set("set-cookie", setCookie);
-    return copy;
+    sent = new Response(response.body, response);
+    sent.headers.set("x-request-id", requestId);
   }
+  if (setCookie && !sent.headers.has("set-cookie")) sent.headers.set("set-cookie", setCookie);
+  return sent;
 }
