@@ -1,9 +1,11 @@
 // @vitest-environment node
+import { Writable } from "node:stream";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CHAT_LIMITS } from "@/src/lib/api/chat.ts";
 import { API_KEY_HEADER } from "@/src/lib/chutesAuth.ts";
 import { resetConfigForTests } from "@/src/lib/config.ts";
+import { createLogger } from "@/src/lib/log.ts";
 import { applyEnv, emulatorAppEnv } from "@/tests/emulator/appEnv.ts";
 import { ADMIN_KEY, UNKNOWN_KEY } from "@/tests/emulator/fixtures.ts";
 import { type EmulatorHandle, startEmulator } from "@/tests/emulator/server.ts";
@@ -135,6 +137,39 @@ describe("chat input limits", () => {
     expect(response.status).toBe(400);
     expect((await response.json()).error).toMatchObject({ code: "invalid_request", message });
     expect(emulator.requests({ path: "/llm/v1/chat/completions" })).toHaveLength(0);
+  });
+
+  it("leaves one log line per request with its timings and no key or message text", async () => {
+    let logged = "";
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        logged += chunk.toString();
+        done();
+      },
+    });
+    const holder = globalThis as { __chutesChatLogger?: unknown };
+    const previous = holder.__chutesChatLogger;
+    holder.__chutesChatLogger = createLogger(sink);
+    try {
+      const response = await chat(JSON.stringify({ model: MODEL, messages: [turn("my secret question")] }));
+      await response.text();
+      const line = logged
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l))
+        .find((l) => l.msg === "request");
+      expect(line).toMatchObject({
+        route: "chat",
+        status: 200,
+        upstreamStatus: 200,
+        requestId: response.headers.get("x-request-id"),
+      });
+      expect(line.ttftMs).toBeGreaterThanOrEqual(0);
+      expect(logged).not.toContain(ADMIN_KEY);
+      expect(logged).not.toContain("my secret question");
+    } finally {
+      holder.__chutesChatLogger = previous;
+    }
   });
 
   it("accepts what the AI SDK's chat transport sends", async () => {
