@@ -14,5 +14,7 @@ export default defineConfig({
     include: ["src/**/*.test.{ts,tsx}", "app/**/*.test.{ts,tsx}", "tests/**/*.test.{ts,tsx}"],
     exclude: ["tests/e2e/**", "node_modules/**"],
     testTimeout: 15000,
+    // Route handlers log a line per request; tests that read logs make their own logger.
+    env: { LOG_LEVEL: "silent" },
   },
 });

@@ -12,8 +12,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
 import { type AppConfig, ConfigError, getConfig } from "../src/lib/config.ts";
 import { HandoffFailed, handOffIngest } from "../src/lib/ingestHandoff/client.ts";
-import { redact } from "../src/lib/rag/embeddings.ts";
 import { IngestError, type IngestProgress, type IngestSummary, runIngest } from "../src/lib/rag/ingest.ts";
+import { redactSecrets } from "../src/lib/upstream/redact.ts";
 
 const USAGE = `Usage: npm run ingest -- <paths...> [--prune] [--reset] [--text-only]
 
@@ -140,7 +140,7 @@ async function main(): Promise<number> {
     throw error;
   }
   const key = config.CHUTES_API_KEY;
-  const clean = (text: string) => redact(text, key);
+  const clean = (text: string) => redactSecrets(text, [key]);
 
   const where = config.DATABASE_URL
     ? "the PostgreSQL server at DATABASE_URL"

@@ -15,7 +15,7 @@ function capture() {
       done();
     },
   });
-  return { logger: createLogger(stream), output: () => text };
+  return { logger: createLogger(stream, "info"), output: () => text };
 }
 
 describe("server logs", () => {

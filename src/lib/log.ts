@@ -44,9 +44,9 @@ function level(): string {
   }
 }
 
-export function createLogger(destination?: pino.DestinationStream): Logger {
+export function createLogger(destination?: pino.DestinationStream, levelName: string = level()): Logger {
   const options: pino.LoggerOptions = {
-    level: level(),
+    level: levelName,
     base: { service: "chutes-chat" },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACT, censor: "[redacted]" },

@@ -1,8 +1,9 @@
 import "server-only";
 import type { AppConfig } from "../config.ts";
-import { createEmbeddingsClient, redact, withRetry } from "../rag/embeddings.ts";
+import { createEmbeddingsClient, withRetry } from "../rag/embeddings.ts";
 import { type DocumentEmbedder, IngestError, ingest } from "../rag/ingest.ts";
 import { getKbStore } from "../rag/store.ts";
+import { redactSecrets } from "../upstream/redact.ts";
 import type { HandoffLine, HandoffRequest } from "./protocol.ts";
 
 // Runs a handed-off ingest on the app's own store (the one that answers users), so the knowledge
@@ -17,7 +18,7 @@ export function isIngestRunning(): boolean {
 export function ingestInApp(request: HandoffRequest, config: AppConfig): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const apiKey = request.textOnly ? undefined : (request.apiKey ?? config.CHUTES_API_KEY);
-  const clean = (text: string) => redact(text, apiKey);
+  const clean = (text: string) => redactSecrets(text, [apiKey]);
   let embed: DocumentEmbedder | null = null;
   if (apiKey) {
     const client = createEmbeddingsClient({

@@ -2,7 +2,8 @@
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createEmbeddingsClient, EmbeddingError, errorDetail, withRetry } from "./embeddings.ts";
+import { upstreamText } from "../upstream/errorBody.ts";
+import { createEmbeddingsClient, EmbeddingError, withRetry } from "./embeddings.ts";
 
 const BASE = "https://embed.test/v1";
 const KEY =
@@ -195,14 +196,14 @@ describe("withRetry", () => {
   });
 });
 
-describe("errorDetail", () => {
+describe("the error text an operator sees", () => {
   it("reads FastAPI and OpenAI error shapes and ignores HTML pages", () => {
-    expect(errorDetail('{"detail":"plain"}')).toBe("plain");
-    expect(errorDetail('{"detail":{"message":"object detail","quota_reset_timestamp":"x"}}')).toBe(
+    expect(upstreamText('{"detail":"plain"}')).toBe("plain");
+    expect(upstreamText('{"detail":{"message":"object detail","quota_reset_timestamp":"x"}}')).toBe(
       "object detail",
     );
-    expect(errorDetail('{"error":{"message":"openai style"}}')).toBe("openai style");
-    expect(errorDetail("<html><body>429 Too Many Requests</body></html>")).toBe("");
-    expect(errorDetail("upstream connect error")).toBe("upstream connect error");
+    expect(upstreamText('{"error":{"message":"openai style"}}')).toBe("openai style");
+    expect(upstreamText("<html><body>429 Too Many Requests</body></html>")).toBe("");
+    expect(upstreamText("upstream connect error")).toBe("upstream connect error");
   });
 });

@@ -1,5 +1,8 @@
 import "server-only";
 import { z } from "zod";
+import { callUpstream } from "../upstream/client.ts";
+import { upstreamText } from "../upstream/errorBody.ts";
+import { redactSecrets } from "../upstream/redact.ts";
 import { EMBED_MAX_ATTEMPTS, EMBED_RETRY_BASE_MS, EMBED_RETRY_MAX_MS } from "./settings.ts";
 
 // Client for the OpenAI-compatible embeddings endpoint of a Chutes embedding chute
@@ -19,19 +22,6 @@ export const embeddingsResponseSchema = z.object({
     .min(1),
 });
 export type EmbeddingsResponse = z.infer<typeof embeddingsResponseSchema>;
-
-/** Error bodies are FastAPI's {"detail": string | object | [{msg}]}; some proxies answer in OpenAI's shape. */
-const errorBodySchema = z.union([
-  z.object({
-    detail: z.union([
-      z.string(),
-      z.array(z.object({ msg: z.string() }).loose()),
-      z.object({ message: z.string() }).loose(),
-      z.record(z.string(), z.unknown()),
-    ]),
-  }),
-  z.object({ error: z.object({ message: z.string() }).loose() }),
-]);
 
 export type EmbeddingFailureReason =
   | "payment_required" // 402: no balance or quota
@@ -98,40 +88,24 @@ export function createEmbeddingsClient(options: EmbeddingsClientOptions): Embedd
     if (texts.length === 0) return [];
     const { signal } = requestOptions;
     signal?.throwIfAborted();
-    const timeout = AbortSignal.timeout(options.timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
-    const unreachable = (error: unknown) => {
-      if (signal?.aborted) return signal.reason ?? error;
-      const message = timeout.aborted
+    const result = await callUpstream({
+      url,
+      token: credential,
+      json: { model: options.model, input: texts },
+      timeoutMs: options.timeoutMs,
+      signal,
+      fetchImpl: requestOptions.fetch ?? doFetch,
+    });
+    if ("unreachable" in result) {
+      if (signal?.aborted) throw signal.reason;
+      const message = result.timedOut
         ? `The embeddings endpoint (${host}) did not answer within ${options.timeoutMs} ms.`
-        : `Could not reach the embeddings endpoint (${host}): ${redact(describeNetworkError(error), credential)}.`;
-      return new EmbeddingError(message, { reason: "unreachable", retryable: true, cause: error });
-    };
-
-    let response: Response;
-    try {
-      response = await (requestOptions.fetch ?? doFetch)(url, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          accept: "application/json",
-          authorization: `Bearer ${credential}`,
-        },
-        body: JSON.stringify({ model: options.model, input: texts }),
-        signal: combined,
-      });
-    } catch (error) {
-      throw unreachable(error);
+        : `Could not reach the embeddings endpoint (${host})${result.cause ? `: ${redactSecrets(result.cause, [credential])}` : ""}.`;
+      throw new EmbeddingError(message, { reason: "unreachable", retryable: true });
     }
-
-    let body: string;
-    try {
-      body = await response.text();
-    } catch (error) {
-      throw unreachable(error);
-    }
-
-    if (!response.ok) throw errorForStatus(response.status, redact(errorDetail(body), credential), host);
+    const { body } = result;
+    if (!result.ok)
+      throw errorForStatus(result.status, redactSecrets(upstreamText(body), [credential]), host);
 
     let parsed: EmbeddingsResponse;
     try {
@@ -141,7 +115,7 @@ export function createEmbeddingsClient(options: EmbeddingsClientOptions): Embedd
         `The embeddings endpoint (${host}) answered with a body that is not an embeddings list.`,
         {
           reason: "invalid_response",
-          status: response.status,
+          status: result.status,
           retryable: false,
         },
       );
@@ -154,7 +128,7 @@ export function createEmbeddingsClient(options: EmbeddingsClientOptions): Embedd
     if (parsed.data.length !== texts.length || vectors.some((v) => v === undefined)) {
       throw new EmbeddingError(
         `The embeddings endpoint (${host}) returned ${parsed.data.length} vectors for ${texts.length} inputs.`,
-        { reason: "invalid_response", status: response.status, retryable: false },
+        { reason: "invalid_response", status: result.status, retryable: false },
       );
     }
     return vectors as number[][];
@@ -207,42 +181,6 @@ function errorForStatus(status: number, detail: string, host: string): Embedding
       retryable: false,
     },
   );
-}
-
-/** A one-line reason from an error body; "" when there is none worth showing (e.g. an HTML error page). */
-export function errorDetail(body: string): string {
-  let detail = "";
-  try {
-    const parsed = errorBodySchema.safeParse(JSON.parse(body));
-    if (parsed.success) {
-      const data = parsed.data;
-      if ("error" in data) detail = data.error.message;
-      else if (typeof data.detail === "string") detail = data.detail;
-      else if (Array.isArray(data.detail)) detail = data.detail.map((d) => d.msg).join("; ");
-      else if (typeof data.detail.message === "string") detail = data.detail.message;
-      else detail = JSON.stringify(data.detail);
-    }
-  } catch {
-    if (!/^\s*</.test(body)) detail = body;
-  }
-  detail = detail.replace(/\s+/g, " ").trim();
-  return detail.length > 300 ? `${detail.slice(0, 297)}...` : detail;
-}
-
-function describeNetworkError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause;
-  if (cause instanceof Error) {
-    const code = (cause as Error & { code?: unknown }).code;
-    return typeof code === "string" ? `${cause.message} (${code})` : cause.message;
-  }
-  return error.message;
-}
-
-/** Removes every occurrence of `secret` from `text`. */
-export function redact(text: string, secret: string | undefined): string {
-  if (!secret || secret.length < 4) return text;
-  return text.split(secret).join("[redacted]");
 }
 
 function safeHost(url: string): string {

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { AppConfig } from "../config.ts";
+import { redactSecrets } from "../upstream/redact.ts";
 import {
   type ChunkDraft,
   type ChunkOptions,
@@ -11,7 +12,7 @@ import {
   formatForPath,
   parseDocument,
 } from "./chunker.ts";
-import { createEmbeddingsClient, type RetryOptions, redact, withRetry } from "./embeddings.ts";
+import { createEmbeddingsClient, type RetryOptions, withRetry } from "./embeddings.ts";
 import { EmbeddingDimensionError, InvalidTextError } from "./errors.ts";
 import { CHUNK_MAX_TOKENS, CHUNK_OVERLAP_TOKENS, CHUNKER_VERSION, EMBED_BATCH_SIZE } from "./settings.ts";
 import {
@@ -539,7 +540,7 @@ export async function runIngest(options: RunIngestOptions, config: AppConfig): P
     });
   } catch (error) {
     // Belt and braces: no message leaving the ingest may contain the operator's key.
-    if (error instanceof Error && apiKey) error.message = redact(error.message, apiKey);
+    if (error instanceof Error && apiKey) error.message = redactSecrets(error.message, [apiKey]);
     throw error;
   } finally {
     await store.close();

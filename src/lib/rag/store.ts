@@ -14,6 +14,7 @@ import {
   PGLITE_SUBDIR,
   TEXT_RERANK_FACTOR,
 } from "./settings.ts";
+import type { Passage } from "./types.ts";
 
 // The knowledge base's one data-access module. Everything that reads or writes documents and chunks goes
 // through a KbStore; the SQL below is the same for embedded PGlite and server PostgreSQL. The schema is
@@ -84,13 +85,7 @@ export interface DocumentInput {
   chunks: ChunkInput[];
 }
 
-export interface SearchHit {
-  chunkId: number;
-  documentId: number;
-  title: string;
-  source: string;
-  headingPath: string;
-  text: string;
+export interface SearchHit extends Passage {
   /** Vector search: cosine similarity (1 - cosine distance). Full-text search: BM25 (higher is better). */
   score: number;
   /** Full-text search: the question's words that this chunk matched, as the user wrote them. */

@@ -10,7 +10,8 @@ export type DegradedReason =
   | "not_embedded" // the knowledge base holds no embeddings (text-only ingest): no call was made
   | "no_credential"; // no Chutes credential to embed the question with (e.g. an OpenRouter user): no call
 
-export interface RetrievedChunk {
+/** A stored chunk as every search returns it. */
+export interface Passage {
   chunkId: number;
   documentId: number;
   title: string;
@@ -19,6 +20,9 @@ export interface RetrievedChunk {
   /** "H1 > H2 > H3"; "" for text before the first heading. */
   headingPath: string;
   text: string;
+}
+
+export interface RetrievedChunk extends Passage {
   /** Fused score (RAG_FUSION: by score or by reciprocal rank); only the order is meaningful. */
   score: number;
   /** 1-based rank in the vector search, if it found the chunk. */

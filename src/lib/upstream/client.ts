@@ -20,7 +20,7 @@ export interface UpstreamRequest {
 export type UpstreamResult =
   | { ok: true; status: number; body: string }
   | { ok: false; status: number; body: string }
-  | { ok: false; status: 0; unreachable: true; timedOut: boolean };
+  | { ok: false; status: 0; unreachable: true; timedOut: boolean; cause?: string };
 
 export async function callUpstream(request: UpstreamRequest): Promise<UpstreamResult> {
   const headers: Record<string, string> = { accept: "application/json" };
@@ -47,9 +47,10 @@ export async function callUpstream(request: UpstreamRequest): Promise<UpstreamRe
     return response.ok
       ? { ok: true, status: response.status, body: text }
       : { ok: false, status: response.status, body: text };
-  } catch {
-    // Timeout, refused connection, DNS: the caller shows "could not reach ...".
-    return { ok: false, status: 0, unreachable: true, timedOut: timeout.aborted };
+  } catch (error) {
+    // Timeout, refused connection, DNS: the caller shows "could not reach ...". The cause (a
+    // network code, never a credential) is for operators' messages, e.g. the ingest CLI's.
+    return { ok: false, status: 0, unreachable: true, timedOut: timeout.aborted, cause: networkCause(error) };
   }
 }
 
@@ -60,4 +61,14 @@ export function parseJsonBody(body: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+function networkCause(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const cause = error.cause;
+  if (cause instanceof Error) {
+    const code = (cause as Error & { code?: unknown }).code;
+    return typeof code === "string" ? `${cause.message} (${code})` : cause.message;
+  }
+  return error.message;
 }

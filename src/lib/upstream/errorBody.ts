@@ -32,3 +32,13 @@ export function upstreamDetail(body: string | undefined): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * For the operator's eyes (ingest): the provider's words, or a short plain-text body (a proxy's
+ * "upstream connect error"), on one line; "" for none or an HTML page.
+ */
+export function upstreamText(body: string): string {
+  const text = upstreamDetail(body) ?? (/^\s*</.test(body) ? "" : body);
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > 300 ? `${line.slice(0, 297)}...` : line;
+}
