@@ -2,7 +2,12 @@ import { convertToModelMessages, safeValidateUIMessages, streamText } from "ai";
 import { chatRequestSchema } from "@/src/lib/api/chat.ts";
 import { fitHistory } from "@/src/lib/chat/history.ts";
 import { knowledgeFor, sourcesMetadata } from "@/src/lib/chat/knowledge.ts";
-import { type ChatMessage, messageMetadataSchema, messageText } from "@/src/lib/chat/messages.ts";
+import {
+  type ChatMessage,
+  messageMetadataSchema,
+  messageText,
+  withoutReasoning,
+} from "@/src/lib/chat/messages.ts";
 import { respondOnFirstChunk } from "@/src/lib/chat/respondOnFirstChunk.ts";
 import { BASE_SYSTEM_PROMPT } from "@/src/lib/chat/systemPrompt.ts";
 import { chatModelFor } from "@/src/lib/chutes/provider.ts";
@@ -38,10 +43,13 @@ export const POST = credentialRoute(
       encodeAppError(classifyUpstreamError(error, ctx.credential));
     const model = ctx.body.model;
     let answerText = "";
+    // Thinking time, measured here because the stream carries no timestamps.
+    let reasoningStartedAt: number | undefined;
+    let reasoningMs: number | undefined;
     const result = streamText({
       model: chatModelFor(ctx.credential, model, ctx.config, ctx.fetch),
       system: knowledge.prompt ? `${BASE_SYSTEM_PROMPT}\n\n${knowledge.prompt}` : BASE_SYSTEM_PROMPT,
-      messages: await convertToModelMessages(history),
+      messages: await convertToModelMessages(withoutReasoning(history)),
       // The browser's Stop aborts this request; passing the signal on closes the upstream call,
       // which is what stops Chutes from billing further tokens.
       abortSignal: signal,
@@ -61,11 +69,24 @@ export const POST = credentialRoute(
         if (part.type === "start") {
           return { model, sources: sourcesMetadata(knowledge.sources), retrieval: knowledge.retrieval };
         }
+        if (part.type === "reasoning-start") reasoningStartedAt ??= Date.now();
+        if (part.type === "reasoning-end" && reasoningStartedAt !== undefined) {
+          reasoningMs = Date.now() - reasoningStartedAt;
+          return { reasoningMs };
+        }
         if (part.type === "finish") {
-          const { inputTokens, outputTokens, totalTokens } = part.totalUsage;
+          const { inputTokens, outputTokens, totalTokens, outputTokenDetails, inputTokenDetails } =
+            part.totalUsage;
           return {
             model,
-            usage: { inputTokens, outputTokens, totalTokens },
+            usage: {
+              inputTokens,
+              outputTokens,
+              totalTokens,
+              reasoningTokens: outputTokenDetails.reasoningTokens || undefined,
+              cachedInputTokens: inputTokenDetails.cacheReadTokens || undefined,
+            },
+            reasoningMs,
             finishedAt: Date.now(),
             // Which sources the finished answer actually cites, by the ids the model was shown.
             sources: sourcesMetadata(knowledge.sources, answerText),
