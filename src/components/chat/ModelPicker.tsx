@@ -1,6 +1,7 @@
 "use client";
 
 import { type KeyboardEvent, type Ref, useId, useMemo, useState } from "react";
+import { unlistedModel } from "@/src/lib/api/models.ts";
 import { contextText, filterModels, priceText } from "./modelText.ts";
 import type { ModelCatalog, ModelInfo } from "./useModelCatalog.ts";
 
@@ -28,10 +29,7 @@ export function ModelPicker({ catalog, value, onChange, inputRef }: ModelPickerP
     const filtered = filterModels(models, query ?? "");
     // The current value stays choosable even when the list failed to load.
     if (value !== null && query === null && !models.some((m) => m.id === value))
-      return [
-        { id: value, contextLength: null, pricing: { input: null, output: null }, confidential: false },
-        ...filtered,
-      ];
+      return [unlistedModel(value), ...filtered];
     return filtered;
   }, [models, query, value]);
   const activeIndex = Math.min(active, options.length - 1);
