@@ -1,64 +1,20 @@
 // @vitest-environment node
-import { NextRequest } from "next/server";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { API_KEY_HEADER } from "@/src/lib/chutesAuth.ts";
-import { resetConfigForTests } from "@/src/lib/config.ts";
-import { ADMIN_KEY } from "@/tests/emulator/fixtures.ts";
-import { type EmulatorHandle, startEmulator } from "@/tests/emulator/server.ts";
-import { POST } from "./route.ts";
+import { describe, expect, it } from "vitest";
+import {
+  streamChunks as chunks,
+  joinedDeltas as joined,
+  postChat as post,
+  userTurn,
+  withEmulator,
+} from "./testkit.ts";
 
 // Reasoning models through the real route and the real emulator: each shape of thinking becomes
 // reasoning parts, the answer carries no tag text, and earlier thinking is not sent back.
 
-let emulator: EmulatorHandle;
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, tokenDelayMs: 0 });
-  process.env.CHUTES_API_URL = emulator.url;
-  process.env.CHUTES_LLM_URL = `${emulator.url}/llm/v1`;
-  resetConfigForTests();
-});
-afterAll(async () => {
-  await emulator.close();
-  delete process.env.CHUTES_API_URL;
-  delete process.env.CHUTES_LLM_URL;
-  resetConfigForTests();
-});
-beforeEach(() => emulator.reset());
-
-type Part = { type: string; [k: string]: unknown };
-
-function post(body: Record<string, unknown>) {
-  return POST(
-    new NextRequest("http://localhost:3000/api/chat", {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        origin: "http://localhost:3000",
-        host: "localhost:3000",
-        [API_KEY_HEADER]: ADMIN_KEY,
-      },
-      body: JSON.stringify(body),
-    }),
-  );
-}
-
-async function chunks(response: Response): Promise<Part[]> {
-  return (await response.text())
-    .split("\n\n")
-    .map((event) => event.replace(/^data: /, "").trim())
-    .filter((data) => data && data !== "[DONE]")
-    .map((data) => JSON.parse(data));
-}
-
-const joined = (parts: Part[], type: string) =>
-  parts
-    .filter((p) => p.type === type)
-    .map((p) => p.delta)
-    .join("");
+const emulatorOf = withEmulator();
 
 const QUESTION = "Why is the sky blue?";
-const ask = (model: string) =>
-  post({ model, messages: [{ id: "u1", role: "user", parts: [{ type: "text", text: QUESTION }] }] });
+const ask = (model: string) => post({ model, messages: [userTurn(QUESTION)] });
 
 type Finish = {
   messageMetadata: { usage: { outputTokens: number; reasoningTokens?: number }; reasoningMs?: number };
@@ -116,7 +72,7 @@ describe("reasoning through /api/chat", () => {
     });
     expect(response.status).toBe(200);
     await response.text();
-    const sent = JSON.stringify(emulator.requests({ path: "/llm/v1/chat/completions" })[0]?.body);
+    const sent = JSON.stringify(emulatorOf().requests({ path: "/llm/v1/chat/completions" })[0]?.body);
     expect(sent).toContain("First answer.");
     expect(sent).not.toContain(secret);
   });

@@ -42,13 +42,29 @@ export const POST = credentialRoute(
     const encodeUpstreamError = (error: unknown) =>
       encodeAppError(classifyUpstreamError(error, ctx.credential));
     const model = ctx.body.model;
+    const settings = ctx.body.settings ?? {};
+    const system = [
+      BASE_SYSTEM_PROMPT,
+      settings.systemPrompt?.trim()
+        ? `The user's instructions for this conversation:\n${settings.systemPrompt.trim()}`
+        : "",
+      knowledge.prompt,
+    ]
+      .filter(Boolean)
+      .join("\n\n");
     let answerText = "";
     // Thinking time, measured here because the stream carries no timestamps.
     let reasoningStartedAt: number | undefined;
     let reasoningMs: number | undefined;
     const result = streamText({
       model: chatModelFor(ctx.credential, model, ctx.config, ctx.fetch),
-      system: knowledge.prompt ? `${BASE_SYSTEM_PROMPT}\n\n${knowledge.prompt}` : BASE_SYSTEM_PROMPT,
+      system,
+      temperature: settings.temperature,
+      topP: settings.topP,
+      maxOutputTokens: settings.maxOutputTokens,
+      ...(settings.reasoningEffort
+        ? { providerOptions: { openaiCompatible: { reasoningEffort: settings.reasoningEffort } } }
+        : {}),
       messages: await convertToModelMessages(withoutReasoning(history)),
       // The browser's Stop aborts this request; passing the signal on closes the upstream call,
       // which is what stops Chutes from billing further tokens.
