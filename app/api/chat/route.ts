@@ -1,5 +1,6 @@
 import { convertToModelMessages, safeValidateUIMessages, streamText } from "ai";
-import { chatRequestSchema } from "@/src/lib/api/chat.ts";
+import { chatRequestSchema, HISTORY_TOKEN_BUDGET } from "@/src/lib/api/chat.ts";
+import { knowledgeTokens, systemPromptText } from "@/src/lib/chat/estimate.ts";
 import { fitHistory } from "@/src/lib/chat/history.ts";
 import { knowledgeFor, sourcesMetadata } from "@/src/lib/chat/knowledge.ts";
 import {
@@ -9,7 +10,6 @@ import {
   withoutReasoning,
 } from "@/src/lib/chat/messages.ts";
 import { respondOnFirstChunk } from "@/src/lib/chat/respondOnFirstChunk.ts";
-import { BASE_SYSTEM_PROMPT } from "@/src/lib/chat/systemPrompt.ts";
 import { chatModelFor } from "@/src/lib/chutes/provider.ts";
 import { encodeAppError, errorResponse } from "@/src/lib/errors.ts";
 import { credentialRoute } from "@/src/lib/http/credentialRoute.ts";
@@ -18,9 +18,6 @@ import { classifyUpstreamError } from "@/src/lib/upstream/classify.ts";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
-
-/** Tokens of conversation history sent with each question (the knowledge block has its own budget). */
-const HISTORY_TOKEN_BUDGET = 6000;
 
 /** Room for the longest conversation the schema allows, not for anything bigger. */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -43,15 +40,8 @@ export const POST = credentialRoute(
       encodeAppError(classifyUpstreamError(error, ctx.credential));
     const model = ctx.body.model;
     const settings = ctx.body.settings ?? {};
-    const system = [
-      BASE_SYSTEM_PROMPT,
-      settings.systemPrompt?.trim()
-        ? `The user's instructions for this conversation:\n${settings.systemPrompt.trim()}`
-        : "",
-      knowledge.prompt,
-    ]
-      .filter(Boolean)
-      .join("\n\n");
+    const ownSystem = systemPromptText(settings.systemPrompt);
+    const system = knowledge.prompt ? `${ownSystem}\n\n${knowledge.prompt}` : ownSystem;
     let answerText = "";
     // Thinking time, measured here because the stream carries no timestamps.
     let reasoningStartedAt: number | undefined;
@@ -83,7 +73,13 @@ export const POST = credentialRoute(
     const stream = result.toUIMessageStream<ChatMessage>({
       messageMetadata: ({ part }) => {
         if (part.type === "start") {
-          return { model, sources: sourcesMetadata(knowledge.sources), retrieval: knowledge.retrieval };
+          return {
+            model,
+            sources: sourcesMetadata(knowledge.sources),
+            retrieval: knowledge.retrieval,
+            // What the sources block cost in prompt tokens: the next turn's estimate starts from it.
+            knowledgeTokens: knowledgeTokens(knowledge.prompt, countTokens),
+          };
         }
         if (part.type === "reasoning-start") reasoningStartedAt ??= Date.now();
         if (part.type === "reasoning-end" && reasoningStartedAt !== undefined) {

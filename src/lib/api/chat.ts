@@ -29,6 +29,12 @@ const uiMessageSchema = z.looseObject({
 });
 
 /**
+ * Tokens of conversation history the route sends with each question, newest first (the knowledge
+ * block has its own budget). The composer's cost estimate mirrors it.
+ */
+export const HISTORY_TOKEN_BUDGET = 6000;
+
+/**
  * Per-conversation settings, each sent only when the user set it (the model's own default applies
  * otherwise). Limits are the OpenAI-compatible ranges vLLM and SGLang enforce, so a bad value is
  * refused here, with the field named, before it costs a request.

@@ -40,6 +40,8 @@ export const messageMetadataSchema = z.object({
       cachedInputTokens: z.number().optional(),
     })
     .optional(),
+  /** Prompt tokens of the knowledge-base sources block sent with this answer's question. */
+  knowledgeTokens: z.number().int().nonnegative().optional(),
   /** How long the model thought, from its first reasoning chunk to its last. */
   reasoningMs: z.number().nonnegative().optional(),
   finishedAt: z.number().optional(),
