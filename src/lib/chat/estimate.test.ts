@@ -82,5 +82,8 @@ describe("knowledgeEstimate", () => {
       { role: "assistant" as const, metadata: { knowledgeTokens: 812 } },
     ];
     expect(knowledgeEstimate(history, true)).toBe(812);
+    // A new conversation starts from the last block seen anywhere.
+    expect(knowledgeEstimate([], true, 640)).toBe(640);
+    expect(knowledgeEstimate(history, true, 640)).toBe(812);
   });
 });

@@ -71,14 +71,18 @@ export function knowledgeTokens(prompt: string, count: CountTokens = roughTokens
 /** About four characters per token: for when no tokenizer is loaded. */
 export const roughTokens: CountTokens = (text) => Math.ceil(text.length / 4);
 
-/** The sources estimate for the next question: the last answer's block, else the full budget. */
+/**
+ * The sources estimate for the next question: this conversation's last block, else the last one
+ * seen in any conversation (`recent`, kept by the browser), else the whole budget (a ceiling).
+ */
 export function knowledgeEstimate(
   history: ReadonlyArray<Pick<ChatMessage, "role" | "metadata">>,
   knowledgeBaseAvailable: boolean,
+  recent?: number,
 ): number {
   if (!knowledgeBaseAvailable) return 0;
   const last = history.findLast((m) => m.role === "assistant" && m.metadata?.knowledgeTokens !== undefined);
-  return last?.metadata?.knowledgeTokens ?? CONTEXT_TOKEN_BUDGET;
+  return last?.metadata?.knowledgeTokens ?? recent ?? CONTEXT_TOKEN_BUDGET;
 }
 
 export function estimateTurn(input: TurnEstimateInput): TurnEstimate {
