@@ -1,5 +1,5 @@
 import { defineConfig } from "@playwright/test";
-import { OAUTH_CLIENT } from "./tests/emulator/fixtures.ts";
+import { emulatorAppEnv, oauthRedirectUri } from "./tests/emulator/appEnv.ts";
 
 // Browser tests run the production build against the Chutes emulator, in Debian's Chromium
 // (never a downloaded browser). Both servers are started here; `npm run build` must run first.
@@ -12,22 +12,21 @@ export const APP_URL = `http://127.0.0.1:${APP_PORT}`;
 export const APP_LOG = `test-results/app-server-${APP_PORT}.log`;
 
 export const appEnv = {
-  CHUTES_API_URL: EMULATOR_URL,
-  CHUTES_IDP_URL: EMULATOR_URL,
-  CHUTES_LLM_URL: `${EMULATOR_URL}/llm/v1`,
-  CHUTES_EMBEDDINGS_URL: `${EMULATOR_URL}/embed/v1`,
-  OPENROUTER_API_URL: `${EMULATOR_URL}/openrouter/api/v1`,
-  CHUTES_DEFAULT_MODEL: "deepseek-ai/DeepSeek-V3.2-TEE",
+  ...emulatorAppEnv(EMULATOR_URL, { appUrl: APP_URL }),
   DATA_DIR: `test-results/e2e-data-${APP_PORT}`,
-  CHUTES_CLIENT_ID: OAUTH_CLIENT.clientId,
-  CHUTES_CLIENT_SECRET: OAUTH_CLIENT.clientSecret,
-  NEXTAUTH_URL: APP_URL,
-  NEXTAUTH_SECRET: "e2e-only-secret-not-used-anywhere-else-0123456789",
+  // Every journey pastes a key from the same address; the limits themselves are tested at the routes.
+  RATE_LIMIT_KEY_CHECKS_PER_MIN: "1000",
+  RATE_LIMIT_CHATS_PER_MIN: "1000",
 };
 
 export default defineConfig({
   testDir: "tests/e2e",
-  testMatch: "**/*.e2e.ts",
+  // The secrets check reads the server log after every journey, so it is a teardown project: it
+  // runs once the journeys are done, whatever their result.
+  projects: [
+    { name: "journeys", testMatch: "**/*.e2e.ts", teardown: "secrets" },
+    { name: "secrets", testMatch: "secrets.teardown.ts" },
+  ],
   // Ingests docs/ through the emulator once both servers are up (webServer starts first).
   globalSetup: "./tests/e2e/global-setup.ts",
   outputDir: "test-results/e2e",
@@ -56,7 +55,7 @@ export default defineConfig({
   },
   webServer: [
     {
-      command: `node tests/emulator/cli.ts --port ${EMULATOR_PORT} --token-delay-ms 20 --redirect-uri ${APP_URL}/api/auth/callback/chutes`,
+      command: `node tests/emulator/cli.ts --port ${EMULATOR_PORT} --token-delay-ms 20 --redirect-uri ${oauthRedirectUri(APP_URL)}`,
       url: `${EMULATOR_URL}/llm/v1/models`,
       reuseExistingServer: false,
       timeout: 20_000,

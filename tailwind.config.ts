@@ -1,9 +1,9 @@
-// Tailwind 4 reads its configuration from CSS (app/globals.css: @import "tailwindcss" and @theme).
-// This file is kept so the layout promised in the README stays true, and holds the content globs
-// for tools that still look for a JS config.
+// Read by Tailwind 4 through `@config` in app/globals.css (its other settings live in that CSS).
+// Dark mode follows the `dark` class that the theme setting puts on <html>, not the system
+// preference alone, so "Light" in Settings wins over a dark OS.
 const config = {
   content: ["./app/**/*.{ts,tsx}", "./src/**/*.{ts,tsx}"],
-  darkMode: "class",
+  darkMode: ["variant", "&:where(.dark, .dark *)"],
 };
 
 export default config;

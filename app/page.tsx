@@ -1,4 +1,4 @@
-import { ChatApp } from "@/src/components/ChatApp.tsx";
+import { ChatApp } from "@/src/components/shell/ChatApp.tsx";
 import { getConfig } from "@/src/lib/config.ts";
 
 // Read at request time: the default model and OAuth settings are runtime settings.

@@ -6,6 +6,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { getConfig, resetConfigForTests } from "../src/lib/config.ts";
 import { runIngest } from "../src/lib/rag/ingest.ts";
+import { emulatorAppEnv } from "../tests/emulator/appEnv.ts";
 import { ADMIN_KEY } from "../tests/emulator/fixtures.ts";
 import { startEmulator } from "../tests/emulator/server.ts";
 
@@ -15,12 +16,7 @@ const MODEL = "deepseek-ai/DeepSeek-V3.2-TEE";
 
 const emulator = await startEmulator({ port: 0, tokenDelayMs: 0 });
 const nextBin = fileURLToPath(new URL("../node_modules/next/dist/bin/next", import.meta.url));
-const chutesEnv = {
-  CHUTES_API_URL: emulator.url,
-  CHUTES_LLM_URL: `${emulator.url}/llm/v1`,
-  CHUTES_EMBEDDINGS_URL: `${emulator.url}/embed/v1`,
-  NEXT_TELEMETRY_DISABLED: "1",
-};
+const chutesEnv = emulatorAppEnv(emulator.url);
 
 function startApp(dataDir: string) {
   return spawn(process.execPath, [nextBin, "start", "-p", String(APP_PORT), "-H", "127.0.0.1"], {

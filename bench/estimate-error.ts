@@ -13,7 +13,7 @@ import {
   knowledgeTokens,
   systemPromptText,
 } from "../src/lib/chat/estimate.ts";
-import { fitHistory } from "../src/lib/chat/history.ts";
+import { fitHistory } from "../src/lib/chat/historyBudget.ts";
 import { knowledgeFor } from "../src/lib/chat/knowledge.ts";
 import { type ChatMessage, messageText, withoutReasoning } from "../src/lib/chat/messages.ts";
 import { listChutesModels } from "../src/lib/chutes/models.ts";

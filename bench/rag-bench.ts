@@ -3,8 +3,8 @@
 //   npx node --conditions=react-server bench/rag-bench.ts [--copies 12] [--rounds 25]
 //
 // Corpus: docs/ repeated `copies` times (each copy made unique) for a few hundred chunks. Embeddings come
-// from a zero-latency in-process function (feature hashing, 1024 dimensions) and the time spent in it is
-// subtracted, so the numbers measure chunking + database work only. Baselines measured in the same run:
+// from the Chutes emulator's embedding function called in process (no HTTP; 1024 dimensions) and the
+// time spent in it is subtracted, so the numbers measure chunking + database work only. Baselines measured in the same run:
 // the chunker alone (for ingest) and a full-text-only query (for search); results are given as ratios to
 // them so they compare across machines.
 
@@ -18,7 +18,7 @@ import { parseDocument } from "../src/lib/rag/chunker.ts";
 import { ingest } from "../src/lib/rag/ingest.ts";
 import { createRetriever } from "../src/lib/rag/retriever.ts";
 import { createKbStore, type KbStore } from "../src/lib/rag/store.ts";
-import { hashEmbedding } from "../tests/rag/fake-embeddings.ts";
+import { embedText } from "../tests/emulator/embeddings.ts";
 import { startPgTestServer } from "../tests/rag/pg-server.ts";
 
 const DIM = 1024;
@@ -74,7 +74,7 @@ async function benchStore(name: string, store: KbStore, corpus: string, rounds: 
   let embedMs = 0;
   const embed = async (texts: string[]) => {
     const start = performance.now();
-    const vectors = texts.map((t) => hashEmbedding(t, DIM));
+    const vectors = texts.map((t) => embedText(t, DIM));
     embedMs += performance.now() - start;
     return vectors;
   };
@@ -90,14 +90,14 @@ async function benchStore(name: string, store: KbStore, corpus: string, rounds: 
 
   const retrieve = createRetriever({
     store,
-    embed: async (texts) => texts.map((t) => hashEmbedding(t, DIM)),
+    embed: async (texts) => texts.map((t) => embedText(t, DIM)),
     topK: 6,
     minScore: 0,
   });
   await timeEach(2, (query) => retrieve({ query, credential: "bench" })); // warm-up
   const hybrid = await timeEach(rounds, (query) => retrieve({ query, credential: "bench" }));
   const text = await timeEach(rounds, (query) => store.searchText(query, 24));
-  const vectorOnly = await timeEach(rounds, (query) => store.searchVector(hashEmbedding(query, DIM), 24));
+  const vectorOnly = await timeEach(rounds, (query) => store.searchVector(embedText(query, DIM), 24));
 
   return {
     store: name,

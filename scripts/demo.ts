@@ -1,35 +1,22 @@
-// `npm run demo`: the whole app offline. Starts the Chutes emulator, then `next dev` wired to it,
-// and prints API keys the emulator accepts. Ctrl+C stops both.
+// `npm run demo`: the whole app offline. Starts the Chutes emulator, then `next dev` wired to it with
+// "Sign in with Chutes" configured against the emulator's IDP, and prints both ways in. Ctrl+C stops
+// both.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { getConfig } from "../src/lib/config.ts";
 import { runIngest } from "../src/lib/rag/ingest.ts";
+import { emulatorAppEnv, oauthRedirectUri } from "../tests/emulator/appEnv.ts";
 import { ADMIN_KEY, BROKE_KEY, OPENROUTER_KEY, SCOPED_KEY } from "../tests/emulator/fixtures.ts";
 import { startEmulator } from "../tests/emulator/server.ts";
 
 const appPort = Number(process.env.PORT ?? 3000);
 const emulatorPort = Number(process.env.DEMO_EMULATOR_PORT ?? 8787);
-const appUrl = `http://localhost:${appPort}`;
+// The OAuth callback must come back to the host the browser is on, so the demo names one.
+const appUrl = process.env.NEXTAUTH_URL ?? `http://localhost:${appPort}`;
 
-const emulator = await startEmulator({
-  port: emulatorPort,
-  redirectUris: [
-    `${appUrl}/api/auth/callback/chutes`,
-    `http://127.0.0.1:${appPort}/api/auth/callback/chutes`,
-  ],
-});
+const emulator = await startEmulator({ port: emulatorPort, redirectUris: [oauthRedirectUri(appUrl)] });
 
-const env = {
-  ...process.env,
-  CHUTES_API_URL: emulator.url,
-  CHUTES_IDP_URL: emulator.url,
-  CHUTES_LLM_URL: `${emulator.url}/llm/v1`,
-  CHUTES_EMBEDDINGS_URL: `${emulator.url}/embed/v1`,
-  OPENROUTER_API_URL: `${emulator.url}/openrouter/api/v1`,
-  NEXT_TELEMETRY_DISABLED: "1",
-  NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? appUrl,
-  NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "demo-only-secret-change-me-in-production-0123456789",
-};
+const env = { ...process.env, ...emulatorAppEnv(emulator.url, { appUrl }) };
 
 // The sample knowledge base (docs/), embedded through the emulator with its operator key. Later
 // runs find it unchanged and make no embedding call.
@@ -43,11 +30,14 @@ process.stdout.write(
   [
     "",
     `Chutes emulator on ${emulator.url} (offline; nothing reaches chutes.ai)`,
-    `Open ${appUrl}, then "Advanced options" under Chutes, and paste one of these keys:`,
-    `  admin key (alice, $12.50):     ${ADMIN_KEY}`,
-    `  scoped invoke-only key:        ${SCOPED_KEY}`,
-    `  key with no balance (bob):     ${BROKE_KEY}`,
-    `  OpenRouter key:                ${OPENROUTER_KEY}`,
+    `Open ${appUrl} (this host name: the sign-in comes back to it), then either:`,
+    `  1. "Sign in with Chutes": the emulator's consent page signs you in as alice ($12.50); press Allow.`,
+    `  2. "Advanced options" under Chutes (or the OpenRouter card), and paste one of these keys:`,
+    `     admin key (alice, $12.50):     ${ADMIN_KEY}`,
+    `     scoped invoke-only key:        ${SCOPED_KEY}`,
+    `     key with no balance (bob):     ${BROKE_KEY}`,
+    `     OpenRouter key:                ${OPENROUTER_KEY}`,
+    "A pasted key wins over the signed-in session; remove it to fall back to the session.",
     "",
   ].join("\n"),
 );

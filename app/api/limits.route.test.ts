@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CHAT_LIMITS } from "@/src/lib/api/chat.ts";
 import { API_KEY_HEADER } from "@/src/lib/chutesAuth.ts";
 import { resetConfigForTests } from "@/src/lib/config.ts";
+import { applyEnv, emulatorAppEnv } from "@/tests/emulator/appEnv.ts";
 import { ADMIN_KEY, UNKNOWN_KEY } from "@/tests/emulator/fixtures.ts";
 import { type EmulatorHandle, startEmulator } from "@/tests/emulator/server.ts";
 import { POST as validateChutes } from "./auth/chutes/validate-key/route.ts";
@@ -13,14 +14,15 @@ import { POST as chatRoute } from "./chat/route.ts";
 // malformed bodies. Each is refused before anything reaches Chutes, with the error table's JSON.
 
 let emulator: EmulatorHandle;
+let restoreEnv: () => void;
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, tokenDelayMs: 0 });
-  Object.assign(process.env, { CHUTES_API_URL: emulator.url, CHUTES_LLM_URL: `${emulator.url}/llm/v1` });
+  restoreEnv = applyEnv(emulatorAppEnv(emulator.url));
   resetConfigForTests();
 });
 afterAll(async () => {
   await emulator.close();
-  for (const name of ["CHUTES_API_URL", "CHUTES_LLM_URL"]) delete process.env[name];
+  restoreEnv();
   resetConfigForTests();
 });
 beforeEach(() => emulator.reset());

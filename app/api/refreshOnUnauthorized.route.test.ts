@@ -6,7 +6,8 @@ import { NextRequest } from "next/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getConfig, resetConfigForTests } from "@/src/lib/config.ts";
 import { runIngest } from "@/src/lib/rag/ingest.ts";
-import { ADMIN_KEY, OAUTH_CLIENT } from "@/tests/emulator/fixtures.ts";
+import { applyEnv, emulatorAppEnv } from "@/tests/emulator/appEnv.ts";
+import { ADMIN_KEY } from "@/tests/emulator/fixtures.ts";
 import { type EmulatorHandle, startEmulator } from "@/tests/emulator/server.ts";
 import { SESSION_SECRET, signedInSession } from "@/tests/support/oauthSession.ts";
 import { POST as chatRoute } from "./chat/route.ts";
@@ -19,32 +20,14 @@ import { POST as searchRoute } from "./rag/search/route.ts";
 
 let emulator: EmulatorHandle;
 let dataDir: string;
-const ENV = [
-  "CHUTES_API_URL",
-  "CHUTES_IDP_URL",
-  "CHUTES_LLM_URL",
-  "CHUTES_EMBEDDINGS_URL",
-  "CHUTES_API_KEY",
-  "CHUTES_CLIENT_ID",
-  "CHUTES_CLIENT_SECRET",
-  "NEXTAUTH_URL",
-  "NEXTAUTH_SECRET",
-  "DATA_DIR",
-];
-
+let restoreEnv: () => void;
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, tokenDelayMs: 0 });
   dataDir = mkdtempSync(join(tmpdir(), "chutes-chat-refresh-"));
-  Object.assign(process.env, {
-    CHUTES_API_URL: emulator.url,
-    CHUTES_IDP_URL: emulator.url,
-    CHUTES_LLM_URL: `${emulator.url}/llm/v1`,
-    CHUTES_EMBEDDINGS_URL: `${emulator.url}/embed/v1`,
-    CHUTES_API_KEY: ADMIN_KEY,
-    CHUTES_CLIENT_ID: OAUTH_CLIENT.clientId,
-    CHUTES_CLIENT_SECRET: OAUTH_CLIENT.clientSecret,
-    NEXTAUTH_URL: "http://localhost:3000",
+  restoreEnv = applyEnv({
+    ...emulatorAppEnv(emulator.url, { appUrl: "http://localhost:3000" }),
     NEXTAUTH_SECRET: SESSION_SECRET,
+    CHUTES_API_KEY: ADMIN_KEY,
     DATA_DIR: dataDir,
   });
   resetConfigForTests();
@@ -52,7 +35,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await emulator.close();
-  for (const name of ENV) delete process.env[name];
+  restoreEnv();
   resetConfigForTests();
   rmSync(dataDir, { recursive: true, force: true });
 });

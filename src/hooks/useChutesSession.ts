@@ -1,7 +1,2 @@
-// The seed's entry point: the hook serves both providers, so it is `useConnection` now.
-export {
-  type ConnectedUser as ChutesUser,
-  type Connection as ChutesSession,
-  type ConnectionStatus as ChutesSessionStatus,
-  useConnection as useChutesSession,
-} from "./useConnection.ts";
+// The seed's entry point. The hook serves both providers, so it is named `useConnection`.
+export * from "./useConnection.ts";

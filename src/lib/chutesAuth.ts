@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { keyFormatCheck } from "./credentials/keyFormat.ts";
 
 // How Chutes authenticates a pasted key: its shape (checked before anything leaves the browser),
 // the header it travels in to our server, where the browser keeps it, and what Chutes tells us
@@ -13,21 +14,13 @@ export const API_KEY_HEADER = "x-chutes-api-key";
 /** The one localStorage entry that holds the user's key (and what Chutes said about it). */
 export const API_KEY_STORAGE_KEY = "chutes-chat:api-key";
 
-export type KeyFormatCheck = { ok: true; key: string } | { ok: false; message: string };
-
-export function checkApiKeyFormat(raw: string): KeyFormatCheck {
-  const key = raw.trim();
-  if (!key) return { ok: false, message: "Paste your Chutes API key first." };
-  if (!key.startsWith("cpk_")) return { ok: false, message: "Chutes API keys start with cpk_." };
-  if (!API_KEY_PATTERN.test(key)) {
-    return {
-      ok: false,
-      message:
-        "This key is incomplete or mistyped: a Chutes API key has three dot-separated parts (102 characters).",
-    };
-  }
-  return { ok: true, key };
-}
+export const checkApiKeyFormat = keyFormatCheck({
+  provider: "Chutes",
+  prefix: "cpk_",
+  pattern: API_KEY_PATTERN,
+  prefixHint: "Chutes API keys start with cpk_.",
+  shapeHint: "a Chutes API key has three dot-separated parts (102 characters).",
+});
 
 export const keyAccountSchema = z.object({
   /** An admin key can read the account; a scoped (invoke-only) key cannot, by Chutes' design. */

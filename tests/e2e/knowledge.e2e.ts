@@ -14,7 +14,8 @@ test.describe("answers with sources", () => {
 
     await chat.send("Which embedding model and how many dimensions does the knowledge base use?");
     const answer = chat.lastAnswer();
-    await expect(answer).toContainText("According to the knowledge base");
+    // Wait for the citation itself: the quote streams in before its [n].
+    await expect(answer).toContainText(/According to the knowledge base, ".*?" \[\d+\]/);
     const text = (await answer.textContent()) ?? "";
     const citedId = /According to the knowledge base, ".*?" \[(\d+)\]/.exec(text)?.[1];
     expect(citedId).toBeDefined();

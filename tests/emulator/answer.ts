@@ -63,7 +63,7 @@ export function bestSource(blocks: SourceBlock[], question: string): SourceBlock
   return best;
 }
 
-export function lastUserText(messages: ChatMessage[]): string {
+function lastUserText(messages: ChatMessage[]): string {
   for (let i = messages.length - 1; i >= 0; i--) {
     const m = messages[i];
     if (m?.role === "user") return m.content;

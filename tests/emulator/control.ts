@@ -17,6 +17,7 @@ export const injectionSchema = z.object({
     .optional(),
   times: z.number().int().positive().optional(),
   delayMs: z.number().nonnegative().optional(),
+  echoCredential: z.boolean().optional(),
 });
 
 export const settingsPatchSchema = z
@@ -26,6 +27,7 @@ export const settingsPatchSchema = z
     refreshTokenTtlSeconds: z.number().positive(),
     redirectUris: z.array(z.string().min(1)),
     authorizeAs: z.string().min(1),
+    embeddingDimensions: z.number().int().positive().max(16000),
   })
   .partial()
   .strict();

@@ -100,6 +100,18 @@ describe("POST /embed/v1/embeddings", () => {
     expect((await broke.json()).detail.message).toMatch(/^Quota exceeded and account balance is \$0\.0, /);
   });
 
+  it("returns vectors of the configured length, as a host serving another model would", async () => {
+    emu.configure({ embeddingDimensions: 256 });
+    try {
+      const [vector] = await vectors(["first text"]);
+      expect(vector).toHaveLength(256);
+      expect(Math.hypot(...(vector ?? []))).toBeCloseTo(1, 6);
+    } finally {
+      emu.reset();
+    }
+    expect((await vectors(["first text"]))[0]).toHaveLength(1024);
+  });
+
   it("answers a wrong path on the chute with 'No matching cord found!'", async () => {
     const response = await fetch(`${emu.url}/embed/v1/nothing`, {
       method: "POST",

@@ -16,13 +16,14 @@ const STOPWORDS = new Set(
 
 function addFeature(vector: Float64Array, feature: string, weight: number): void {
   const digest = createHash("sha1").update(feature).digest();
-  const bucket = digest.readUInt32BE(0) % EMBEDDING_DIMENSIONS;
+  const bucket = digest.readUInt32BE(0) % vector.length;
   const sign = (digest[4] ?? 0) & 1 ? -1 : 1;
   vector[bucket] = (vector[bucket] ?? 0) + sign * weight;
 }
 
-export function embedText(text: string): number[] {
-  const vector = new Float64Array(EMBEDDING_DIMENSIONS);
+/** The vector the embeddings host returns for `text` (also usable in-process, e.g. by benchmarks). */
+export function embedText(text: string, dimensions: number = EMBEDDING_DIMENSIONS): number[] {
+  const vector = new Float64Array(dimensions);
   const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
   words.forEach((word, i) => {
     addFeature(vector, `w:${word}`, STOPWORDS.has(word) ? 0.2 : 1);
@@ -90,7 +91,7 @@ export async function handleEmbeddings(ctx: RequestContext): Promise<void> {
     {
       object: "list",
       data: texts.map((text, index) => {
-        const embedding = embedText(text);
+        const embedding = embedText(text, emu.settings.embeddingDimensions);
         return { object: "embedding", embedding: base64 ? toBase64(embedding) : embedding, index };
       }),
       model: EMBEDDING_MODEL,

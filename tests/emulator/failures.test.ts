@@ -184,6 +184,18 @@ describe("failures injected with /_emulator/inject", () => {
     });
   });
 
+  it("echoCredential repeats the caller's token in the error detail, and only when asked", async () => {
+    await inject({ failure: "payment_required", echoCredential: true });
+    const echoed = (await (await chat(MODEL)).json()) as { detail: { message: string } };
+    expect(echoed.detail.message).toContain(ADMIN_KEY);
+    await inject({ failure: "capacity", echoCredential: true });
+    expect((await (await chat(MODEL)).json()).detail).toBe(
+      `${FAILURE_TEXT.capacity} (credential ${ADMIN_KEY})`,
+    );
+    await inject({ failure: "capacity" });
+    expect(JSON.stringify(await (await chat(MODEL)).json())).not.toContain(ADMIN_KEY);
+  });
+
   it("slow_first_token holds the status line until the first chunk", async () => {
     await inject({ failure: "slow_first_token", delayMs: 700 });
     const started = Date.now();

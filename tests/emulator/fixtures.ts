@@ -12,7 +12,7 @@ export type FixtureUser = {
   paymentAddress: string;
 };
 
-export type KeyScope = {
+type KeyScope = {
   objectType: "chutes" | "images" | "invocations";
   objectId: string | null;
   action: string | null;

@@ -35,6 +35,25 @@ export async function readBody(req: IncomingMessage): Promise<ParsedBody> {
   return { raw, value: raw, kind: "text" };
 }
 
+// Responses whose error detail must repeat the caller's token (InjectionRule.echoCredential).
+const echoedTokens = new WeakMap<ServerResponse, string>();
+
+/** Makes the error `detail` sent on `res` carry the bearer token of `authorization`, if any. */
+export function echoCredentialIn(res: ServerResponse, authorization: string | undefined): void {
+  const token = authorization?.replace(/^Bearer\s+/i, "");
+  if (token) echoedTokens.set(res, token);
+}
+
+function withEchoedToken(body: unknown, token: string | undefined): unknown {
+  if (token === undefined || !isRecord(body) || !("detail" in body)) return body;
+  const { detail } = body;
+  if (typeof detail === "string") return { ...body, detail: `${detail} (credential ${token})` };
+  if (isRecord(detail) && typeof detail.message === "string") {
+    return { ...body, detail: { ...detail, message: `${detail.message} (credential ${token})` } };
+  }
+  return body;
+}
+
 export function sendJson(
   res: ServerResponse,
   status: number,
@@ -42,7 +61,7 @@ export function sendJson(
   headers: OutgoingHttpHeaders = {},
 ): void {
   if (res.destroyed) return;
-  const payload = JSON.stringify(body);
+  const payload = JSON.stringify(withEchoedToken(body, echoedTokens.get(res)));
   res.writeHead(status, {
     "content-type": "application/json",
     "content-length": Buffer.byteLength(payload),

@@ -56,7 +56,7 @@ export type AuthResult = { ok: true; principal: Principal } | { ok: false; statu
 export type Gateway = "api" | "llm" | "embed";
 
 /** The server reads only `Authorization` and keeps its last space-separated token. */
-export function lastAuthToken(header: string | undefined): string | null {
+function lastAuthToken(header: string | undefined): string | null {
   const parts = (header ?? "").trim().split(/\s+/);
   const last = parts[parts.length - 1];
   return last ? last : null;

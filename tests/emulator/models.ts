@@ -190,7 +190,7 @@ const SPECS: readonly ModelSpec[] = [
 ];
 
 /** chute_id used in messages about models that are not in the catalogue (e.g. emulator/<failure>). */
-export const EMULATOR_CHUTE_ID = "0e0e0e0e-1111-4222-8333-444455556666";
+const EMULATOR_CHUTE_ID = "0e0e0e0e-1111-4222-8333-444455556666";
 
 const usdTao = (usd: number) => ({ usd, tao: Math.round((usd / TAO_USD) * 1e9) / 1e9 });
 
@@ -244,13 +244,10 @@ export function listModels(): { object: "list"; data: ModelObject[] } {
   return { object: "list", data: SPECS.map(toModelObject) };
 }
 
-export const CHAT_MODEL_IDS: readonly string[] = SPECS.map((s) => s.id);
-
 /** How the model streams its thinking, if it thinks on every request. */
 export function reasoningStyleOf(model: string): ReasoningStyle | undefined {
   return SPECS.find((s) => s.id === model)?.reasoning;
 }
-
 export function chuteIdFor(model: string): string {
   return SPECS.find((s) => s.id === model)?.chuteId ?? EMULATOR_CHUTE_ID;
 }

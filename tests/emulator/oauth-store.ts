@@ -6,7 +6,7 @@ const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const SESSION_TTL_MS = 600_000;
 const CODE_TTL_MS = 600_000;
 
-export function randomAlnum(length: number): string {
+function randomAlnum(length: number): string {
   let out = "";
   for (let i = 0; i < length; i++) out += ALNUM[randomInt(ALNUM.length)];
   return out;

@@ -12,8 +12,16 @@ import {
   renderFailure,
   STREAM_FAILURES,
 } from "./failures.ts";
-import { DEFAULT_REDIRECT_URIS } from "./fixtures.ts";
-import { isRecord, type ParsedBody, readBody, sendDetail, sendJson, sleepUnlessClosed } from "./http.ts";
+import { DEFAULT_REDIRECT_URIS, EMBEDDING_DIMENSIONS } from "./fixtures.ts";
+import {
+  echoCredentialIn,
+  isRecord,
+  type ParsedBody,
+  readBody,
+  sendDetail,
+  sendJson,
+  sleepUnlessClosed,
+} from "./http.ts";
 import { authenticate, type Gateway, selfResponse } from "./identities.ts";
 import {
   discoveryDocument,
@@ -63,6 +71,8 @@ export type EmulatorOptions = {
   redirectUris?: string[];
   /** The user the consent page acts for (default "alice"). */
   authorizeAs?: string;
+  /** Length of the embedding vectors (default 1024, BGE-M3's). */
+  embeddingDimensions?: number;
 };
 
 export type EmulatorHandle = {
@@ -82,9 +92,9 @@ export type EmulatorHandle = {
   revokeAllTokens(username?: string): number;
 };
 
-export const DEFAULT_TOKEN_DELAY_MS = 15;
-export const DEFAULT_ACCESS_TTL_SECONDS = 3600;
-export const DEFAULT_REFRESH_TTL_SECONDS = 30 * 24 * 3600;
+const DEFAULT_TOKEN_DELAY_MS = 15;
+const DEFAULT_ACCESS_TTL_SECONDS = 3600;
+const DEFAULT_REFRESH_TTL_SECONDS = 30 * 24 * 3600;
 
 type Handler = (ctx: RequestContext) => void | Promise<void>;
 
@@ -154,6 +164,7 @@ async function applyInjection(ctx: RequestContext, rule: InjectionRule): Promise
     }
   }
   if (rule.delayMs && !(await sleepUnlessClosed(res, rule.delayMs))) return "handled";
+  if (rule.echoCredential) echoCredentialIn(res, ctx.req.headers.authorization);
   // Who is calling only matters for the 402 text; an unauthenticated call gets the default address.
   const auth = authenticate(ctx.req.headers.authorization, gatewayOf(ctx.host), emu.accounts, emu.oauth);
   const user = auth.ok ? auth.principal.user : undefined;
@@ -225,6 +236,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       refreshTokenTtlSeconds: options.refreshTokenTtlSeconds ?? DEFAULT_REFRESH_TTL_SECONDS,
       redirectUris: [...(options.redirectUris ?? DEFAULT_REDIRECT_URIS)],
       authorizeAs: options.authorizeAs ?? "alice",
+      embeddingDimensions: options.embeddingDimensions ?? EMBEDDING_DIMENSIONS,
     },
     () => baseUrl,
   );

@@ -1,6 +1,7 @@
 // Helpers shared by the emulator's own tests: SSE parsing, form posts and the OAuth round trip.
 import { createHash, randomBytes } from "node:crypto";
 import { OAUTH_CLIENT } from "./fixtures.ts";
+import type { RecordedRequest } from "./types.ts";
 
 export type ParsedStream = {
   /** Parsed JSON of every `data:` event except [DONE]. */
@@ -148,3 +149,19 @@ export function refresh(base: string, refreshToken: string, withSecret = true): 
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export type EmbeddingCall = { authorization: string | undefined; model: unknown; inputs: unknown[] };
+
+/** The calls the embeddings host received since the last reset, oldest first. */
+export function embeddingCalls(emu: {
+  requests(filter: { path: string }): RecordedRequest[];
+}): EmbeddingCall[] {
+  return emu.requests({ path: "/embed/v1/embeddings" }).map((request) => {
+    const body = (request.body ?? {}) as { model?: unknown; input?: unknown };
+    return {
+      authorization: request.headers.authorization,
+      model: body.model,
+      inputs: Array.isArray(body.input) ? body.input : [body.input],
+    };
+  });
+}

@@ -33,6 +33,11 @@ export type InjectionRule = {
   times?: number;
   /** Delay before the failure (for slow_first_token: before the first chunk, default 3000). */
   delayMs?: number;
+  /**
+   * Repeat the caller's bearer token in the error's `detail`, as a careless upstream might: for tests
+   * that prove the app never passes an upstream body's secret on. Chutes itself is not known to do it.
+   */
+  echoCredential?: boolean;
 };
 
 export type EmulatorSettings = {
@@ -44,6 +49,11 @@ export type EmulatorSettings = {
   redirectUris: string[];
   /** The user who is "signed in" in the emulator's browser (the consent page skips login). */
   authorizeAs: string;
+  /**
+   * Length of the vectors /embed/v1 returns (BGE-M3's 1024 by default). Another value stands for the
+   * embeddings host serving a different model than the knowledge base was built with.
+   */
+  embeddingDimensions: number;
 };
 
 export type RecordedRequest = {

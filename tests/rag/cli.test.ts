@@ -8,17 +8,22 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetConfigForTests } from "../../src/lib/config.ts";
 import { retrieve } from "../../src/lib/rag/retriever.ts";
 import { getKbStore } from "../../src/lib/rag/store.ts";
-import { type EmbeddingsServer, startEmbeddingsServer } from "./fake-embeddings.ts";
+import { emulatorAppEnv } from "../emulator/appEnv.ts";
+import { ADMIN_KEY, SCOPED_KEY } from "../emulator/fixtures.ts";
+import { type EmulatorHandle, startEmulator } from "../emulator/server.ts";
+import { embeddingCalls } from "../emulator/testkit.ts";
+import { SAMPLE_DOC_COUNT as N } from "./sampleDocs.ts";
 
 // The CLI end to end, as `npm run ingest` runs it: Node's own type stripping, react-server conditions,
 // configuration from the environment, PGlite on disk. Then the app's configured retrieve() reads what it
 // wrote.
 
 const PROJECT = fileURLToPath(new URL("../../", import.meta.url));
-const KEY = `cpk_${"a".repeat(32)}.${"b".repeat(32)}.${"OperatorSecretKey".padEnd(32, "Z")}`;
-const DIM = 64;
+const KEY = ADMIN_KEY;
+/** The part of the operator's key that must never be printed. */
+const KEY_SECRET = KEY.split(".").at(-1) ?? KEY;
 
-let embeddings: EmbeddingsServer;
+let emulator: EmulatorHandle;
 let dataDir: string;
 let env: Record<string, string>;
 
@@ -42,21 +47,19 @@ function runCli(args: string[], extraEnv: Record<string, string> = {}) {
 }
 
 beforeAll(async () => {
-  embeddings = await startEmbeddingsServer({ dimensions: DIM });
+  emulator = await startEmulator({ port: 0 });
   dataDir = await mkdtemp(join(tmpdir(), "kb-cli-"));
   env = {
+    ...emulatorAppEnv(emulator.url),
     DATA_DIR: dataDir,
     DATABASE_URL: "",
     CHUTES_API_KEY: KEY,
-    CHUTES_EMBEDDINGS_URL: embeddings.url,
-    CHUTES_EMBEDDING_MODEL: "test/hash-embed",
-    CHUTES_EMBEDDING_DIMENSIONS: String(DIM),
     RAG_TOP_K: "3",
     RAG_MIN_SCORE: "0",
   };
 }, 60_000);
 afterAll(async () => {
-  await embeddings.close();
+  await emulator.close();
   await rm(dataDir, { recursive: true, force: true });
 }, 60_000);
 
@@ -74,30 +77,30 @@ describe("scripts/ingest.ts", () => {
     const first = await runCli(["--", "docs"]);
     expect(first.stderr).not.toMatch(/Ingest failed/);
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/Documents: 8 added, 0 changed, 0 unchanged, 0 removed \(8 files\)/);
+    expect(first.stdout).toContain(`Documents: ${N} added, 0 changed, 0 unchanged, 0 removed (${N} files)`);
     expect(first.stdout).toMatch(/Embedding calls: [1-9]/);
-    expect(first.stderr).toMatch(/\[ingest\] 8\/8 documents/);
-    expect(embeddings.calls.length).toBeGreaterThan(0);
-    expect(embeddings.calls.every((c) => c.authorization === `Bearer ${KEY}`)).toBe(true);
+    expect(first.stderr).toContain(`[ingest] ${N}/${N} documents`);
+    expect(embeddingCalls(emulator).length).toBeGreaterThan(0);
+    expect(embeddingCalls(emulator).every((c) => c.authorization === `Bearer ${KEY}`)).toBe(true);
 
-    const callsBefore = embeddings.calls.length;
+    const callsBefore = embeddingCalls(emulator).length;
     const second = await runCli(["docs", "--prune"]);
     expect(second.code).toBe(0);
-    expect(second.stdout).toMatch(/8 unchanged/);
+    expect(second.stdout).toContain(`${N} unchanged`);
     expect(second.stdout).toMatch(/Embedding calls: 0/);
-    expect(embeddings.calls.length).toBe(callsBefore);
+    expect(embeddingCalls(emulator).length).toBe(callsBefore);
 
     for (const output of [first.stdout, first.stderr, second.stdout, second.stderr]) {
-      expect(output).not.toContain("OperatorSecretKey");
+      expect(output).not.toContain(KEY_SECRET);
     }
   }, 60_000);
 
   it("stops on a refused embedding call without printing the key, even if the server echoes it", async () => {
-    embeddings.failNext(402, { detail: { message: `Quota exceeded for ${KEY}` } });
+    emulator.inject({ failure: "payment_required", match: { path: "embeddings" }, echoCredential: true });
     const result = await runCli(["docs", "--reset"]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/Ingest failed: .*HTTP 402/);
-    expect(`${result.stdout}${result.stderr}`).not.toContain("OperatorSecretKey");
+    expect(`${result.stdout}${result.stderr}`).not.toContain(KEY_SECRET);
     // Put the knowledge base back for the next test.
     expect((await runCli(["docs"])).code).toBe(0);
   }, 60_000);
@@ -107,15 +110,15 @@ describe("scripts/ingest.ts", () => {
     Object.assign(process.env, env, { CHUTES_API_KEY: "" });
     resetConfigForTests();
     try {
-      embeddings.reset();
+      emulator.reset();
       const result = await retrieve({
         query: "What is the default embedding model?",
-        credential: "user-token-123",
+        credential: SCOPED_KEY,
       });
       expect(result.mode).toBe("hybrid");
       expect(result.chunks).toHaveLength(3);
       expect(result.chunks[0]?.source).toBe("docs/knowledge-base.md");
-      expect(embeddings.calls.map((c) => c.authorization)).toEqual(["Bearer user-token-123"]);
+      expect(embeddingCalls(emulator).map((c) => c.authorization)).toEqual([`Bearer ${SCOPED_KEY}`]);
     } finally {
       await getKbStore().close(); // the singleton of this configuration: release DATA_DIR
       process.env = saved;

@@ -9,22 +9,28 @@ import { createEmbeddingsClient, withRetry } from "../../src/lib/rag/embeddings.
 import { KbMismatchError } from "../../src/lib/rag/errors.ts";
 import { type DocumentEmbedder, IngestError, type IngestOptions, ingest } from "../../src/lib/rag/ingest.ts";
 import { createKbStore, type KbStore } from "../../src/lib/rag/store.ts";
-import { type EmbeddingsServer, startEmbeddingsServer } from "./fake-embeddings.ts";
+import { ADMIN_KEY, EMBEDDING_DIMENSIONS, EMBEDDING_MODEL } from "../emulator/fixtures.ts";
+import { type EmulatorHandle, startEmulator } from "../emulator/server.ts";
+import { embeddingCalls } from "../emulator/testkit.ts";
+import { SAMPLE_DOC_COUNT as N } from "./sampleDocs.ts";
 
-const DIM = 64;
-const IDENTITY = { model: "test/hash-embed", dimensions: DIM };
-const OPERATOR_KEY = "cpk_operator-key-for-tests";
+const IDENTITY = { model: EMBEDDING_MODEL, dimensions: EMBEDDING_DIMENSIONS };
+const OPERATOR_KEY = ADMIN_KEY;
 const DOCS = new URL("../../docs/", import.meta.url).pathname;
 
 let db: PGlite;
 let store: KbStore;
-let embeddings: EmbeddingsServer;
+let emulator: EmulatorHandle;
 let root: string;
 let sleeps: number[];
 
-/** The real client against the local stub, with retries whose waits are recorded instead of slept. */
+/** The real client against the emulator, with retries whose waits are recorded instead of slept. */
 function httpEmbedder(): DocumentEmbedder {
-  const client = createEmbeddingsClient({ baseUrl: embeddings.url, model: IDENTITY.model, timeoutMs: 5000 });
+  const client = createEmbeddingsClient({
+    baseUrl: `${emulator.url}/embed/v1`,
+    model: IDENTITY.model,
+    timeoutMs: 5000,
+  });
   return (texts) =>
     withRetry(() => client.embed(texts, OPERATOR_KEY), {
       sleep: async (ms) => {
@@ -56,21 +62,21 @@ async function snapshot() {
   return { documents, chunks };
 }
 
-const embeddedTexts = () => embeddings.calls.flatMap((c) => c.inputs);
+const embeddedTexts = () => embeddingCalls(emulator).flatMap((c) => c.inputs);
 
 beforeAll(async () => {
   db = await PGlite.create({ extensions: { vector } });
   store = createKbStore({ driver: "pglite", db, embedding: IDENTITY });
-  embeddings = await startEmbeddingsServer({ dimensions: DIM });
+  emulator = await startEmulator({ port: 0 });
 }, 60_000);
 afterAll(async () => {
   await store?.close();
   await db?.close();
-  await embeddings?.close();
+  await emulator?.close();
 }, 60_000);
 beforeEach(async () => {
   await store.reset();
-  embeddings.reset();
+  emulator.reset();
   sleeps = [];
   if (root) await rm(root, { recursive: true, force: true });
   root = await mkdtemp(join(tmpdir(), "kb-ingest-"));
@@ -80,25 +86,27 @@ beforeEach(async () => {
 describe("ingest", () => {
   it("indexes a folder, then makes zero embedding calls on an unchanged re-run", async () => {
     const first = await run();
-    expect(first.documents).toMatchObject({ seen: 8, added: 8, changed: 0, unchanged: 0, failed: 0 });
+    expect(first.documents).toMatchObject({ seen: N, added: N, changed: 0, unchanged: 0, failed: 0 });
     expect(first.chunks.written).toBeGreaterThan(8);
     expect(first.chunks.embedded).toBe(first.chunks.written);
-    expect(first.embeddingCalls).toBe(embeddings.calls.length);
-    expect(embeddings.calls.every((c) => c.authorization === `Bearer ${OPERATOR_KEY}`)).toBe(true);
-    expect(embeddings.calls.every((c) => c.inputs.length <= 8 && c.model === IDENTITY.model)).toBe(true);
+    expect(first.embeddingCalls).toBe(embeddingCalls(emulator).length);
+    expect(embeddingCalls(emulator).every((c) => c.authorization === `Bearer ${OPERATOR_KEY}`)).toBe(true);
+    expect(embeddingCalls(emulator).every((c) => c.inputs.length <= 8 && c.model === IDENTITY.model)).toBe(
+      true,
+    );
     expect(await store.stats()).toEqual({
-      documents: 8,
+      documents: N,
       chunks: first.chunks.written,
       embeddedChunks: first.chunks.written,
     });
     const sources = (await store.listDocuments()).map((d) => d.source);
     expect(sources).toContain("docs/knowledge-base.md");
 
-    embeddings.reset();
+    emulator.reset();
     const second = await run();
-    expect(embeddings.calls).toHaveLength(0);
+    expect(embeddingCalls(emulator)).toHaveLength(0);
     expect(second.embeddingCalls).toBe(0);
-    expect(second.documents).toMatchObject({ added: 0, changed: 0, unchanged: 8 });
+    expect(second.documents).toMatchObject({ added: 0, changed: 0, unchanged: N });
     expect(second.chunks.written).toBe(0);
   });
 
@@ -109,9 +117,9 @@ describe("ingest", () => {
     const text = await readFile(file, "utf8");
     await writeFile(file, text.replace("Wait a moment and try again", "Wait thirty seconds and try again"));
 
-    embeddings.reset();
+    emulator.reset();
     const summary = await run();
-    expect(summary.documents).toMatchObject({ changed: 1, unchanged: 7, added: 0 });
+    expect(summary.documents).toMatchObject({ changed: 1, unchanged: N - 1, added: 0 });
     expect(embeddedTexts()).toHaveLength(1);
     expect(embeddedTexts()[0]).toContain("Wait thirty seconds");
     expect(summary.chunks).toMatchObject({ embedded: 1, withoutEmbedding: 0 });
@@ -131,7 +139,7 @@ describe("ingest", () => {
     await unlink(join(root, "other", "note.md"));
 
     const kept = await run();
-    expect(kept.documents).toMatchObject({ removed: 0, missing: 1, unchanged: 7 });
+    expect(kept.documents).toMatchObject({ removed: 0, missing: 1, unchanged: N - 1 });
     expect((await store.listDocuments()).map((d) => d.source)).toContain("docs/privacy.md");
 
     const pruned = await run({ prune: true });
@@ -158,7 +166,7 @@ describe("ingest", () => {
     expect((error as IngestError).message).toMatch(/run the same command again/);
     const partial = await store.listDocuments();
     expect(partial.length).toBeGreaterThan(0);
-    expect(partial.length).toBeLessThan(8);
+    expect(partial.length).toBeLessThan(N);
     // No half-written document: every stored document has all its chunks, each embedded.
     const partialChunks = await store.listChunks();
     for (const doc of partial) {
@@ -206,7 +214,7 @@ describe("ingest", () => {
     expect((error as Error).message).toMatch(/interrupted; \d+ document\(s\) were saved/);
     const saved = (await store.listDocuments()).length;
     expect(saved).toBeGreaterThanOrEqual(2);
-    expect(saved).toBeLessThan(8);
+    expect(saved).toBeLessThan(N);
     await run();
     expect(await snapshot()).toEqual(reference);
   });
@@ -215,47 +223,47 @@ describe("ingest", () => {
     const textOnly = await run({ embed: null });
     expect(textOnly.textOnly).toBe(true);
     expect(textOnly.embeddingCalls).toBe(0);
-    expect(embeddings.calls).toHaveLength(0);
+    expect(embeddingCalls(emulator)).toHaveLength(0);
     expect(textOnly.chunks.withoutEmbedding).toBe(textOnly.chunks.written);
     expect(await store.status()).toMatchObject({ hasChunks: true, hasEmbeddings: false });
     expect((await store.searchText("default embedding model", 3))[0]?.source).toBe("docs/knowledge-base.md");
 
-    expect((await run({ embed: null })).documents.unchanged).toBe(8); // still nothing to do without a key
+    expect((await run({ embed: null })).documents.unchanged).toBe(N); // still nothing to do without a key
 
     const upgraded = await run();
-    expect(upgraded.documents.changed).toBe(8);
+    expect(upgraded.documents.changed).toBe(N);
     expect(upgraded.chunks.embedded).toBe(textOnly.chunks.written);
     expect((await store.stats()).embeddedChunks).toBe(textOnly.chunks.written);
-    embeddings.reset();
+    emulator.reset();
     await run();
-    expect(embeddings.calls).toHaveLength(0);
+    expect(embeddingCalls(emulator)).toHaveLength(0);
   });
 
   it("retries 429 and 503 answers with backoff, then succeeds", async () => {
-    embeddings.failNext(429, { detail: "Infrastructure is at maximum capacity, try again later" });
-    embeddings.failNext(503, { detail: "No instances available (yet) for chute_id='x'" });
+    emulator.inject({ failure: "capacity", match: { path: "embeddings" } });
+    emulator.inject({ failure: "no_instances", match: { path: "embeddings" } });
     const summary = await run();
-    expect(summary.documents.added).toBe(8);
+    expect(summary.documents.added).toBe(N);
     expect(sleeps).toHaveLength(2);
     expect(sleeps[1]).toBeGreaterThan(sleeps[0] ?? Infinity); // exponential
-    expect(embeddings.calls.length).toBe(summary.embeddingCalls + 2);
+    expect(embeddingCalls(emulator).length).toBe(summary.embeddingCalls + 2);
     expect((await store.stats()).embeddedChunks).toBe(summary.chunks.written);
   });
 
   it("stops on a non-retryable refusal without leaking the key", async () => {
-    embeddings.failNext(402, { detail: { message: "Quota exceeded and account balance is $0.0" } });
+    emulator.inject({ failure: "payment_required", match: { path: "embeddings" }, echoCredential: true });
     const error = (await run().catch((e: unknown) => e)) as IngestError;
     expect(error).toBeInstanceOf(IngestError);
     expect(error.message).toMatch(/HTTP 402/);
     expect(error.message).not.toContain(OPERATOR_KEY);
-    expect(embeddings.calls).toHaveLength(1);
+    expect(embeddingCalls(emulator)).toHaveLength(1);
   });
 
   it("skips files that are not UTF-8, naming them, and ingests the rest", async () => {
     await writeFile(join(root, "docs", "latin1.txt"), Buffer.from([0x63, 0x61, 0x66, 0xe9]));
     const warnings: string[] = [];
     const summary = await run({ onWarning: (m) => warnings.push(m) });
-    expect(summary.documents).toMatchObject({ seen: 9, added: 8, failed: 1 });
+    expect(summary.documents).toMatchObject({ seen: N + 1, added: N, failed: 1 });
     expect(summary.failures).toEqual([
       { source: "docs/latin1.txt", message: expect.stringMatching(/docs\/latin1\.txt is not valid UTF-8/) },
     ]);
@@ -274,7 +282,7 @@ describe("ingest", () => {
     await writeFile(join(root, "docs", ".hidden", "secret.md"), "# hidden");
     await writeFile(join(root, "docs", "empty.md"), "");
     const summary = await run();
-    expect(summary.documents.added).toBe(12);
+    expect(summary.documents.added).toBe(N + 4);
     const docs = await store.listDocuments();
     expect(docs.find((d) => d.source === "docs/page.html")?.title).toBe("Web page");
     expect(docs.find((d) => d.source === "docs/comp.mdx")?.title).toBe("MDX doc");
@@ -289,14 +297,14 @@ describe("ingest", () => {
     const other = createKbStore({
       driver: "pglite",
       db,
-      embedding: { model: "other/model", dimensions: DIM },
+      embedding: { model: "other/model", dimensions: 384 },
     });
     await expect(
       ingest({ paths: ["docs"], store: other, embed: null, baseDir: root }),
     ).rejects.toBeInstanceOf(KbMismatchError);
     const summary = await ingest({ paths: ["docs"], store: other, embed: null, baseDir: root, reset: true });
-    expect(summary.documents.added).toBe(8);
-    expect(await other.getMeta()).toEqual({ model: "other/model", dimensions: DIM });
+    expect(summary.documents.added).toBe(N);
+    expect(await other.getMeta()).toEqual({ model: "other/model", dimensions: 384 });
     await other.close();
   });
 
@@ -308,6 +316,6 @@ describe("ingest", () => {
   it("reports progress for every document", async () => {
     const seen: number[] = [];
     await run({ onProgress: (p) => seen.push(p.documentsDone) });
-    expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(seen).toEqual(Array.from({ length: N }, (_, i) => i + 1));
   });
 });

@@ -6,13 +6,16 @@ import { EmbeddingDimensionError, KbMismatchError } from "../../src/lib/rag/erro
 import { ingest } from "../../src/lib/rag/ingest.ts";
 import { createRetriever, fuse, type RetrieverDeps } from "../../src/lib/rag/retriever.ts";
 import type { KbStore, SearchHit } from "../../src/lib/rag/store.ts";
+import { ADMIN_KEY, EMBEDDING_DIMENSIONS, EMBEDDING_MODEL, SCOPED_KEY } from "../emulator/fixtures.ts";
+import { type EmulatorHandle, startEmulator } from "../emulator/server.ts";
+import { embeddingCalls } from "../emulator/testkit.ts";
 import { BACKENDS, type BackendHandle } from "./backends.ts";
-import { type EmbeddingsServer, startEmbeddingsServer } from "./fake-embeddings.ts";
 
-const DIM = 256;
-const IDENTITY = { model: "test/hash-embed", dimensions: DIM };
-const OPERATOR_KEY = "cpk_operator-key";
-const USER_CREDENTIAL = "user-oauth-access-token";
+const DIM = EMBEDDING_DIMENSIONS;
+const IDENTITY = { model: EMBEDDING_MODEL, dimensions: DIM };
+const OPERATOR_KEY = ADMIN_KEY;
+/** The user's own credential (an invoke-only key); the operator's key never embeds a query. */
+const USER_CREDENTIAL = SCOPED_KEY;
 const PROJECT = fileURLToPath(new URL("../../", import.meta.url));
 
 /** Questions whose answer is in exactly one file of docs/. */
@@ -30,12 +33,13 @@ const QUESTIONS: [string, string][] = [
 describe.each(BACKENDS)("retrieve() on $name", (backend) => {
   let handle: BackendHandle;
   let store: KbStore;
-  let embeddings: EmbeddingsServer;
+  let emulator: EmulatorHandle;
+  let embeddingsUrl: string;
   let deps: RetrieverDeps;
 
   const embedAsOperator = (texts: string[]) => {
     const client = createEmbeddingsClient({
-      baseUrl: embeddings.url,
+      baseUrl: embeddingsUrl,
       model: IDENTITY.model,
       timeoutMs: 5000,
     });
@@ -45,26 +49,27 @@ describe.each(BACKENDS)("retrieve() on $name", (backend) => {
   beforeAll(async () => {
     handle = await backend.start();
     store = handle.openStore(IDENTITY);
-    embeddings = await startEmbeddingsServer({ dimensions: DIM });
+    emulator = await startEmulator({ port: 0 });
+    embeddingsUrl = `${emulator.url}/embed/v1`;
     const client = createEmbeddingsClient({
-      baseUrl: embeddings.url,
+      baseUrl: embeddingsUrl,
       model: IDENTITY.model,
       timeoutMs: 1000,
     });
     deps = { store, embed: client.embed, topK: 4, minScore: 0 };
   }, 60_000);
   afterAll(async () => {
-    await embeddings?.close();
+    await emulator?.close();
     await handle?.close();
   }, 60_000);
   beforeEach(() => {
-    embeddings.reset();
+    emulator.reset();
   });
 
   it("returns nothing, without an embedding call, when the knowledge base is empty", async () => {
     const result = await createRetriever(deps)({ query: "anything", credential: USER_CREDENTIAL });
     expect(result).toEqual({ chunks: [], mode: "hybrid" });
-    expect(embeddings.calls).toHaveLength(0);
+    expect(embeddingCalls(emulator)).toHaveLength(0);
   });
 
   describe("with docs/ ingested", () => {
@@ -87,7 +92,7 @@ describe.each(BACKENDS)("retrieve() on $name", (backend) => {
         query: "What is the default embedding model?",
         credential: USER_CREDENTIAL,
       });
-      expect(embeddings.calls).toEqual([
+      expect(embeddingCalls(emulator)).toEqual([
         {
           authorization: `Bearer ${USER_CREDENTIAL}`,
           model: IDENTITY.model,
@@ -109,31 +114,30 @@ describe.each(BACKENDS)("retrieve() on $name", (backend) => {
     });
 
     it.each([
-      [
-        402,
-        { detail: { message: "Quota exceeded and account balance is $0.0", quota_reset_timestamp: null } },
-        "payment_required",
-      ],
-      [429, { detail: "Infrastructure is at maximum capacity, try again later" }, "rate_limited"],
-      [503, { detail: "No instances available (yet) for chute_id='x'" }, "unavailable"],
-      [401, { detail: "Invalid token." }, "unauthorized"],
-    ] as const)("falls back to full-text search when embedding answers %i", async (status, body, reason) => {
-      embeddings.failNext(status, body);
-      const result = await createRetriever(deps)({
-        query: "default embedding model",
-        credential: USER_CREDENTIAL,
-      });
-      expect(result.mode).toBe("text-only");
-      expect(result.degraded).toEqual({ reason, status });
-      expect(result.chunks[0]?.source).toBe("docs/knowledge-base.md");
-      expect(result.chunks[0]?.vectorRank).toBeUndefined();
-      expect(result.chunks[0]?.textRank).toBe(1);
-      expect(embeddings.calls).toHaveLength(1); // no retry on a user's query
-    });
+      [402, "payment_required", "payment_required"],
+      [429, "capacity", "rate_limited"],
+      [503, "no_instances", "unavailable"],
+      [401, "unauthorized", "unauthorized"],
+    ] as const)(
+      "falls back to full-text search when embedding answers %i",
+      async (status, failure, reason) => {
+        emulator.inject({ failure, match: { path: "embeddings" } });
+        const result = await createRetriever(deps)({
+          query: "default embedding model",
+          credential: USER_CREDENTIAL,
+        });
+        expect(result.mode).toBe("text-only");
+        expect(result.degraded).toEqual({ reason, status });
+        expect(result.chunks[0]?.source).toBe("docs/knowledge-base.md");
+        expect(result.chunks[0]?.vectorRank).toBeUndefined();
+        expect(result.chunks[0]?.textRank).toBe(1);
+        expect(embeddingCalls(emulator)).toHaveLength(1); // no retry on a user's query
+      },
+    );
 
     it("falls back on a timeout and on an unreachable endpoint", async () => {
-      embeddings.hangNext();
-      const slow = createEmbeddingsClient({ baseUrl: embeddings.url, model: IDENTITY.model, timeoutMs: 150 });
+      emulator.inject({ failure: "slow_first_token", match: { path: "embeddings" }, delayMs: 5000 });
+      const slow = createEmbeddingsClient({ baseUrl: embeddingsUrl, model: IDENTITY.model, timeoutMs: 150 });
       const timedOut = await createRetriever({ ...deps, embed: slow.embed })({
         query: "Node.js version",
         credential: USER_CREDENTIAL,
@@ -174,27 +178,29 @@ describe.each(BACKENDS)("retrieve() on $name", (backend) => {
         chunks: [],
         mode: "hybrid",
       });
-      expect(embeddings.calls).toHaveLength(0);
+      expect(embeddingCalls(emulator)).toHaveLength(0);
     });
 
     it("throws a clear error when the embedding dimension does not match the knowledge base", async () => {
-      embeddings.setDimensions(DIM / 2);
+      emulator.configure({ embeddingDimensions: DIM / 2 });
       const error = await createRetriever(deps)({ query: "model", credential: USER_CREDENTIAL }).catch(
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(EmbeddingDimensionError);
-      expect((error as Error).message).toMatch(/128-dimensional .* stores 256 dimensions/);
+      expect((error as Error).message).toMatch(/512-dimensional .* stores 1024 dimensions/);
     });
 
     it("refuses to search a knowledge base built for another model, before any embedding call", async () => {
-      const other = handle.openStore({ model: "BAAI/bge-m3", dimensions: 1024 });
+      const other = handle.openStore({ model: "intfloat/e5-large", dimensions: 1024 });
       const error = await createRetriever({ ...deps, store: other })({
         query: "model",
         credential: USER_CREDENTIAL,
       }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(KbMismatchError);
-      expect((error as Error).message).toMatch(/test\/hash-embed.*BAAI\/bge-m3.*npm run ingest -- --reset/s);
-      expect(embeddings.calls).toHaveLength(0);
+      expect((error as Error).message).toMatch(
+        /BAAI\/bge-m3.*intfloat\/e5-large.*npm run ingest -- --reset/s,
+      );
+      expect(embeddingCalls(emulator)).toHaveLength(0);
     });
   });
 
@@ -212,7 +218,7 @@ describe.each(BACKENDS)("retrieve() on $name", (backend) => {
       expect(result.mode).toBe("text-only");
       expect(result.degraded).toEqual({ reason: "not_embedded" });
       expect(result.chunks[0]?.source).toBe("docs/api-keys.md");
-      expect(embeddings.calls).toHaveLength(0);
+      expect(embeddingCalls(emulator)).toHaveLength(0);
     });
   });
 });

@@ -17,8 +17,8 @@ import {
   type KbStore,
   orQuery,
 } from "../../src/lib/rag/store.ts";
+import { embedText } from "../emulator/embeddings.ts";
 import { BACKENDS, type BackendHandle } from "./backends.ts";
-import { hashEmbedding } from "./fake-embeddings.ts";
 import { startPgTestServer } from "./pg-server.ts";
 
 const DIM = 16;
@@ -35,7 +35,7 @@ function chunk(
     text,
     tokenCount: text.split(/\s+/).length,
     contentHash: `hash:${text}`,
-    embedding: options.embed === false ? null : hashEmbedding(text, DIM),
+    embedding: options.embed === false ? null : embedText(text, DIM),
   };
 }
 
@@ -119,7 +119,7 @@ describe.each(BACKENDS)("KbStore on $name", (backend) => {
     const found = await store.findEmbeddings(["hash:alpha", "hash:beta", "hash:unknown"]);
     expect([...found.keys()]).toEqual(["hash:alpha"]);
     const stored = found.get("hash:alpha") ?? [];
-    const expected = hashEmbedding("alpha", DIM);
+    const expected = embedText("alpha", DIM);
     expect(stored).toHaveLength(DIM);
     stored.forEach((v, i) => {
       expect(v).toBeCloseTo(expected[i] ?? Number.NaN, 6);
@@ -136,10 +136,7 @@ describe.each(BACKENDS)("KbStore on $name", (backend) => {
         chunk(2, "Signing out removes the session", { heading: "Sessions", embed: false }),
       ]),
     );
-    const vectorHits = await store.searchVector(
-      hashEmbedding("which embedding model is the default", DIM),
-      10,
-    );
+    const vectorHits = await store.searchVector(embedText("which embedding model is the default", DIM), 10);
     expect(vectorHits[0]?.text).toContain("BAAI/bge-m3");
     expect(vectorHits.map((h) => h.text)).not.toContain("Signing out removes the session"); // not embedded
     expect(vectorHits[0]?.score).toBeGreaterThan(vectorHits[1]?.score ?? 1);
@@ -175,7 +172,7 @@ describe.each(BACKENDS)("KbStore on $name", (backend) => {
       source: "b.md",
       title: "b",
       contentHash: "x",
-      chunks: [{ ...chunk(0, "beta"), embedding: hashEmbedding("beta", 8) }],
+      chunks: [{ ...chunk(0, "beta"), embedding: embedText("beta", 8) }],
     });
     await expect(store.assertCompatible()).rejects.toBeInstanceOf(KbMismatchError);
     await other.close();

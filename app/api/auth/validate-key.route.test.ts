@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetConfigForTests } from "@/src/lib/config.ts";
+import { applyEnv, emulatorAppEnv } from "@/tests/emulator/appEnv.ts";
 import {
   ADMIN_KEY,
   OPENROUTER_BROKE_KEY,
@@ -15,18 +16,15 @@ import { POST as validateOpenRouter } from "./openrouter/validate-key/route.ts";
 // Both key-validation routes against the emulator: what a user sees for each kind of key.
 
 let emulator: EmulatorHandle;
+let restoreEnv: () => void;
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0 });
-  Object.assign(process.env, {
-    CHUTES_API_URL: emulator.url,
-    CHUTES_LLM_URL: `${emulator.url}/llm/v1`,
-    OPENROUTER_API_URL: `${emulator.url}/openrouter/api/v1`,
-  });
+  restoreEnv = applyEnv(emulatorAppEnv(emulator.url));
   resetConfigForTests();
 });
 afterAll(async () => {
   await emulator.close();
-  for (const name of ["CHUTES_API_URL", "CHUTES_LLM_URL", "OPENROUTER_API_URL"]) delete process.env[name];
+  restoreEnv();
   resetConfigForTests();
 });
 

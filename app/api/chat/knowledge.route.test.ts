@@ -9,6 +9,7 @@ import { getConfig, resetConfigForTests } from "@/src/lib/config.ts";
 import { PROVIDER_HEADER } from "@/src/lib/credentials/providers.ts";
 import { OPENROUTER_KEY_HEADER } from "@/src/lib/openrouterAuth.ts";
 import { runIngest } from "@/src/lib/rag/ingest.ts";
+import { applyEnv, emulatorAppEnv } from "@/tests/emulator/appEnv.ts";
 import { ADMIN_KEY, OPENROUTER_KEY, SCOPED_KEY } from "@/tests/emulator/fixtures.ts";
 import { type EmulatorHandle, startEmulator } from "@/tests/emulator/server.ts";
 import { POST as searchRoute } from "../rag/search/route.ts";
@@ -20,32 +21,17 @@ import { POST } from "./route.ts";
 
 let emulator: EmulatorHandle;
 let dataDir: string;
+let restoreEnv: () => void;
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, tokenDelayMs: 0 });
   dataDir = mkdtempSync(join(tmpdir(), "chutes-chat-kb-"));
-  Object.assign(process.env, {
-    CHUTES_API_URL: emulator.url,
-    CHUTES_LLM_URL: `${emulator.url}/llm/v1`,
-    CHUTES_EMBEDDINGS_URL: `${emulator.url}/embed/v1`,
-    OPENROUTER_API_URL: `${emulator.url}/openrouter/api/v1`,
-    CHUTES_API_KEY: ADMIN_KEY,
-    DATA_DIR: dataDir,
-  });
+  restoreEnv = applyEnv({ ...emulatorAppEnv(emulator.url), CHUTES_API_KEY: ADMIN_KEY, DATA_DIR: dataDir });
   resetConfigForTests();
   await runIngest({ paths: ["docs"] }, getConfig());
 }, 60_000);
 afterAll(async () => {
   await emulator.close();
-  for (const name of [
-    "CHUTES_API_URL",
-    "CHUTES_LLM_URL",
-    "CHUTES_EMBEDDINGS_URL",
-    "OPENROUTER_API_URL",
-    "CHUTES_API_KEY",
-    "DATA_DIR",
-  ]) {
-    delete process.env[name];
-  }
+  restoreEnv();
   resetConfigForTests();
   rmSync(dataDir, { recursive: true, force: true });
 });

@@ -3,6 +3,7 @@ import { NextRequest } from "next/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { API_KEY_HEADER } from "@/src/lib/chutesAuth.ts";
 import { resetConfigForTests } from "@/src/lib/config.ts";
+import { applyEnv, emulatorAppEnv } from "@/tests/emulator/appEnv.ts";
 import { ADMIN_KEY, BROKE_KEY } from "@/tests/emulator/fixtures.ts";
 import { type EmulatorHandle, startEmulator } from "@/tests/emulator/server.ts";
 import { GET as listModels } from "../models/route.ts";
@@ -12,16 +13,15 @@ import { POST } from "./route.ts";
 // reaches Chutes, and what comes back. No mocks between them.
 
 let emulator: EmulatorHandle;
+let restoreEnv: () => void;
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, tokenDelayMs: 1 });
-  process.env.CHUTES_API_URL = emulator.url;
-  process.env.CHUTES_LLM_URL = `${emulator.url}/llm/v1`;
+  restoreEnv = applyEnv(emulatorAppEnv(emulator.url));
   resetConfigForTests();
 });
 afterAll(async () => {
   await emulator.close();
-  delete process.env.CHUTES_API_URL;
-  delete process.env.CHUTES_LLM_URL;
+  restoreEnv();
   resetConfigForTests();
 });
 beforeEach(() => emulator.reset());

@@ -1,7 +1,7 @@
 import { convertToModelMessages, safeValidateUIMessages, streamText } from "ai";
 import { chatRequestSchema, HISTORY_TOKEN_BUDGET } from "@/src/lib/api/chat.ts";
 import { knowledgeTokens, systemPromptText } from "@/src/lib/chat/estimate.ts";
-import { fitHistory } from "@/src/lib/chat/history.ts";
+import { fitHistory } from "@/src/lib/chat/historyBudget.ts";
 import { knowledgeFor, sourcesMetadata } from "@/src/lib/chat/knowledge.ts";
 import {
   type ChatMessage,

@@ -26,7 +26,7 @@ const STICK_THRESHOLD_PX = 48;
  * browser tests on a 300-message chat: mounting every row blocked the main thread for ~1.6 s on
  * open; virtualised it is a fraction of that. Short chats keep every row (simpler, and in-page find works).
  */
-export const VIRTUALIZE_AFTER = 60;
+const VIRTUALIZE_AFTER = 60;
 const ROW_GAP_PX = 16;
 const LIST_PADDING_PX = 24;
 

@@ -1,7 +1,7 @@
 import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import type { ReactElement } from "react";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ChatMessage, MessageSource } from "@/src/lib/chat/messages.ts";
 import {
   ask,
@@ -12,23 +12,20 @@ import {
   storedConversation,
   storedConversations,
   textMessage,
-} from "../testing/chat.tsx";
+} from "@/tests/support/chatApp.tsx";
 import {
   answerResponse,
   answerWithMetadata,
-  createTestServer,
   freshBrowserStorage,
-} from "../testing/support.ts";
+  setupTestServer,
+} from "@/tests/support/components.ts";
 import { MessageBubble } from "./MessageBubble.tsx";
 
-const { server } = createTestServer();
-beforeAll(() => server.listen({ onUnhandledFrame: "error" }));
+const { server } = setupTestServer();
 beforeEach(freshBrowserStorage);
 afterEach(() => {
-  server.resetHandlers();
   vi.restoreAllMocks();
 });
-afterAll(() => server.close());
 
 /** Renders a message row and waits for the Markdown chunk (loaded lazily in the app). */
 async function renderBubble(element: ReactElement) {

@@ -1,5 +1,5 @@
 import { act, screen, waitFor, within } from "@testing-library/react";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import {
   ask,
   conversationLog,
@@ -8,15 +8,12 @@ import {
   serveChat,
   storedConversation,
   textMessage,
-} from "../testing/chat.tsx";
-import { controlledAnswer, createTestServer, freshBrowserStorage } from "../testing/support.ts";
+} from "@/tests/support/chatApp.tsx";
+import { controlledAnswer, freshBrowserStorage, setupTestServer } from "@/tests/support/components.ts";
 import { RenderProbeContext } from "./renderProbe.tsx";
 
-const { server } = createTestServer();
-beforeAll(() => server.listen({ onUnhandledFrame: "error" }));
+const { server } = setupTestServer();
 beforeEach(freshBrowserStorage);
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
 
 const CHUNKS = 20;
 const EARLIER_EXCHANGES = 15;

@@ -2,14 +2,14 @@
 
 import { DefaultChatTransport } from "ai";
 import { useLayoutEffect, useMemo, useRef } from "react";
-import type { ChutesSession } from "@/src/hooks/useChutesSession.ts";
+import type { Connection } from "@/src/hooks/useConnection.ts";
 import type { ChatMessage } from "@/src/lib/chat/messages.ts";
 
 type ModelRequestBody = { model: string };
 
 /** One transport for every conversation; it reads the current credential and model at request time. */
 export function useChatTransport(
-  session: ChutesSession,
+  session: Connection,
   model: string | null,
 ): DefaultChatTransport<ChatMessage> {
   const sessionRef = useRef(session);

@@ -1,5 +1,5 @@
 import { act, screen, waitFor, within } from "@testing-library/react";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { toJson } from "@/src/lib/history/exportFormat.ts";
 import {
   ask,
@@ -10,18 +10,15 @@ import {
   storedConversation,
   storedConversations,
   textMessage,
-} from "../testing/chat.tsx";
-import { answerResponse, createTestServer, freshBrowserStorage } from "../testing/support.ts";
+} from "@/tests/support/chatApp.tsx";
+import { answerResponse, freshBrowserStorage, setupTestServer } from "@/tests/support/components.ts";
 
-const { server } = createTestServer();
-beforeAll(() => server.listen({ onUnhandledFrame: "error" }));
+const { server } = setupTestServer();
 beforeEach(freshBrowserStorage);
 afterEach(() => {
-  server.resetHandlers();
   vi.useRealTimers();
   vi.restoreAllMocks();
 });
-afterAll(() => server.close());
 
 function sidebar(): HTMLElement {
   return screen.getByRole("navigation", { name: "Conversations" });

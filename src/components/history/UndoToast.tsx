@@ -10,7 +10,7 @@ export interface UndoToastProps {
   durationMs?: number;
 }
 
-export const UNDO_MS = 6000;
+const UNDO_MS = 6000;
 
 export function UndoToast({ message, onUndo, onExpire, durationMs = UNDO_MS }: UndoToastProps) {
   const [paused, setPaused] = useState(false);

@@ -1,17 +1,11 @@
 import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { HttpResponse, http } from "msw";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createTestServer, errorBody } from "../testing/support.ts";
+import { describe, expect, it } from "vitest";
+import { errorBody, setupTestServer } from "@/tests/support/components.ts";
 import { KnowledgeSearch } from "./KnowledgeSearch.tsx";
 
-const { server, requests } = createTestServer();
-beforeAll(() => server.listen({ onUnhandledFrame: "error" }));
-afterEach(() => {
-  server.resetHandlers();
-  requests.length = 0;
-});
-afterAll(() => server.close());
+const { server } = setupTestServer();
 
 const result = (rank: number, title: string) => ({
   rank,

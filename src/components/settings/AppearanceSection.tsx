@@ -1,8 +1,8 @@
 "use client";
 
 import { useId } from "react";
-import { SettingsSection } from "../chat/SettingsPanel.tsx";
 import type { Theme } from "../theme/theme.ts";
+import { SettingsSection } from "./SettingsPanel.tsx";
 
 const OPTIONS: Array<{ value: Theme; label: string }> = [
   { value: "light", label: "Light" },

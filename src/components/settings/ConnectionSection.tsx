@@ -1,13 +1,13 @@
 "use client";
 
 import type { ReactNode } from "react";
-import type { ChutesSession } from "@/src/hooks/useChutesSession.ts";
-import { ProviderSetup } from "../chat/ProviderSetup.tsx";
-import { SettingsSection } from "../chat/SettingsPanel.tsx";
+import type { Connection } from "@/src/hooks/useConnection.ts";
+import { ProviderSetup } from "../setup/ProviderSetup.tsx";
 import { describeAuthMethod, describeBalance } from "./accountBalance.ts";
+import { SettingsSection } from "./SettingsPanel.tsx";
 
 export interface ConnectionSectionProps {
-  session: ChutesSession;
+  session: Connection;
   signIn?: ReactNode;
   advancedOpen: boolean;
 }

@@ -3,9 +3,9 @@
 import { useId, useRef, useState } from "react";
 import { describeMerge, type MergePlan, parseImport } from "@/src/lib/history/exportFormat.ts";
 import type { Conversation } from "@/src/lib/history/schema.ts";
-import { SettingsSection } from "../chat/SettingsPanel.tsx";
 import { exportAll } from "../history/exportActions.ts";
 import { PRIVACY_NOTE } from "../history/HistorySidebar.tsx";
+import { SettingsSection } from "./SettingsPanel.tsx";
 
 export interface DataSectionProps {
   conversations: ReadonlyArray<Conversation>;

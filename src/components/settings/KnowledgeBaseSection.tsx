@@ -1,7 +1,7 @@
 "use client";
 
-import { SettingsSection } from "../chat/SettingsPanel.tsx";
 import { KnowledgeSearch } from "../knowledge/KnowledgeSearch.tsx";
+import { SettingsSection } from "./SettingsPanel.tsx";
 import { useKnowledgeBaseStatus } from "./useKnowledgeBaseStatus.ts";
 
 function formatWhen(value: string | number | null | undefined): string {

@@ -1,8 +1,7 @@
 import { act, screen, waitFor, within } from "@testing-library/react";
 import { HttpResponse, http } from "msw";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { API_KEY_STORAGE_KEY } from "@/src/lib/chutesAuth.ts";
-import { MODEL_STORAGE_KEY } from "../chat/useModelChoice.ts";
 import {
   ask,
   conversationLog,
@@ -11,23 +10,21 @@ import {
   serveChat,
   storedConversation,
   storedConversations,
-} from "../testing/chat.tsx";
+} from "@/tests/support/chatApp.tsx";
 import {
   controlledAnswer,
-  createTestServer,
   freshBrowserStorage,
   SCOPED_ACCOUNT,
-} from "../testing/support.ts";
+  setupTestServer,
+} from "@/tests/support/components.ts";
+import { MODEL_STORAGE_KEY } from "../models/useModelChoice.ts";
 import { THEME_SCRIPT, THEME_STORAGE_KEY } from "../theme/theme.ts";
 
-const { server } = createTestServer();
-beforeAll(() => server.listen({ onUnhandledFrame: "error" }));
+const { server } = setupTestServer();
 beforeEach(() => {
   freshBrowserStorage();
   document.documentElement.className = "";
 });
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
 
 async function openSettings(user: Awaited<ReturnType<typeof renderChat>>["user"]) {
   await user.click(screen.getByRole("button", { name: "Settings" }));

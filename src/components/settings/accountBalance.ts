@@ -1,10 +1,10 @@
-import type { ChutesSession } from "@/src/hooks/useChutesSession.ts";
+import type { Connection } from "@/src/hooks/useConnection.ts";
 import { formatBalance } from "../setup/accountText.ts";
 
-export const SCOPED_BALANCE_NOTE = "Chutes does not let scoped keys read the account balance.";
+const SCOPED_BALANCE_NOTE = "Chutes does not let scoped keys read the account balance.";
 
 /** Which provider and credential pay for answers, in words. */
-export function describeAuthMethod(session: Pick<ChutesSession, "status" | "user">): string {
+export function describeAuthMethod(session: Pick<Connection, "status" | "user">): string {
   switch (session.status) {
     case "api-key":
       return session.user?.scope === "scoped" ? "Chutes · scoped API key" : "Chutes · API key";
@@ -18,7 +18,7 @@ export function describeAuthMethod(session: Pick<ChutesSession, "status" | "user
 }
 
 /** The balance when Chutes told us, or why it is not shown. */
-export function describeBalance(session: Pick<ChutesSession, "status" | "user">): string {
+export function describeBalance(session: Pick<Connection, "status" | "user">): string {
   if (session.user?.scope === "scoped") return SCOPED_BALANCE_NOTE;
   if (session.user?.balance != null) return `Balance: ${formatBalance(session.user.balance)}`;
   if (session.status === "oauth") return "Balance: not available when signed in with Chutes.";

@@ -1,11 +1,11 @@
 "use client";
 
-import type { ChutesUser } from "@/src/hooks/useChutesSession.ts";
+import type { ConnectedUser } from "@/src/hooks/useConnection.ts";
 import { formatBalance } from "./accountText.ts";
 
 export interface ActiveKeySummaryProps {
   maskedKey: string;
-  user: ChutesUser | null;
+  user: ConnectedUser | null;
   onRemove: () => void;
 }
 

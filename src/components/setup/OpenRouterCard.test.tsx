@@ -2,25 +2,19 @@ import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { HttpResponse, http } from "msw";
 import { SessionProvider } from "next-auth/react";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { useChutesSession } from "@/src/hooks/useChutesSession.ts";
+import { describe, expect, it } from "vitest";
+import { useConnection } from "@/src/hooks/useConnection.ts";
 import { PROVIDER_HEADER } from "@/src/lib/credentials/providers.ts";
 import { OPENROUTER_KEY_HEADER, OPENROUTER_KEY_STORAGE_KEY } from "@/src/lib/openrouterAuth.ts";
-import { AuthBadge } from "../chat/AuthBadge.tsx";
-import { ProviderSetup } from "../chat/ProviderSetup.tsx";
-import { ADMIN_ACCOUNT, createTestServer, errorBody, storeKey } from "../testing/support.ts";
+import { ADMIN_ACCOUNT, errorBody, setupTestServer, storeKey } from "@/tests/support/components.ts";
+import { AuthBadge } from "../shell/AuthBadge.tsx";
+import { ProviderSetup } from "./ProviderSetup.tsx";
 
 const OR_KEY = `sk-or-v1-${"ab12".repeat(16)}`;
-const { server, requests } = createTestServer();
-beforeAll(() => server.listen({ onUnhandledFrame: "error" }));
-afterEach(() => {
-  server.resetHandlers();
-  requests.length = 0;
-});
-afterAll(() => server.close());
+const { server, requests } = setupTestServer();
 
 function Probe() {
-  const session = useChutesSession();
+  const session = useConnection();
   return (
     <>
       <AuthBadge status={session.status} user={session.user} />

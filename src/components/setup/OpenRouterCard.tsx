@@ -1,6 +1,6 @@
 "use client";
 
-import type { ChutesSession } from "@/src/hooks/useChutesSession.ts";
+import type { Connection } from "@/src/hooks/useConnection.ts";
 import type { OpenRouterAccount } from "@/src/lib/openrouterAuth.ts";
 import { formatBalance } from "./accountText.ts";
 import { Disclosure } from "./Disclosure.tsx";
@@ -13,7 +13,7 @@ function describeCredit(account: OpenRouterAccount): string {
 }
 
 /** OpenRouter, the second provider: a pasted key, kept in this browser like the Chutes key. */
-export function OpenRouterCard({ session }: { session: ChutesSession }) {
+export function OpenRouterCard({ session }: { session: Connection }) {
   const saved = session.openRouter;
   const active = session.provider === "openrouter";
   return (

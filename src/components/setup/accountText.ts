@@ -2,7 +2,7 @@ import type { KeyAccount } from "@/src/lib/chutesAuth.ts";
 
 // Wording shared by the setup card and the chat header, so both describe an account the same way.
 
-export const SCOPED_KEY_SUMMARY = "Scoped key: account details unavailable";
+const SCOPED_KEY_SUMMARY = "Scoped key: account details unavailable";
 export const SCOPED_KEY_EXPLANATION =
   "Chutes does not let invoke-only (scoped) keys read the account, so the username and balance cannot be shown. Chat still works.";
 

@@ -2,7 +2,7 @@
 // script before the first paint (see app/layout.tsx), so a reload never flashes the wrong theme.
 
 export const THEME_STORAGE_KEY = "chutes-chat:theme";
-export const THEMES = ["light", "dark", "system"] as const;
+const THEMES = ["light", "dark", "system"] as const;
 export type Theme = (typeof THEMES)[number];
 
 export function readTheme(): Theme {
@@ -23,7 +23,7 @@ export function storeTheme(theme: Theme): void {
   }
 }
 
-export function systemPrefersDark(): boolean {
+function systemPrefersDark(): boolean {
   return typeof matchMedia === "function" && matchMedia("(prefers-color-scheme: dark)").matches;
 }
 

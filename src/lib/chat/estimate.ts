@@ -1,7 +1,7 @@
 import { HISTORY_TOKEN_BUDGET } from "../api/chat.ts";
 import { CONTEXT_TOKEN_BUDGET } from "../rag/settings.ts";
 import type { Pricing } from "./cost.ts";
-import { fitHistory } from "./history.ts";
+import { fitHistory } from "./historyBudget.ts";
 import { type ChatMessage, messageText } from "./messages.ts";
 import { BASE_SYSTEM_PROMPT } from "./systemPrompt.ts";
 

@@ -1,108 +1,76 @@
 // @vitest-environment node
-import { HttpResponse, http } from "msw";
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { emulatorAppEnv } from "@/tests/emulator/appEnv.ts";
+import { ADMIN_KEY, SCOPED_KEY, UNKNOWN_KEY } from "@/tests/emulator/fixtures.ts";
+import { type EmulatorHandle, startEmulator } from "@/tests/emulator/server.ts";
 import { validateKeyWithChutes } from "./validateKey.ts";
 
-const API = "https://api.chutes.test";
-const LLM = "https://llm.chutes.test/v1";
-const settings = { CHUTES_API_URL: API, CHUTES_LLM_URL: LLM, CHUTES_REQUEST_TIMEOUT_MS: 300 };
-const KEY = `cpk_${"a".repeat(32)}.${"b".repeat(32)}.${"C".repeat(32)}`;
+// Key validation against the Chutes emulator: which calls reach Chutes, with which credential, and
+// what each answer means for the user.
 
-const seen: { url: string; authorization: string | null }[] = [];
-const server = setupServer();
-
-beforeAll(() => server.listen({ onUnhandledFrame: "error" }));
-afterEach(() => {
-  server.resetHandlers();
-  seen.length = 0;
+let emulator: EmulatorHandle;
+let settings: Parameters<typeof validateKeyWithChutes>[1];
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0 });
+  settings = { ...emulatorAppEnv(emulator.url), CHUTES_REQUEST_TIMEOUT_MS: 300 };
 });
-afterAll(() => server.close());
+afterAll(() => emulator.close());
+beforeEach(() => emulator.reset());
 
-function record(request: Request) {
-  seen.push({ url: request.url, authorization: request.headers.get("authorization") });
-}
+const calls = () =>
+  emulator.requests().map((r) => ({ path: r.path, authorization: r.headers.authorization }));
 
 describe("validateKeyWithChutes", () => {
   it("accepts an admin key with its username and balance from /users/me", async () => {
-    server.use(
-      http.get(`${API}/users/me`, ({ request }) => {
-        record(request);
-        return HttpResponse.json({ username: "alice", user_id: "u1", balance: 12.5 });
-      }),
-    );
-    const result = await validateKeyWithChutes(KEY, settings);
+    const result = await validateKeyWithChutes(ADMIN_KEY, settings);
     expect(result).toEqual({ ok: true, account: { scope: "admin", username: "alice", balance: 12.5 } });
-    expect(seen).toEqual([{ url: `${API}/users/me`, authorization: `Bearer ${KEY}` }]);
+    expect(calls()).toEqual([{ path: "/users/me", authorization: `Bearer ${ADMIN_KEY}` }]);
   });
 
   it("accepts a scoped key that /users/me refuses but the model list accepts", async () => {
-    server.use(
-      http.get(`${API}/users/me`, ({ request }) => {
-        record(request);
-        return HttpResponse.json({ detail: "Invalid token or user not found" }, { status: 401 });
-      }),
-      http.get(`${LLM}/models`, ({ request }) => {
-        record(request);
-        return HttpResponse.json({ object: "list", data: [] });
-      }),
-    );
-    const result = await validateKeyWithChutes(KEY, settings);
+    const result = await validateKeyWithChutes(SCOPED_KEY, settings);
     expect(result).toEqual({ ok: true, account: { scope: "scoped", username: null, balance: null } });
-    expect(seen.map((s) => s.authorization)).toEqual([`Bearer ${KEY}`, `Bearer ${KEY}`]);
+    expect(calls()).toEqual([
+      { path: "/users/me", authorization: `Bearer ${SCOPED_KEY}` },
+      { path: "/llm/v1/models", authorization: `Bearer ${SCOPED_KEY}` },
+    ]);
   });
 
   it("rejects a key that both endpoints refuse", async () => {
-    server.use(
-      http.get(`${API}/users/me`, () =>
-        HttpResponse.json({ detail: "Invalid token or user not found" }, { status: 401 }),
-      ),
-      http.get(`${LLM}/models`, () =>
-        HttpResponse.json({ detail: "Invalid token or user not found" }, { status: 401 }),
-      ),
-    );
-    const result = await validateKeyWithChutes(KEY, settings);
+    const result = await validateKeyWithChutes(UNKNOWN_KEY, settings);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.code).toBe("key_rejected");
   });
 
   it("says Chutes could not be reached when the request times out", async () => {
-    server.use(
-      http.get(`${API}/users/me`, async () => {
-        await new Promise((resolve) => setTimeout(resolve, 2000));
-        return HttpResponse.json({});
-      }),
-    );
+    emulator.inject({ failure: "slow_first_token", match: { path: "users_me" }, delayMs: 2000 });
     const started = Date.now();
-    const result = await validateKeyWithChutes(KEY, settings);
+    const result = await validateKeyWithChutes(ADMIN_KEY, settings);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.code).toBe("chutes_unreachable");
     expect(Date.now() - started).toBeLessThan(1500);
   });
 
-  it("says Chutes could not be reached on a network failure", async () => {
-    server.use(http.get(`${API}/users/me`, () => HttpResponse.error()));
-    const result = await validateKeyWithChutes(KEY, settings);
+  it("says Chutes could not be reached when the connection drops", async () => {
+    emulator.inject({ failure: "drop_connection", match: { path: "users_me" } });
+    const result = await validateKeyWithChutes(ADMIN_KEY, settings);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.code).toBe("chutes_unreachable");
   });
 
   it("reports a Chutes outage as such, not as a bad key", async () => {
-    server.use(
-      http.get(`${API}/users/me`, () =>
-        HttpResponse.json({ detail: "exhausted all available targets to no avail" }, { status: 500 }),
-      ),
-    );
-    const result = await validateKeyWithChutes(KEY, settings);
+    emulator.inject({ failure: "exhausted", match: { path: "users_me" } });
+    const result = await validateKeyWithChutes(ADMIN_KEY, settings);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.code).toBe("upstream_error");
   });
 
-  it("never puts the key in the error it returns", async () => {
-    server.use(
-      http.get(`${API}/users/me`, () => HttpResponse.json({ detail: `bad key ${KEY}` }, { status: 400 })),
-    );
-    const result = await validateKeyWithChutes(KEY, settings);
-    expect(JSON.stringify(result)).not.toContain(KEY);
+  it("never puts the key in the error it returns, even when Chutes echoes it", async () => {
+    emulator.inject({ failure: "payment_required", match: { path: "users_me" }, echoCredential: true });
+    const result = await validateKeyWithChutes(ADMIN_KEY, settings);
+    expect(result.ok).toBe(false);
+    // Chutes' own text reaches the user (it names the balance), the key does not.
+    if (!result.ok) expect(result.error.message).toMatch(/^Quota exceeded and account balance is \$12\.5/);
+    expect(JSON.stringify(result)).not.toContain(ADMIN_KEY);
   });
 });

@@ -4,7 +4,6 @@ import {
   API_KEY_PATTERN,
   API_KEY_STORAGE_KEY,
   checkApiKeyFormat,
-  type KeyFormatCheck,
   keyAccountSchema,
   maskKey,
 } from "../chutesAuth.ts";
@@ -17,6 +16,7 @@ import {
   OPENROUTER_KEY_STORAGE_KEY,
   openRouterAccountSchema,
 } from "../openrouterAuth.ts";
+import type { KeyFormatCheck } from "./keyFormat.ts";
 
 // The providers a user can pay with, one row each: everything the browser, the key forms and the
 // server need to know about a pasted key. A new provider is a new row (and its upstream calls).

@@ -2,33 +2,27 @@ import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { HttpResponse, http } from "msw";
 import { renderToString } from "react-dom/server";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { API_KEY_HEADER, API_KEY_STORAGE_KEY } from "@/src/lib/chutesAuth.ts";
 import { CHUTES_TOP_UP_URL } from "@/src/lib/errors.ts";
-import { ChatApp } from "./ChatApp.tsx";
-import { MODEL_STORAGE_KEY } from "./chat/useModelChoice.ts";
 import {
   ADMIN_ACCOUNT,
   answerResponse,
   brokenAnswerResponse,
   controlledAnswer,
-  createTestServer,
   deferred,
   errorBody,
   freshBrowserStorage,
   MODELS_BODY,
+  setupTestServer,
   storeKey,
   VALID_KEY,
-} from "./testing/support.ts";
+} from "@/tests/support/components.ts";
+import { MODEL_STORAGE_KEY } from "../models/useModelChoice.ts";
+import { ChatApp } from "./ChatApp.tsx";
 
-const { server, requests } = createTestServer();
-beforeAll(() => server.listen({ onUnhandledFrame: "error" }));
+const { server, requests } = setupTestServer();
 beforeEach(freshBrowserStorage);
-afterEach(() => {
-  server.resetHandlers();
-  requests.length = 0;
-});
-afterAll(() => server.close());
 
 const chatRoute = "*/api/chat";
 

@@ -1,13 +1,13 @@
 "use client";
 
 import type { ReactNode } from "react";
-import type { ChutesSession } from "@/src/hooks/useChutesSession.ts";
+import type { Connection } from "@/src/hooks/useConnection.ts";
 import type { KeyAccount } from "@/src/lib/chutesAuth.ts";
-import { ProviderSetup } from "./chat/ProviderSetup.tsx";
-import { describeAuthError } from "./setup/authErrorText.ts";
+import { describeAuthError } from "./authErrorText.ts";
+import { ProviderSetup } from "./ProviderSetup.tsx";
 
 export interface SetupScreenProps {
-  session: ChutesSession;
+  session: Connection;
   signIn?: ReactNode;
   onConnected?: (account: KeyAccount) => void;
   /** The IdP's error from the last sign-in attempt, e.g. "access_denied". */

@@ -4,11 +4,11 @@ import { http } from "msw";
 import type { SetupServer } from "msw/node";
 import type { ReactNode } from "react";
 import { expect } from "vitest";
+import { ChatApp } from "@/src/components/shell/ChatApp.tsx";
 import type { ChatMessage } from "@/src/lib/chat/messages.ts";
 import type { Conversation } from "@/src/lib/history/schema.ts";
 import { openHistoryStore } from "@/src/lib/history/store.ts";
-import { ChatApp } from "../ChatApp.tsx";
-import { ADMIN_ACCOUNT, MODELS_BODY, storeKey } from "./support.ts";
+import { ADMIN_ACCOUNT, MODELS_BODY, storeKey } from "./components.ts";
 
 // Rendering the whole app with a saved key, for tests of the chat experience.
 

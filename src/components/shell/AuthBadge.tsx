@@ -1,11 +1,11 @@
 "use client";
 
-import type { ChutesSessionStatus, ChutesUser } from "@/src/hooks/useChutesSession.ts";
+import type { ConnectedUser, ConnectionStatus } from "@/src/hooks/useConnection.ts";
 import { formatBalance } from "../setup/accountText.ts";
 
 export interface AuthBadgeProps {
-  status: ChutesSessionStatus;
-  user: ChutesUser | null;
+  status: ConnectionStatus;
+  user: ConnectedUser | null;
 }
 
 /** Which credential pays for answers: "API Key" or "Signed In". */

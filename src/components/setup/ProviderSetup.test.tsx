@@ -4,27 +4,22 @@ import { HttpResponse, http } from "msw";
 import type { Session } from "next-auth";
 import { SessionProvider } from "next-auth/react";
 import type { ReactNode } from "react";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { useChutesSession } from "@/src/hooks/useChutesSession.ts";
+import { describe, expect, it } from "vitest";
+import { useConnection } from "@/src/hooks/useConnection.ts";
 import { API_KEY_STORAGE_KEY } from "@/src/lib/chutesAuth.ts";
+import { tooManyRequests } from "@/src/lib/http/rateLimitResponse.ts";
 import {
   ADMIN_ACCOUNT,
-  createTestServer,
   deferred,
   errorBody,
   SCOPED_ACCOUNT,
+  setupTestServer,
   storeKey,
   VALID_KEY,
-} from "../testing/support.ts";
+} from "@/tests/support/components.ts";
 import { ProviderSetup } from "./ProviderSetup.tsx";
 
-const { server, requests } = createTestServer();
-beforeAll(() => server.listen({ onUnhandledFrame: "error" }));
-afterEach(() => {
-  server.resetHandlers();
-  requests.length = 0;
-});
-afterAll(() => server.close());
+const { server, requests } = setupTestServer();
 
 // The real session hook, as the app wires it (no OAuth session unless a test gives one).
 function Setup({ signIn, auth = null }: { signIn?: ReactNode; auth?: Session | null }) {
@@ -36,7 +31,7 @@ function Setup({ signIn, auth = null }: { signIn?: ReactNode; auth?: Session | n
 }
 
 function SessionSetup({ signIn }: { signIn?: ReactNode }) {
-  const session = useChutesSession();
+  const session = useConnection();
   return <ProviderSetup session={session} signIn={signIn} />;
 }
 
@@ -187,6 +182,21 @@ describe("ProviderSetup", () => {
     expect(input.getAttribute("aria-invalid")).toBe("true");
     expect(localStorage.getItem(API_KEY_STORAGE_KEY)).toBeNull();
     expect(screen.queryByRole("button", { name: "Remove key" })).toBeNull();
+  });
+
+  it("says when to try again after too many attempts, keeping the typed key", async () => {
+    // The response our key-validation route gives once an address has spent its attempts.
+    server.use(http.post(validateRoute, () => tooManyRequests(42)));
+    const { user, input } = await openAdvanced();
+    await user.click(input);
+    await user.paste(VALID_KEY);
+    await user.click(validateButton());
+
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("Slow down");
+    expect(alert.textContent).toContain("Try again in 42 s.");
+    expect(input.value).toBe(VALID_KEY);
+    expect(localStorage.getItem(API_KEY_STORAGE_KEY)).toBeNull();
   });
 
   it("says when Chutes could not be reached", async () => {

@@ -2,12 +2,12 @@
 
 import { SessionProvider } from "next-auth/react";
 import { useEffect, useState } from "react";
-import { useChutesSession } from "@/src/hooks/useChutesSession.ts";
+import { useConnection } from "@/src/hooks/useConnection.ts";
+import { describeAccount } from "../setup/accountText.ts";
+import { SetupScreen } from "../setup/SetupScreen.tsx";
+import { SignInWithChutes } from "../setup/SignInWithChutes.tsx";
 import { AppSkeleton } from "./AppSkeleton.tsx";
-import { ChatScreen } from "./chat/ChatScreen.tsx";
-import { SetupScreen } from "./SetupScreen.tsx";
-import { describeAccount } from "./setup/accountText.ts";
-import { SignInWithChutes } from "./setup/SignInWithChutes.tsx";
+import { ChatScreen } from "./ChatScreen.tsx";
 
 export interface ChatAppProps {
   /** The server's CHUTES_DEFAULT_MODEL, used when the model list cannot be loaded. */
@@ -27,7 +27,7 @@ export function ChatApp({ defaultModel, oauthEnabled = false }: ChatAppProps) {
 
 /** Picks the screen from the session: skeleton while it loads, setup without a credential, else chat. */
 function Screens({ defaultModel, oauthEnabled }: Required<ChatAppProps>) {
-  const session = useChutesSession();
+  const session = useConnection();
   // The setup screen unmounts as soon as a key is saved, so its success message moves to the chat.
   const [notice, setNotice] = useState<string | null>(null);
   const authError = useAuthErrorFromUrl();

@@ -4,6 +4,7 @@ import { createUIMessageStreamResponse } from "ai";
 import { IDBFactory } from "fake-indexeddb";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import type { MessageMetadata } from "@/src/lib/chat/messages.ts";
 import { API_KEY_STORAGE_KEY, type KeyAccount } from "@/src/lib/chutesAuth.ts";
 
@@ -15,7 +16,7 @@ export const VALID_KEY = `cpk_${"a1".repeat(16)}.${"b2".repeat(16)}.${"Zz9".repe
 export const ADMIN_ACCOUNT: KeyAccount = { scope: "admin", username: "alice", balance: 12.5 };
 export const SCOPED_ACCOUNT: KeyAccount = { scope: "scoped", username: null, balance: null };
 
-/** What useChutesSession reads: a key saved by an earlier visit. */
+/** What useConnection reads: a key saved by an earlier visit. */
 export function storeKey(account: KeyAccount = ADMIN_ACCOUNT, key: string = VALID_KEY): void {
   localStorage.setItem(
     API_KEY_STORAGE_KEY,
@@ -65,6 +66,21 @@ export function createTestServer() {
     requests.push(request);
   });
   return { server, requests };
+}
+
+/**
+ * createTestServer() for the whole test file: listening (a request nothing handles fails the test),
+ * with its handlers and request log reset after each test.
+ */
+export function setupTestServer() {
+  const mock = createTestServer();
+  beforeAll(() => mock.server.listen({ onUnhandledFrame: "error" }));
+  afterEach(() => {
+    mock.server.resetHandlers();
+    mock.requests.length = 0;
+  });
+  afterAll(() => mock.server.close());
+  return mock;
 }
 
 function answerChunks(text: string): UIMessageChunk[] {

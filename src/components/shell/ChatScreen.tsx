@@ -1,10 +1,13 @@
 "use client";
 
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
-import type { ChutesSession } from "@/src/hooks/useChutesSession.ts";
+import type { Connection } from "@/src/hooks/useConnection.ts";
 import type { Pricing } from "@/src/lib/chat/cost.ts";
 import type { ChatMessage } from "@/src/lib/chat/messages.ts";
 import type { Conversation as StoredConversation } from "@/src/lib/history/schema.ts";
+import { Conversation } from "../chat/Conversation.tsx";
+import { preloadMarkdown } from "../chat/LazyMarkdown.tsx";
+import { useChatTransport } from "../chat/useChatTransport.ts";
 import {
   newConversationId,
   readActiveConversation,
@@ -16,26 +19,23 @@ import { SearchDialog } from "../history/SearchDialog.tsx";
 import { StorageProblemNotice } from "../history/StorageProblemNotice.tsx";
 import { UndoToast } from "../history/UndoToast.tsx";
 import { useConversationHistory } from "../history/useConversationHistory.ts";
+import { ModelPicker } from "../models/ModelPicker.tsx";
+import { useModelCatalog } from "../models/useModelCatalog.ts";
+import { useModelChoice } from "../models/useModelChoice.ts";
 import { AppearanceSection } from "../settings/AppearanceSection.tsx";
 import { ConnectionSection } from "../settings/ConnectionSection.tsx";
 import { clearLocalSettings } from "../settings/clearLocalData.ts";
 import { DataSection } from "../settings/DataSection.tsx";
 import { KnowledgeBaseSection } from "../settings/KnowledgeBaseSection.tsx";
+import { SettingsPanel } from "../settings/SettingsPanel.tsx";
+import { ShortcutsDialog } from "../shortcuts/ShortcutsDialog.tsx";
+import { useGlobalShortcuts } from "../shortcuts/useGlobalShortcuts.ts";
 import { useTheme } from "../theme/useTheme.ts";
 import { TitledDialog } from "../ui/TitledDialog.tsx";
 import { AuthBadge } from "./AuthBadge.tsx";
-import { Conversation } from "./Conversation.tsx";
-import { preloadMarkdown } from "./LazyMarkdown.tsx";
-import { ModelPicker } from "./ModelPicker.tsx";
-import { SettingsPanel } from "./SettingsPanel.tsx";
-import { ShortcutsDialog } from "./ShortcutsDialog.tsx";
-import { useChatTransport } from "./useChatTransport.ts";
-import { useGlobalShortcuts } from "./useGlobalShortcuts.ts";
-import { useModelCatalog } from "./useModelCatalog.ts";
-import { useModelChoice } from "./useModelChoice.ts";
 
 export interface ChatScreenProps {
-  session: ChutesSession;
+  session: Connection;
   /** A one-off message, e.g. "Connected as alice, balance $12.35" right after setup. */
   notice?: string | null;
   onDismissNotice?: () => void;

@@ -1,29 +1,25 @@
 import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { HttpResponse, http } from "msw";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { API_KEY_HEADER, API_KEY_STORAGE_KEY } from "@/src/lib/chutesAuth.ts";
-import { ChatApp } from "./ChatApp.tsx";
 import {
   ADMIN_ACCOUNT,
-  createTestServer,
   errorBody,
   freshBrowserStorage,
+  setupTestServer,
   storeKey,
-} from "./testing/support.ts";
+} from "@/tests/support/components.ts";
+import { ChatApp } from "./ChatApp.tsx";
 
 // "Sign in with Chutes" as the browser sees it: next-auth's /api/auth/session says who is signed
 // in (never a token), and the pasted key, when present, outranks that session.
 
-const { server, requests } = createTestServer();
-beforeAll(() => server.listen({ onUnhandledFrame: "error" }));
+const { server, requests } = setupTestServer();
 beforeEach(freshBrowserStorage);
 afterEach(() => {
-  server.resetHandlers();
-  requests.length = 0;
   window.history.replaceState(null, "", "/");
 });
-afterAll(() => server.close());
 
 const SIGNED_IN = {
   expires: "2099-01-01T00:00:00.000Z",

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { APP_LOG } from "../../playwright.config.ts";
 import { expect, keys, test } from "./fixtures.ts";
 
-// Runs last (files run in name order): after every journey above, the app's own server log must
+// The "secrets" teardown project (playwright.config.ts): after every journey, the app's own server log must
 // hold no API key, OAuth token or OpenRouter key, whatever failed along the way.
 test("no key or token is ever written to the server log", () => {
   const log = readFileSync(APP_LOG, "utf8");

@@ -4,7 +4,7 @@ import { TitledDialog } from "../ui/TitledDialog.tsx";
 
 const isMac = () => typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform);
 
-export function shortcutList(mac: boolean): Array<{ keys: string; action: string }> {
+function shortcutList(mac: boolean): Array<{ keys: string; action: string }> {
   const mod = mac ? "⌘" : "Ctrl";
   return [
     { keys: "Enter", action: "Send the message" },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fitHistory } from "./history.ts";
+import { fitHistory } from "./historyBudget.ts";
 
 const turn = (role: "user" | "assistant", size: number, tag: string) => ({ role, size, tag });
 const cost = (m: { size: number }) => m.size;

@@ -2,7 +2,7 @@ import type { ModelInfo } from "@/src/lib/api/models.ts";
 
 // How a model is described in the picker: price per million tokens, context, TEE.
 
-export function formatPrice(usd: number | null): string {
+function formatPrice(usd: number | null): string {
   if (usd === null) return "?";
   return `$${usd < 0.01 && usd > 0 ? usd.toPrecision(2) : usd.toFixed(2)}`;
 }
