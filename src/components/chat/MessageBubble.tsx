@@ -3,11 +3,12 @@
 import { memo, useDeferredValue, useId, useState } from "react";
 import { formatTokens, formatUsageLine, type Pricing } from "@/src/lib/chat/cost.ts";
 import type { ChatMessage } from "@/src/lib/chat/messages.ts";
-import { messageText } from "@/src/lib/chat/messages.ts";
+import { messageText, reasoningText } from "@/src/lib/chat/messages.ts";
 import { CopyButton } from "./CopyButton.tsx";
 import { LazyMarkdown } from "./LazyMarkdown.tsx";
 import { RowProbe } from "./renderProbe.tsx";
 import { RetrievalNote, SourcesList } from "./SourcesList.tsx";
+import { ThinkingBlock } from "./ThinkingBlock.tsx";
 
 export interface MessageBubbleProps {
   message: ChatMessage;
@@ -24,10 +25,6 @@ export interface MessageBubbleProps {
   onRegenerate?: () => void;
   /** Replace this user message with `text` and ask again (later messages are dropped). */
   onEdit?: (messageId: string, text: string) => void;
-}
-
-function reasoningText(message: ChatMessage): string {
-  return message.parts.map((part) => (part.type === "reasoning" ? part.text : "")).join("");
 }
 
 /**
@@ -57,6 +54,8 @@ function Bubble({
   // While tokens pour in, React may skip intermediate Markdown renders to keep typing responsive.
   const shownText = useDeferredValue(text);
   const reasoning = isUser ? "" : reasoningText(message);
+  const stillThinking =
+    streaming && message.parts.some((part) => part.type === "reasoning" && part.state === "streaming");
   const [editing, setEditing] = useState(false);
 
   if (isUser && editing) {
@@ -89,21 +88,27 @@ function Bubble({
               }`
         }`}
       >
-        {reasoning ? (
-          <details className="mb-2 text-sm text-zinc-700 dark:text-zinc-300">
-            <summary>Reasoning</summary>
-            <p className="mt-1 whitespace-pre-wrap break-words">{reasoning}</p>
-          </details>
+        {reasoning.trim() ? (
+          <ThinkingBlock
+            text={reasoning}
+            thinking={stillThinking}
+            durationMs={message.metadata?.reasoningMs}
+            reasoningTokens={message.metadata?.usage?.reasoningTokens}
+          />
         ) : null}
-        {text ? (
+        {text.trim() ? (
           isUser ? (
             <p className="whitespace-pre-wrap break-words">{text}</p>
           ) : (
-            <LazyMarkdown text={shownText} />
+            <LazyMarkdown text={shownText.trimStart()} />
           )
         ) : streaming ? (
-          <p className="text-zinc-700 dark:text-zinc-300">
-            {reasoning ? "Thinking…" : "Waiting for the answer…"}
+          reasoning ? null : (
+            <p className="text-zinc-700 dark:text-zinc-300">Waiting for the answer…</p>
+          )
+        ) : reasoning.trim() ? (
+          <p data-testid="no-answer" className="text-zinc-700 dark:text-zinc-300">
+            The model stopped while thinking, before it wrote an answer.
           </p>
         ) : null}
       </div>
