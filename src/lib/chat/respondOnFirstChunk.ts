@@ -1,5 +1,5 @@
 import { createUIMessageStreamResponse, type UIMessageChunk } from "ai";
-import { appError, decodeAppError, errorResponse } from "../errors.ts";
+import { appError, appErrorResponse, decodeAppError } from "../errors.ts";
 
 // Chutes holds its HTTP status until the first real chunk (protocol §4.5); so do we. Waiting for
 // the first upstream answer lets a failure before any text (402, 429, 503, 401...) reach the
@@ -21,7 +21,8 @@ export async function respondOnFirstChunk(
   const failed = async (errorText: string) => {
     await reader.cancel().catch(() => undefined);
     const error = decodeAppError(errorText) ?? appError("upstream_error");
-    return errorResponse(error.code, error.message, { headers: headers() });
+    // The whole error: its provider and a quota's reset time go to the browser too.
+    return appErrorResponse(error, { headers: headers() });
   };
   for (;;) {
     let next: ReadableStreamReadResult<UIMessageChunk>;
