@@ -12,7 +12,7 @@ import {
 } from "./failures.ts";
 import { isRecord, sendDetail, sendJson, sleepUnlessClosed } from "./http.ts";
 import { authenticate, type Principal } from "./identities.ts";
-import { listModels, type ReasoningStyle, reasoningStyleOf, resolveChatModel } from "./models.ts";
+import { listModels, priceOf, type ReasoningStyle, reasoningStyleOf, resolveChatModel } from "./models.ts";
 import { SSE_HEADERS, sseData, writePaced } from "./sse.ts";
 import type { InjectionRule } from "./types.ts";
 
@@ -123,7 +123,11 @@ export async function handleChat(ctx: RequestContext): Promise<void> {
   };
   const headers = { "X-Chutes-InvocationID": randomUUID(), "X-Chutes-RL-User": "60" };
 
-  if (body.stream === true) return streamReply(ctx, reply, headers, streamFailure);
+  if (body.stream === true) {
+    if ((await streamReply(ctx, reply, headers, streamFailure)) === "finished" && !streamFailure)
+      charge(ctx, principal, reply);
+    return;
+  }
 
   if (streamFailure?.failure === "slow_first_token") {
     const open = await sleepUnlessClosed(res, streamFailure.delayMs ?? DEFAULT_SLOW_FIRST_TOKEN_MS);
@@ -140,6 +144,7 @@ export async function handleChat(ctx: RequestContext): Promise<void> {
     });
   }
   sendJson(res, 200, completion(reply), headers);
+  charge(ctx, principal, reply);
 }
 
 /** One streamed token: answer text, or thinking in the field the model's engine uses. */
@@ -303,12 +308,27 @@ function usageChunk(reply: Reply) {
   };
 }
 
+/**
+ * Bills a delivered answer to the caller's balance at the model's prices, thinking as output and
+ * cached prompt tokens at the cache price, so a balance read after an answer shows it.
+ */
+function charge(ctx: RequestContext, principal: Principal, reply: Reply) {
+  const price = priceOf(reply.model);
+  if (!price) return;
+  const prompt = reply.promptTokens - reply.cachedTokens;
+  const usd =
+    (prompt * price.prompt + reply.cachedTokens * price.cacheRead + reply.deltas.length * price.completion) /
+    1e6;
+  const username = principal.user.username;
+  ctx.emu.accounts.setBalance(username, ctx.emu.accounts.balance(username) - usd);
+}
+
 async function streamReply(
   ctx: RequestContext,
   reply: Reply,
   headers: Record<string, string>,
   failure: InjectionRule | undefined,
-): Promise<void> {
+): Promise<"finished" | "aborted"> {
   const delay = ctx.emu.settings.tokenDelayMs;
   const frames = reply.deltas.map((_, i) => sseData(chunk(reply, i)));
   let firstDelayMs = delay;
@@ -333,7 +353,7 @@ async function streamReply(
     default:
       frames.push(sseData(usageChunk(reply)), sseData("[DONE]"));
   }
-  await writePaced(ctx.res, {
+  return await writePaced(ctx.res, {
     status: 200,
     headers: { ...SSE_HEADERS, ...headers },
     frames,

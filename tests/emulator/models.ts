@@ -244,6 +244,14 @@ export function listModels(): { object: "list"; data: ModelObject[] } {
   return { object: "list", data: SPECS.map(toModelObject) };
 }
 
+/** USD per 1M tokens, for billing answers; none for the test-only emulator/<failure> ids. */
+export function priceOf(
+  model: string,
+): { prompt: number; completion: number; cacheRead: number } | undefined {
+  const spec = SPECS.find((s) => s.id === model);
+  return spec && { prompt: spec.prompt, completion: spec.completion, cacheRead: spec.cacheRead };
+}
+
 /** How the model streams its thinking, if it thinks on every request. */
 export function reasoningStyleOf(model: string): ReasoningStyle | undefined {
   return SPECS.find((s) => s.id === model)?.reasoning;

@@ -1,5 +1,6 @@
 import { convertToModelMessages, safeValidateUIMessages, streamText } from "ai";
 import { chatRequestSchema, HISTORY_TOKEN_BUDGET } from "@/src/lib/api/chat.ts";
+import { balanceBeforeFinish } from "@/src/lib/chat/balanceAfterAnswer.ts";
 import { knowledgeTokens, systemPromptText } from "@/src/lib/chat/estimate.ts";
 import { fitHistory } from "@/src/lib/chat/historyBudget.ts";
 import { knowledgeFor, sourcesMetadata } from "@/src/lib/chat/knowledge.ts";
@@ -10,6 +11,7 @@ import {
   withoutReasoning,
 } from "@/src/lib/chat/messages.ts";
 import { respondOnFirstChunk } from "@/src/lib/chat/respondOnFirstChunk.ts";
+import { readChutesBalance } from "@/src/lib/chutes/balance.ts";
 import { chatModelFor } from "@/src/lib/chutes/provider.ts";
 import { encodeAppError, errorResponse } from "@/src/lib/errors.ts";
 import { credentialRoute } from "@/src/lib/http/credentialRoute.ts";
@@ -108,6 +110,10 @@ export const POST = credentialRoute(
       },
       onError: encodeUpstreamError,
     });
-    return await respondOnFirstChunk(stream, ctx.responseHeaders, encodeUpstreamError);
+    const withBalance =
+      ctx.body.readBalance && ctx.credential.provider === "chutes"
+        ? stream.pipeThrough(balanceBeforeFinish(() => readChutesBalance(ctx.credential, ctx.config)))
+        : stream;
+    return await respondOnFirstChunk(withBalance, ctx.responseHeaders, encodeUpstreamError);
   },
 );

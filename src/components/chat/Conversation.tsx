@@ -242,6 +242,7 @@ export function Conversation({
             <LastTurnUsage
               usage={lastUsage}
               cost={answerCost(lastUsage, pricingOf(last?.metadata?.model))}
+              balance={last?.metadata?.balance}
               estimated={
                 lastEstimate.current?.afterMessages === messages.length
                   ? lastEstimate.current.promptTokens

@@ -68,10 +68,13 @@ describe("chat settings", () => {
 });
 
 describe("cost before sending", () => {
-  it("estimates the turn under the composer, then shows the real usage", async () => {
-    serveChat(server, () =>
+  it("estimates the turn under the composer, then shows the real usage and the balance", async () => {
+    const seen = serveChat(server, () =>
       answerWithMetadata("The answer.", {
-        finish: { usage: { inputTokens: 120, outputTokens: 30, totalTokens: 150, cachedInputTokens: 40 } },
+        finish: {
+          usage: { inputTokens: 120, outputTokens: 30, totalTokens: 150, cachedInputTokens: 40 },
+          balance: 12.49996,
+        },
       }),
     );
     const { user, input } = await renderChat();
@@ -83,7 +86,9 @@ describe("cost before sending", () => {
     const real = await screen.findByTestId("last-turn-usage");
     // (80 × 0.25 + 40 × 0.125 + 30 × 0.38) / 1M = $0.0000364
     expect(real.textContent).toMatch(
-      /^Last turn: 120 tokens in \(40 cached\), 30 tokens out · \$0\.000036 · estimated \d+ in$/,
+      /^Last turn: 120 tokens in \(40 cached\), 30 tokens out · \$0\.000036 · estimated \d+ in · balance \$12\.5000$/,
     );
+    // An admin key may read the balance, so the browser asks for it.
+    expect((seen[0]?.body as unknown as { readBalance?: boolean } | undefined)?.readBalance).toBe(true);
   });
 });

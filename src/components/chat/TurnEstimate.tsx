@@ -55,10 +55,13 @@ export function LastTurnUsage({
   usage,
   cost,
   estimated,
+  balance,
 }: {
   usage: Usage;
   cost: number | null;
   estimated: number | undefined;
+  /** The account's balance read right after the answer. */
+  balance?: number | undefined;
 }) {
   const cached = usage.cachedInputTokens
     ? ` (${usage.cachedInputTokens.toLocaleString("en-US")} cached)`
@@ -73,6 +76,9 @@ export function LastTurnUsage({
       {thinking}
       {cost !== null ? ` · ${formatUsd(cost)}` : ""}
       {estimated !== undefined ? ` · estimated ${estimated.toLocaleString("en-US")} in` : ""}
+      {balance !== undefined ? (
+        <span data-testid="balance-after"> · balance ${balance.toFixed(balance >= 100 ? 2 : 4)}</span>
+      ) : null}
     </p>
   );
 }

@@ -107,6 +107,8 @@ export const chatRequestSchema = z.strictObject({
     .max(CHAT_LIMITS.messages, `a conversation may hold at most ${CHAT_LIMITS.messages} messages`),
   model: modelIdSchema,
   settings: chatSettingsSchema.optional(),
+  /** The credential may read the account balance: send it with the answer's last metadata. */
+  readBalance: z.boolean().optional(),
 });
 
 export type ChatRequest = z.infer<typeof chatRequestSchema>;

@@ -42,6 +42,8 @@ export const messageMetadataSchema = z.object({
     .optional(),
   /** Prompt tokens of the knowledge-base sources block sent with this answer's question. */
   knowledgeTokens: z.number().int().nonnegative().optional(),
+  /** The account's balance in USD, read right after this answer. */
+  balance: z.number().optional(),
   /** How long the model thought, from its first reasoning chunk to its last. */
   reasoningMs: z.number().nonnegative().optional(),
   finishedAt: z.number().optional(),
