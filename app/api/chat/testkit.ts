@@ -4,6 +4,7 @@ import { NextRequest } from "next/server";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { API_KEY_HEADER } from "@/src/lib/chutesAuth.ts";
 import { resetConfigForTests } from "@/src/lib/config.ts";
+import { applyEnv, emulatorAppEnv } from "@/tests/emulator/appEnv.ts";
 import { ADMIN_KEY } from "@/tests/emulator/fixtures.ts";
 import { type EmulatorHandle, startEmulator } from "@/tests/emulator/server.ts";
 import { POST } from "./route.ts";
@@ -11,16 +12,15 @@ import { POST } from "./route.ts";
 /** Starts the emulator for the file's tests and points the app at it. */
 export function withEmulator(): () => EmulatorHandle {
   let emulator: EmulatorHandle | undefined;
+  let restoreEnv = () => {};
   beforeAll(async () => {
     emulator = await startEmulator({ port: 0, tokenDelayMs: 0 });
-    process.env.CHUTES_API_URL = emulator.url;
-    process.env.CHUTES_LLM_URL = `${emulator.url}/llm/v1`;
+    restoreEnv = applyEnv(emulatorAppEnv(emulator.url));
     resetConfigForTests();
   });
   afterAll(async () => {
     await emulator?.close();
-    delete process.env.CHUTES_API_URL;
-    delete process.env.CHUTES_LLM_URL;
+    restoreEnv();
     resetConfigForTests();
   });
   beforeEach(() => emulator?.reset());

@@ -4,27 +4,28 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { modelListResponseSchema } from "@/src/lib/api/models.ts";
 import { API_KEY_HEADER } from "@/src/lib/chutesAuth.ts";
 import { resetConfigForTests } from "@/src/lib/config.ts";
+import { applyEnv, emulatorAppEnv } from "@/tests/emulator/appEnv.ts";
 import { ADMIN_KEY } from "@/tests/emulator/fixtures.ts";
 import { type EmulatorHandle, startEmulator } from "@/tests/emulator/server.ts";
 import { GET } from "./route.ts";
 
 let emulator: EmulatorHandle;
+let restoreEnv = () => {};
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0 });
-  process.env.CHUTES_API_URL = emulator.url;
-  process.env.CHUTES_LLM_URL = `${emulator.url}/llm/v1`;
+  restoreEnv = applyEnv(emulatorAppEnv(emulator.url));
   resetConfigForTests();
 });
 afterAll(async () => {
   await emulator.close();
-  delete process.env.CHUTES_API_URL;
-  delete process.env.CHUTES_LLM_URL;
+  restoreEnv();
   resetConfigForTests();
 });
-afterEach(() => {
-  delete process.env.CHUTES_DEFAULT_MODEL;
+const useDefaultModel = (id: string) => {
+  process.env.CHUTES_DEFAULT_MODEL = id;
   resetConfigForTests();
-});
+};
+afterEach(() => useDefaultModel(emulatorAppEnv(emulator.url).CHUTES_DEFAULT_MODEL));
 
 async function models() {
   const response = await GET(
@@ -36,8 +37,7 @@ async function models() {
 
 describe("GET /api/models", () => {
   it("serves the catalog's capabilities and the configured default without a note", async () => {
-    process.env.CHUTES_DEFAULT_MODEL = "zai-org/GLM-4.6-TEE";
-    resetConfigForTests();
+    useDefaultModel("zai-org/GLM-4.6-TEE");
     const body = await models();
     expect(body.defaultModel).toBe("zai-org/GLM-4.6-TEE");
     expect(body.defaultModelNote).toBeUndefined();
@@ -47,8 +47,7 @@ describe("GET /api/models", () => {
   });
 
   it("picks an available model and says so when the configured default is not in the catalog", async () => {
-    process.env.CHUTES_DEFAULT_MODEL = "deepseek-ai/DeepSeek-V9-Gone";
-    resetConfigForTests();
+    useDefaultModel("deepseek-ai/DeepSeek-V9-Gone");
     const body = await models();
     expect(body.models.map((m) => m.id)).toContain(body.defaultModel);
     expect(body.defaultModel).not.toBe("deepseek-ai/DeepSeek-V9-Gone");
