@@ -167,6 +167,12 @@ export function Conversation({
   }, [newestKnowledge]);
 
   const last = messages.at(-1);
+  const lastQuestion =
+    busy || last?.role !== "assistant" ? -1 : messages.findLastIndex((m) => m.role === "user");
+  const questionToRedo = lastQuestion >= 0 ? messages[lastQuestion] : undefined;
+  const regenerateEstimate = questionToRedo
+    ? regenerateText(estimateFor(messageText(questionToRedo), messages.slice(0, lastQuestion)))
+    : undefined;
   const lastUsage = !busy && last?.role === "assistant" ? last.metadata?.usage : undefined;
   const blocked =
     Object.keys(settingErrors).length > 0
@@ -191,6 +197,7 @@ export function Conversation({
         pricingOf={pricingOf}
         onRegenerate={onRegenerate}
         onEdit={onEdit}
+        regenerateEstimate={regenerateEstimate}
       />
       <p role="status" aria-live="polite" className="sr-only">
         {announcement}
@@ -262,6 +269,11 @@ export function Conversation({
       />
     </>
   );
+}
+
+function regenerateText(estimate: ReturnType<typeof estimateTurn>): string {
+  const price = estimate.promptCost === null ? "" : ` · ${formatUsd(estimate.promptCost)}`;
+  return `≈ ${formatTokens(estimate.promptTokens)} in${price}`;
 }
 
 const RECENT_KNOWLEDGE_KEY = "chutes-chat:recent-knowledge-tokens";

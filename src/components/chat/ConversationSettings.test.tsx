@@ -29,14 +29,16 @@ describe("chat settings", () => {
     await user.type(screen.getByLabelText("System prompt"), "Talk like a pirate.");
     expect(screen.queryByText(/Temperature: between/)).toBeNull();
     await user.click(screen.getByRole("button", { name: "Send" }));
-    await waitFor(() => expect(seen).toHaveLength(1));
+    await waitFor(() => expect(seen).toHaveLength(1), { timeout: 5000 });
     expect(sentSettings(seen)).toEqual({ temperature: 0.3, systemPrompt: "Talk like a pirate." });
     // The settings are kept with the conversation.
-    await waitFor(async () =>
-      expect((await storedConversations())[0]?.settings).toEqual({
-        temperature: 0.3,
-        systemPrompt: "Talk like a pirate.",
-      }),
+    await waitFor(
+      async () =>
+        expect((await storedConversations())[0]?.settings).toEqual({
+          temperature: 0.3,
+          systemPrompt: "Talk like a pirate.",
+        }),
+      { timeout: 5000 },
     );
   });
 
@@ -88,6 +90,8 @@ describe("cost before sending", () => {
     expect(real.textContent).toMatch(
       /^Last turn: 120 tokens in \(40 cached\), 30 tokens out · \$0\.000036 · estimated \d+ in · balance \$12\.5000$/,
     );
+    // Regenerate shows its own estimate: the same question, without the answer it replaces.
+    expect(screen.getByTestId("regenerate-estimate").textContent).toMatch(/^≈ \d+ tokens in · \$/);
     // An admin key may read the balance, so the browser asks for it.
     expect((seen[0]?.body as unknown as { readBalance?: boolean } | undefined)?.readBalance).toBe(true);
   });

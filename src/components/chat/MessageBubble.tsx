@@ -23,6 +23,8 @@ export interface MessageBubbleProps {
   /** The price of the model that wrote this answer, when known. */
   pricing?: Pricing | null;
   onRegenerate?: () => void;
+  /** The estimate of a regenerate, e.g. "≈ 812 tokens in · $0.0002". */
+  regenerateEstimate?: string | undefined;
   /** Replace this user message with `text` and ask again (later messages are dropped). */
   onEdit?: (messageId: string, text: string) => void;
 }
@@ -48,6 +50,7 @@ function Bubble({
   pricing,
   onRegenerate,
   onEdit,
+  regenerateEstimate,
 }: MessageBubbleProps) {
   const isUser = message.role === "user";
   const text = messageText(message);
@@ -136,6 +139,7 @@ function Bubble({
             canRegenerate={lastAnswer && !busy}
             pricing={pricing}
             onRegenerate={onRegenerate}
+            regenerateEstimate={regenerateEstimate}
           />
         </>
       )}
@@ -151,6 +155,7 @@ function AnswerFooter({
   canRegenerate,
   pricing,
   onRegenerate,
+  regenerateEstimate,
 }: {
   message: ChatMessage;
   text: string;
@@ -159,6 +164,7 @@ function AnswerFooter({
   canRegenerate: boolean;
   pricing: Pricing | null | undefined;
   onRegenerate: (() => void) | undefined;
+  regenerateEstimate: string | undefined;
 }) {
   const model = message.metadata?.model;
   const usage = message.metadata?.usage;
@@ -166,9 +172,12 @@ function AnswerFooter({
     <div className="flex flex-wrap items-center gap-x-2 gap-y-1 px-1 text-xs text-zinc-700 dark:text-zinc-300">
       {text && !streaming ? <CopyButton getText={() => text} label="Copy answer" /> : null}
       {canRegenerate && onRegenerate ? (
-        <button type="button" onClick={onRegenerate} className="btn-action">
-          Regenerate
-        </button>
+        <>
+          <button type="button" onClick={onRegenerate} className="btn-action">
+            Regenerate
+          </button>
+          {regenerateEstimate ? <span data-testid="regenerate-estimate">{regenerateEstimate}</span> : null}
+        </>
       ) : null}
       {incomplete ? (
         <span className="font-semibold text-amber-800 dark:text-amber-300">Incomplete answer</span>
