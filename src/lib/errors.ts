@@ -199,6 +199,8 @@ export const appErrorSchema = z.object({
   message: z.string(),
   /** Which provider failed, when it is not Chutes (titles and top-up links follow it). */
   provider: z.enum(PROVIDERS).optional(),
+  /** When a used-up quota resets (ISO 8601), as Chutes' 402 says. */
+  resetsAt: z.string().max(40).optional(),
 });
 
 export type AppError = z.infer<typeof appErrorSchema>;
@@ -252,6 +254,7 @@ export interface ErrorView {
   message: string;
   action: ErrorAction;
   provider: ProviderId;
+  resetsAt?: string | undefined;
 }
 
 /** Client side: any error the chat or a fetch produced, as something the UI can show. */
@@ -271,6 +274,7 @@ export function toErrorView(error: unknown): ErrorView {
     message: app.message,
     action: spec.action,
     provider,
+    ...(app.resetsAt ? { resetsAt: app.resetsAt } : {}),
   };
 }
 

@@ -114,3 +114,24 @@ export function tokenize(text: string): string[] {
 export function countTokens(messages: ChatMessage[]): number {
   return messages.reduce((sum, m) => sum + 4 + Math.ceil(m.content.length / 4), 2);
 }
+
+/**
+ * What a reasoning model "thinks" before answering: deterministic, derived from the question and
+ * the sources, so tests can tell it apart from the answer (it never starts with "You asked").
+ */
+export function composeReasoning(messages: ChatMessage[]): string {
+  const question = lastUserText(messages).trim();
+  const system = messages
+    .filter((m) => m.role === "system" || m.role === "developer")
+    .map((m) => m.content)
+    .join("\n");
+  const source = bestSource(parseSources(system), question);
+  const parts = [
+    `The user wants to know: "${question}".`,
+    source
+      ? `Source [${source.id}] looks relevant, so I should quote it and cite it.`
+      : "No source in the prompt covers this, so I will answer from what I know.",
+    "Keep the reply short, plain and deterministic.",
+  ];
+  return parts.join(" ");
+}

@@ -60,7 +60,12 @@ describe("streaming chat completions", () => {
     expect(stream.events.length).toBeGreaterThan(30);
     const ids = new Set(stream.events.map((e) => e.id));
     expect(ids.size).toBe(1);
-    stream.events.forEach((event, i) => {
+    // include_usage is forced on: the last event has no choices, only the final usage.
+    const final = stream.events.at(-1) as { choices: unknown[]; usage: { completion_tokens: number } };
+    expect(final.choices).toEqual([]);
+    const tokens = stream.events.slice(0, -1);
+    expect(final.usage.completion_tokens).toBe(tokens.length);
+    tokens.forEach((event, i) => {
       expect(event.object).toBe("chat.completion.chunk");
       expect(event.model).toBe(MODEL);
       expect(typeof event.created).toBe("number");
@@ -68,7 +73,7 @@ describe("streaming chat completions", () => {
       const usage = event.usage as { prompt_tokens: number; completion_tokens: number; total_tokens: number };
       expect(usage.completion_tokens).toBe(i + 1);
       expect(usage.total_tokens).toBe(usage.prompt_tokens + usage.completion_tokens);
-      const last = i === stream.events.length - 1;
+      const last = i === tokens.length - 1;
       expect(choiceOf(event).finish_reason).toBe(last ? "stop" : null);
     });
 
@@ -108,8 +113,9 @@ describe("streaming chat completions", () => {
       messages: userMessage("Count the words"),
     });
     const stream = parseSse(await response.text());
-    expect(stream.events).toHaveLength(5);
+    expect(stream.events).toHaveLength(6);
     expect(choiceOf(stream.events[4] ?? {}).finish_reason).toBe("length");
+    expect(stream.events[5]?.usage).toMatchObject({ completion_tokens: 5 });
     expect(stream.done).toBe(true);
   });
 });

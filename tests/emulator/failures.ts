@@ -56,6 +56,10 @@ export function paymentRequiredDetail(user: FixtureUser | undefined, balance: nu
   };
 }
 
+export function nextUtcMidnight(now = new Date()): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
+}
+
 export type FailureContext = {
   host: HostKind;
   endpoint: EndpointKind;
@@ -76,6 +80,12 @@ export function renderFailure(res: ServerResponse, name: FailureName, ctx: Failu
       return sendDetail(res, 401, ctx.host === "api" ? AUTH_TEXT.noAuthApi : AUTH_TEXT.noAuthGateway);
     case "payment_required":
       return sendDetail(res, 402, paymentRequiredDetail(ctx.user, ctx.balance));
+    case "quota_exceeded":
+      // A user with a daily quota > 0 who used it up: the detail carries when it resets (§4.2).
+      return sendDetail(res, 402, {
+        ...paymentRequiredDetail(ctx.user, 0),
+        quota_reset_timestamp: nextUtcMidnight().toISOString(),
+      });
     case "forbidden":
       if (ctx.endpoint === "userinfo") {
         return sendDetail(res, 403, "Token does not have required scope (openid, profile, or account:read)");

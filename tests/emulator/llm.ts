@@ -1,6 +1,6 @@
 // The llm host: GET /v1/models and POST /v1/chat/completions (protocol §3.1, §3.2, §4.5).
 import { createHash, randomUUID } from "node:crypto";
-import { type ChatMessage, composeAnswer, countTokens, tokenize } from "./answer.ts";
+import { type ChatMessage, composeAnswer, composeReasoning, countTokens, tokenize } from "./answer.ts";
 import type { RequestContext } from "./context.ts";
 import {
   DEFAULT_SLOW_FIRST_TOKEN_MS,
@@ -12,7 +12,7 @@ import {
 } from "./failures.ts";
 import { isRecord, sendDetail, sendJson, sleepUnlessClosed } from "./http.ts";
 import { authenticate, type Principal } from "./identities.ts";
-import { listModels, resolveChatModel } from "./models.ts";
+import { listModels, priceOf, type ReasoningStyle, reasoningStyleOf, resolveChatModel } from "./models.ts";
 import { SSE_HEADERS, sseData, writePaced } from "./sse.ts";
 import type { InjectionRule } from "./types.ts";
 
@@ -102,21 +102,32 @@ export async function handleChat(ctx: RequestContext): Promise<void> {
     return sendDetail(res, 400, "Invalid request: Invalid request: messages must be a non-empty list");
   }
   const model = resolved.kind === "model" ? resolved.id : requested;
-  const answerTokens = tokenize(composeAnswer(model, messages));
+  const allDeltas = replyDeltas(
+    reasoningStyleOf(model),
+    composeReasoning(messages),
+    composeAnswer(model, messages),
+  );
+  // max_tokens counts thinking too, as every engine does: a low limit can end inside the thinking.
   const limit = positiveInt(body.max_completion_tokens) ?? positiveInt(body.max_tokens);
-  const truncated = limit !== undefined && limit < answerTokens.length;
-  const tokens = truncated ? answerTokens.slice(0, limit) : answerTokens;
+  const truncated = limit !== undefined && limit < allDeltas.length;
+  const deltas = truncated ? allDeltas.slice(0, limit) : allDeltas;
   const reply: Reply = {
     id: `chatcmpl-${randomUUID().replaceAll("-", "")}`,
     created: Math.floor(Date.now() / 1000),
     model,
-    tokens,
+    deltas,
     finishReason: truncated ? "length" : "stop",
     promptTokens: countTokens(messages),
+    cachedTokens: cachedPrefixTokens(messages),
+    reportsReasoning: deltas.some((d) => d.reasoning_content !== undefined || d.reasoning !== undefined),
   };
   const headers = { "X-Chutes-InvocationID": randomUUID(), "X-Chutes-RL-User": "60" };
 
-  if (body.stream === true) return streamReply(ctx, reply, headers, streamFailure);
+  if (body.stream === true) {
+    if ((await streamReply(ctx, reply, headers, streamFailure)) === "finished" && !streamFailure)
+      charge(ctx, principal, reply);
+    return;
+  }
 
   if (streamFailure?.failure === "slow_first_token") {
     const open = await sleepUnlessClosed(res, streamFailure.delayMs ?? DEFAULT_SLOW_FIRST_TOKEN_MS);
@@ -133,28 +144,104 @@ export async function handleChat(ctx: RequestContext): Promise<void> {
     });
   }
   sendJson(res, 200, completion(reply), headers);
+  charge(ctx, principal, reply);
 }
+
+/** One streamed token: answer text, or thinking in the field the model's engine uses. */
+type Delta = { content?: string; reasoning_content?: string; reasoning?: string };
 
 type Reply = {
   id: string;
   created: number;
   model: string;
-  tokens: string[];
+  deltas: Delta[];
   finishReason: "stop" | "length";
   promptTokens: number;
+  /** Prompt tokens served from the prefix cache. */
+  cachedTokens: number;
+  /** Whether the engine parsed the thinking (and so reports reasoning_tokens). */
+  reportsReasoning: boolean;
 };
 
-const usage = (reply: Reply, completionTokens: number) => ({
-  prompt_tokens: reply.promptTokens,
-  completion_tokens: completionTokens,
-  total_tokens: reply.promptTokens + completionTokens,
-});
+const THINK_OPEN = "<think>";
+const THINK_CLOSE = "</think>";
+
+/** The reply as stream tokens, shaped the way the model's engine sends its thinking (§8). */
+function replyDeltas(style: ReasoningStyle | undefined, reasoning: string, answer: string): Delta[] {
+  const answerDeltas = tokenize(answer).map((content) => ({ content }));
+  switch (style) {
+    case undefined:
+      return answerDeltas;
+    case "reasoning_content":
+      return [...tokenize(reasoning).map((t) => ({ reasoning_content: t })), ...answerDeltas];
+    case "reasoning":
+      return [...tokenize(reasoning).map((t) => ({ reasoning: t })), ...answerDeltas];
+    case "think_tags":
+      return splitAcrossTags(`${THINK_OPEN}\n${reasoning}\n${THINK_CLOSE}\n\n${answer}`, reasoning).map(
+        (content) => ({ content }),
+      );
+    case "think_unclosed":
+      // Thinks until the end of the stream: no closing tag, no answer.
+      return splitAcrossTags(`${THINK_OPEN}\n${reasoning} ${reasoning}`, reasoning).map((content) => ({
+        content,
+      }));
+  }
+}
+
+/**
+ * Word tokens of `text`, except that each tag is cut in two between chunks (`<th` + `ink>`), at a
+ * point that depends on the text, as engines without a reasoning parser do.
+ */
+export function splitAcrossTags(text: string, seedText: string): string[] {
+  const cuts = new Set<number>();
+  let at = 0;
+  for (const token of tokenize(text)) {
+    at += token.length;
+    cuts.add(at);
+  }
+  let seed = createHash("sha1").update(seedText).digest().readUInt32BE(0);
+  for (const tag of [THINK_OPEN, THINK_CLOSE]) {
+    for (let start = text.indexOf(tag); start !== -1; start = text.indexOf(tag, start + 1)) {
+      for (let i = start + 1; i < start + tag.length; i++) cuts.delete(i);
+      cuts.add(start + 1 + (seed % (tag.length - 1)));
+      seed = Math.floor(seed / 7) + 3;
+    }
+  }
+  const sorted = [...cuts].filter((c) => c > 0 && c < text.length).sort((x, y) => x - y);
+  const pieces: string[] = [];
+  let from = 0;
+  for (const cut of [...sorted, text.length]) {
+    if (cut > from) pieces.push(text.slice(from, cut));
+    from = cut;
+  }
+  return pieces;
+}
+
+/** Prefix caching: everything before the newest message was in the previous turn's prompt. */
+function cachedPrefixTokens(messages: ChatMessage[]): number {
+  if (messages.length < 2) return 0;
+  return countTokens(messages.slice(0, -1)) - 2;
+}
+
+function usage(reply: Reply, upTo: number) {
+  const sent = reply.deltas.slice(0, upTo);
+  const reasoningTokens = sent.filter((d) => d.content === undefined).length;
+  return {
+    prompt_tokens: reply.promptTokens,
+    completion_tokens: sent.length,
+    total_tokens: reply.promptTokens + sent.length,
+    ...(reply.cachedTokens > 0 ? { prompt_tokens_details: { cached_tokens: reply.cachedTokens } } : {}),
+    ...(reply.reportsReasoning ? { completion_tokens_details: { reasoning_tokens: reasoningTokens } } : {}),
+  };
+}
 
 // Stands in for the CLLMV token the real gateway adds to each chunk.
 const verification = (id: string, index: number): string =>
   createHash("sha256").update(`${id}:${index}`).digest("hex").slice(0, 32);
 
 function completion(reply: Reply) {
+  const joined = (field: keyof Delta) => reply.deltas.map((d) => d[field] ?? "").join("");
+  const thinking = reply.deltas.find((d) => d.content === undefined);
   return {
     id: reply.id,
     object: "chat.completion",
@@ -163,19 +250,27 @@ function completion(reply: Reply) {
     choices: [
       {
         index: 0,
-        message: { role: "assistant", content: reply.tokens.join(""), tool_calls: [] },
+        message: {
+          role: "assistant",
+          content: joined("content"),
+          ...(thinking?.reasoning_content !== undefined
+            ? { reasoning_content: joined("reasoning_content") }
+            : {}),
+          ...(thinking?.reasoning !== undefined ? { reasoning: joined("reasoning") } : {}),
+          tool_calls: [],
+        },
         logprobs: null,
         finish_reason: reply.finishReason,
       },
     ],
-    usage: usage(reply, reply.tokens.length),
-    chutes_verification: verification(reply.id, reply.tokens.length),
+    usage: usage(reply, reply.deltas.length),
+    chutes_verification: verification(reply.id, reply.deltas.length),
   };
 }
 
 function chunk(reply: Reply, index: number) {
-  const last = index === reply.tokens.length - 1;
-  const content = reply.tokens[index] ?? "";
+  const last = index === reply.deltas.length - 1;
+  const delta = reply.deltas[index] ?? { content: "" };
   return {
     id: reply.id,
     object: "chat.completion.chunk",
@@ -184,7 +279,12 @@ function chunk(reply: Reply, index: number) {
     choices: [
       {
         index: 0,
-        delta: index === 0 ? { role: "assistant", content } : { content },
+        // Engines send content: null beside a thinking delta.
+        delta: {
+          ...(index === 0 ? { role: "assistant" } : {}),
+          ...(delta.content === undefined ? { content: null } : {}),
+          ...delta,
+        },
         logprobs: null,
         finish_reason: last ? reply.finishReason : null,
       },
@@ -195,14 +295,42 @@ function chunk(reply: Reply, index: number) {
   };
 }
 
+/** include_usage is forced on too: the stream ends with a chunk that has no choices, only usage. */
+function usageChunk(reply: Reply) {
+  return {
+    id: reply.id,
+    object: "chat.completion.chunk",
+    created: reply.created,
+    model: reply.model,
+    choices: [],
+    usage: usage(reply, reply.deltas.length),
+    chutes_verification: verification(reply.id, reply.deltas.length),
+  };
+}
+
+/**
+ * Bills a delivered answer to the caller's balance at the model's prices, thinking as output and
+ * cached prompt tokens at the cache price, so a balance read after an answer shows it.
+ */
+function charge(ctx: RequestContext, principal: Principal, reply: Reply) {
+  const price = priceOf(reply.model);
+  if (!price) return;
+  const prompt = reply.promptTokens - reply.cachedTokens;
+  const usd =
+    (prompt * price.prompt + reply.cachedTokens * price.cacheRead + reply.deltas.length * price.completion) /
+    1e6;
+  const username = principal.user.username;
+  ctx.emu.accounts.setBalance(username, ctx.emu.accounts.balance(username) - usd);
+}
+
 async function streamReply(
   ctx: RequestContext,
   reply: Reply,
   headers: Record<string, string>,
   failure: InjectionRule | undefined,
-): Promise<void> {
+): Promise<"finished" | "aborted"> {
   const delay = ctx.emu.settings.tokenDelayMs;
-  const frames = reply.tokens.map((_, i) => sseData(chunk(reply, i)));
+  const frames = reply.deltas.map((_, i) => sseData(chunk(reply, i)));
   let firstDelayMs = delay;
   switch (failure?.failure) {
     case "midstream_error":
@@ -219,13 +347,13 @@ async function streamReply(
       firstDelayMs = failure.delayMs ?? delay;
       break;
     case "slow_first_token":
-      frames.push(sseData("[DONE]"));
+      frames.push(sseData(usageChunk(reply)), sseData("[DONE]"));
       firstDelayMs = failure.delayMs ?? DEFAULT_SLOW_FIRST_TOKEN_MS;
       break;
     default:
-      frames.push(sseData("[DONE]"));
+      frames.push(sseData(usageChunk(reply)), sseData("[DONE]"));
   }
-  await writePaced(ctx.res, {
+  return await writePaced(ctx.res, {
     status: 200,
     headers: { ...SSE_HEADERS, ...headers },
     frames,

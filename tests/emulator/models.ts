@@ -4,6 +4,28 @@
 const TAO_USD = 350; // fixed exchange rate so the `tao` prices are stable
 const CREATED = 1_767_225_600; // 2026-01-01T00:00:00Z
 
+/**
+ * How a reasoning model's thinking reaches the client (protocol notes §8): a `reasoning_content`
+ * delta (SGLang, older vLLM), a `reasoning` delta (vLLM >= 0.11), inline `<think>` tags in the
+ * content (no reasoning parser; the tags split across chunks), or a `<think>` that never closes
+ * (the model thinks until its length limit).
+ */
+export type ReasoningStyle = "reasoning_content" | "reasoning" | "think_tags" | "think_unclosed";
+
+const SAMPLING_FULL = [
+  "temperature",
+  "top_p",
+  "top_k",
+  "frequency_penalty",
+  "presence_penalty",
+  "repetition_penalty",
+  "stop",
+  "seed",
+  "max_tokens",
+];
+// Thinking models that fix their own sampling but take an effort level.
+const SAMPLING_REASONING = ["max_tokens", "reasoning_effort", "stop", "seed"];
+
 type ModelSpec = {
   id: string;
   chuteId: string;
@@ -19,6 +41,8 @@ type ModelSpec = {
   cacheRead: number;
   tee: boolean;
   premium: boolean;
+  reasoning?: ReasoningStyle;
+  sampling?: readonly string[];
 };
 
 // Fixed order: the real list is sorted by invocation count, here it is simply stable.
@@ -98,6 +122,71 @@ const SPECS: readonly ModelSpec[] = [
     tee: false,
     premium: false,
   },
+  {
+    id: "deepseek-ai/DeepSeek-R1-0528-TEE",
+    chuteId: "b5f3c6d7-8091-4eab-9f20-4b5c6d7e8f90",
+    engine: "sglang",
+    contextLength: 163840,
+    maxOutputLength: 65536,
+    quantization: "fp8",
+    inputModalities: ["text"],
+    features: ["tools", "json_mode", "reasoning"],
+    prompt: 0.4,
+    completion: 1.75,
+    cacheRead: 0.2,
+    tee: true,
+    premium: false,
+    reasoning: "reasoning_content",
+  },
+  {
+    id: "Qwen/Qwen3-235B-A22B-Thinking-2507",
+    chuteId: "c6a4d7e8-91a2-4fbc-8a31-5c6d7e8f9001",
+    engine: "vllm",
+    contextLength: 262144,
+    maxOutputLength: 262144,
+    quantization: "fp8",
+    inputModalities: ["text"],
+    features: ["tools", "json_mode", "structured_outputs", "reasoning"],
+    prompt: 0.11,
+    completion: 0.6,
+    cacheRead: 0.055,
+    tee: false,
+    premium: false,
+    reasoning: "reasoning",
+    sampling: SAMPLING_REASONING,
+  },
+  {
+    id: "zai-org/GLM-4.5-Air",
+    chuteId: "d7b5e8f9-a2b3-40cd-9b42-6d7e8f900112",
+    engine: "vllm",
+    contextLength: 131072,
+    maxOutputLength: 98304,
+    quantization: "bf16",
+    inputModalities: ["text"],
+    features: ["tools", "json_mode", "reasoning"],
+    prompt: 0.05,
+    completion: 0.22,
+    cacheRead: 0.025,
+    tee: false,
+    premium: false,
+    reasoning: "think_tags",
+  },
+  {
+    id: "tngtech/DeepSeek-TNG-R1T2-Chimera",
+    chuteId: "e8c6f9a0-b3c4-41de-8c53-7e8f90011223",
+    engine: "vllm",
+    contextLength: 163840,
+    maxOutputLength: 163840,
+    quantization: "fp8",
+    inputModalities: ["text"],
+    features: ["reasoning"],
+    prompt: 0.3,
+    completion: 1.2,
+    cacheRead: 0.15,
+    tee: false,
+    premium: false,
+    reasoning: "think_unclosed",
+  },
 ];
 
 /** chute_id used in messages about models that are not in the catalogue (e.g. emulator/<failure>). */
@@ -145,17 +234,7 @@ function toModelObject(spec: ModelSpec) {
     input_modalities: [...spec.inputModalities],
     output_modalities: ["text"],
     supported_features: [...spec.features],
-    supported_sampling_parameters: [
-      "temperature",
-      "top_p",
-      "top_k",
-      "frequency_penalty",
-      "presence_penalty",
-      "repetition_penalty",
-      "stop",
-      "seed",
-      "max_tokens",
-    ],
+    supported_sampling_parameters: [...(spec.sampling ?? SAMPLING_FULL)],
   };
 }
 
@@ -165,6 +244,18 @@ export function listModels(): { object: "list"; data: ModelObject[] } {
   return { object: "list", data: SPECS.map(toModelObject) };
 }
 
+/** USD per 1M tokens, for billing answers; none for the test-only emulator/<failure> ids. */
+export function priceOf(
+  model: string,
+): { prompt: number; completion: number; cacheRead: number } | undefined {
+  const spec = SPECS.find((s) => s.id === model);
+  return spec && { prompt: spec.prompt, completion: spec.completion, cacheRead: spec.cacheRead };
+}
+
+/** How the model streams its thinking, if it thinks on every request. */
+export function reasoningStyleOf(model: string): ReasoningStyle | undefined {
+  return SPECS.find((s) => s.id === model)?.reasoning;
+}
 export function chuteIdFor(model: string): string {
   return SPECS.find((s) => s.id === model)?.chuteId ?? EMULATOR_CHUTE_ID;
 }

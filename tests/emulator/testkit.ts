@@ -29,14 +29,24 @@ export function parseSse(text: string): ParsedStream {
   return { events, done, strayLines, text };
 }
 
-type Choice = { delta?: { content?: string }; finish_reason: string | null };
+type Choice = {
+  delta?: { content?: string | null; reasoning_content?: string; reasoning?: string };
+  finish_reason: string | null;
+};
 
 export function choiceOf(event: Record<string, unknown>): Choice {
   return (event.choices as Choice[])[0] as Choice;
 }
 
+// The final usage chunk has no choices.
+const deltaOf = (event: Record<string, unknown>) => (event.choices as Choice[])[0]?.delta;
+
 export const contentOf = (stream: ParsedStream): string =>
-  stream.events.map((e) => choiceOf(e).delta?.content ?? "").join("");
+  stream.events.map((e) => deltaOf(e)?.content ?? "").join("");
+
+/** The thinking sent in `reasoning_content` or `reasoning` deltas. */
+export const reasoningOf = (stream: ParsedStream, field: "reasoning_content" | "reasoning"): string =>
+  stream.events.map((e) => deltaOf(e)?.[field] ?? "").join("");
 
 export const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
 

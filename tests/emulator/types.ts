@@ -9,6 +9,7 @@ export type MatchPath = "chat" | "embeddings" | "models" | "users_me" | "token" 
 export const FAILURE_NAMES = [
   "unauthorized",
   "payment_required",
+  "quota_exceeded",
   "forbidden",
   "capacity",
   "free_limit",

@@ -1,3 +1,4 @@
+import type { ModelListResponse } from "@/src/lib/api/models.ts";
 import "fake-indexeddb/auto";
 import type { UIMessageChunk } from "ai";
 import { createUIMessageStreamResponse } from "ai";
@@ -34,19 +35,27 @@ export function errorBody(code: string, message: string) {
   return { error: { code, message } };
 }
 
-export const MODELS_BODY = {
+export const MODELS_BODY: ModelListResponse = {
   models: [
     {
       id: "deepseek-ai/DeepSeek-V3.2-TEE",
       contextLength: 163840,
-      pricing: { input: 0.25, output: 0.38 },
+      maxOutputTokens: 65536,
+      pricing: { input: 0.25, output: 0.38, cacheRead: 0.125 },
       confidential: true,
+      inputModalities: ["text"],
+      features: ["tools", "reasoning"],
+      samplingParameters: ["temperature", "top_p", "max_tokens"],
     },
     {
       id: "Qwen/Qwen3-32B",
       contextLength: 40960,
-      pricing: { input: 0.05, output: 0.2 },
+      maxOutputTokens: 40960,
+      pricing: { input: 0.05, output: 0.2, cacheRead: null },
       confidential: false,
+      inputModalities: ["text"],
+      features: [],
+      samplingParameters: null,
     },
   ],
   defaultModel: "deepseek-ai/DeepSeek-V3.2-TEE",

@@ -1,10 +1,17 @@
 import { convertToModelMessages, safeValidateUIMessages, streamText } from "ai";
-import { CHAT_LIMITS, chatRequestSchema } from "@/src/lib/api/chat.ts";
+import { CHAT_LIMITS, chatRequestSchema, HISTORY_TOKEN_BUDGET } from "@/src/lib/api/chat.ts";
+import { balanceBeforeFinish } from "@/src/lib/chat/balanceAfterAnswer.ts";
+import { knowledgeTokens, systemPromptText } from "@/src/lib/chat/estimate.ts";
 import { fitHistory } from "@/src/lib/chat/historyBudget.ts";
 import { knowledgeFor, sourcesMetadata } from "@/src/lib/chat/knowledge.ts";
-import { type ChatMessage, messageMetadataSchema, messageText } from "@/src/lib/chat/messages.ts";
+import {
+  type ChatMessage,
+  messageMetadataSchema,
+  messageText,
+  withoutReasoning,
+} from "@/src/lib/chat/messages.ts";
 import { respondOnFirstChunk } from "@/src/lib/chat/respondOnFirstChunk.ts";
-import { BASE_SYSTEM_PROMPT } from "@/src/lib/chat/systemPrompt.ts";
+import { readChutesBalance } from "@/src/lib/chutes/balance.ts";
 import { chatModelFor } from "@/src/lib/chutes/provider.ts";
 import { encodeAppError, errorResponse } from "@/src/lib/errors.ts";
 import { credentialRoute } from "@/src/lib/http/credentialRoute.ts";
@@ -15,9 +22,6 @@ import { classifyUpstreamError } from "@/src/lib/upstream/classify.ts";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
-
-/** Tokens of conversation history sent with each question (the knowledge block has its own budget). */
-const HISTORY_TOKEN_BUDGET = 6000;
 
 export const POST = credentialRoute(
   { name: "chat", rateLimit: "chat", body: chatRequestSchema, maxBodyBytes: CHAT_LIMITS.bodyBytes },
@@ -36,11 +40,23 @@ export const POST = credentialRoute(
     const encodeUpstreamError = (error: unknown) =>
       encodeAppError(classifyUpstreamError(error, ctx.credential));
     const model = ctx.body.model;
+    const settings = ctx.body.settings ?? {};
+    const ownSystem = systemPromptText(settings.systemPrompt);
+    const system = knowledge.prompt ? `${ownSystem}\n\n${knowledge.prompt}` : ownSystem;
     let answerText = "";
+    // Thinking time, measured here because the stream carries no timestamps.
+    let reasoningStartedAt: number | undefined;
+    let reasoningMs: number | undefined;
     const result = streamText({
       model: chatModelFor(ctx.credential, model, ctx.config, ctx.fetch),
-      system: knowledge.prompt ? `${BASE_SYSTEM_PROMPT}\n\n${knowledge.prompt}` : BASE_SYSTEM_PROMPT,
-      messages: await convertToModelMessages(history),
+      system,
+      temperature: settings.temperature,
+      topP: settings.topP,
+      maxOutputTokens: settings.maxOutputTokens,
+      ...(settings.reasoningEffort
+        ? { providerOptions: { openaiCompatible: { reasoningEffort: settings.reasoningEffort } } }
+        : {}),
+      messages: await convertToModelMessages(withoutReasoning(history)),
       // The browser's Stop aborts this request; passing the signal on closes the upstream call,
       // which is what stops Chutes from billing further tokens.
       abortSignal: AbortSignal.any([signal, shutdownSignal()]),
@@ -58,13 +74,32 @@ export const POST = credentialRoute(
     const stream = result.toUIMessageStream<ChatMessage>({
       messageMetadata: ({ part }) => {
         if (part.type === "start") {
-          return { model, sources: sourcesMetadata(knowledge.sources), retrieval: knowledge.retrieval };
-        }
-        if (part.type === "finish") {
-          const { inputTokens, outputTokens, totalTokens } = part.totalUsage;
           return {
             model,
-            usage: { inputTokens, outputTokens, totalTokens },
+            sources: sourcesMetadata(knowledge.sources),
+            retrieval: knowledge.retrieval,
+            // What the sources block cost in prompt tokens: the next turn's estimate starts from it.
+            knowledgeTokens: knowledgeTokens(knowledge.prompt, countTokens),
+          };
+        }
+        if (part.type === "reasoning-start") reasoningStartedAt ??= Date.now();
+        if (part.type === "reasoning-end" && reasoningStartedAt !== undefined) {
+          reasoningMs = Date.now() - reasoningStartedAt;
+          return { reasoningMs };
+        }
+        if (part.type === "finish") {
+          const { inputTokens, outputTokens, totalTokens, outputTokenDetails, inputTokenDetails } =
+            part.totalUsage;
+          return {
+            model,
+            usage: {
+              inputTokens,
+              outputTokens,
+              totalTokens,
+              reasoningTokens: outputTokenDetails.reasoningTokens || undefined,
+              cachedInputTokens: inputTokenDetails.cacheReadTokens || undefined,
+            },
+            reasoningMs,
             finishedAt: Date.now(),
             // Which sources the finished answer actually cites, by the ids the model was shown.
             sources: sourcesMetadata(knowledge.sources, answerText),
@@ -74,6 +109,10 @@ export const POST = credentialRoute(
       },
       onError: encodeUpstreamError,
     });
-    return await respondOnFirstChunk(stream, ctx.responseHeaders, encodeUpstreamError);
+    const withBalance =
+      ctx.body.readBalance && ctx.credential.provider === "chutes"
+        ? stream.pipeThrough(balanceBeforeFinish(() => readChutesBalance(ctx.credential, ctx.config)))
+        : stream;
+    return await respondOnFirstChunk(withBalance, ctx.responseHeaders, encodeUpstreamError);
   },
 );

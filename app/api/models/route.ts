@@ -2,6 +2,7 @@ import type { ModelListResponse } from "@/src/lib/api/models.ts";
 import { listChutesModels } from "@/src/lib/chutes/models.ts";
 import { appErrorResponse } from "@/src/lib/errors.ts";
 import { credentialRoute } from "@/src/lib/http/credentialRoute.ts";
+import { pickDefaultModel } from "@/src/lib/models/catalog.ts";
 import { listOpenRouterModels } from "@/src/lib/openrouter/api.ts";
 
 export const runtime = "nodejs";
@@ -14,9 +15,13 @@ export const GET = credentialRoute({ name: "models", rateLimit: "api" }, async (
     ? await listOpenRouterModels(ctx.credential, ctx.config, ctx.fetch)
     : await listChutesModels(ctx.credential, ctx.config, ctx.fetch);
   if (!result.ok) return appErrorResponse(result.error);
+  const picked = openrouter
+    ? { id: result.models[0]?.id ?? "" }
+    : pickDefaultModel(result.models, ctx.config.CHUTES_DEFAULT_MODEL);
   const body: ModelListResponse = {
     models: result.models,
-    defaultModel: openrouter ? (result.models[0]?.id ?? "") : ctx.config.CHUTES_DEFAULT_MODEL,
+    defaultModel: picked.id,
+    ...(picked.note ? { defaultModelNote: picked.note } : {}),
   };
   return Response.json(body, { headers: { "cache-control": "private, no-store" } });
 });

@@ -23,6 +23,7 @@ export function ChatErrorNotice({
       <div className="min-w-0 flex-1">
         <p className="font-semibold">{view.title}</p>
         <p className="break-words">{view.message}</p>
+        {view.resetsAt ? <QuotaReset at={view.resetsAt} /> : null}
       </div>
       <div className="flex flex-wrap items-center gap-2">
         <ErrorAction view={view} onOpenSetup={onOpenSetup} onRetry={onRetry} onPickModel={onPickModel} />
@@ -70,4 +71,17 @@ function ErrorAction({ view, onOpenSetup, onRetry, onPickModel }: Omit<ChatError
     case "none":
       return null;
   }
+}
+
+/** "Your daily quota resets at 01:00 (in 3 h)." in the user's own time zone. */
+function QuotaReset({ at }: { at: string }) {
+  const when = new Date(at);
+  if (Number.isNaN(when.getTime())) return null;
+  const hours = Math.max(0, Math.round((when.getTime() - Date.now()) / 3_600_000));
+  const time = when.toLocaleString(undefined, { weekday: "short", hour: "2-digit", minute: "2-digit" });
+  return (
+    <p data-testid="quota-reset" className="break-words">
+      Your daily quota resets {time} ({hours < 1 ? "within the hour" : `in about ${hours} h`}).
+    </p>
+  );
 }

@@ -3,13 +3,20 @@
 import { useChat } from "@ai-sdk/react";
 import { type ChatTransport, generateId } from "ai";
 import { type Ref, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
-import { conversationCost, formatTokens, formatUsd, type Pricing } from "@/src/lib/chat/cost.ts";
+import type { ChatSettings } from "@/src/lib/api/chat.ts";
+import type { ModelInfo } from "@/src/lib/api/models.ts";
+import { answerCost, conversationCost, formatTokens, formatUsd, type Pricing } from "@/src/lib/chat/cost.ts";
+import { estimateTurn, knowledgeEstimate } from "@/src/lib/chat/estimate.ts";
 import { type ChatMessage, messageMetadataSchema, messageText } from "@/src/lib/chat/messages.ts";
+import { offeredSettings, type SettingErrors, settingsForModel } from "@/src/lib/chat/settings.ts";
 import { toErrorView } from "@/src/lib/errors.ts";
 import { useStableCallback } from "../ui/useStableCallback.ts";
 import { ChatErrorNotice } from "./ChatErrorNotice.tsx";
 import { Composer } from "./Composer.tsx";
+import { ConversationSettings } from "./ConversationSettings.tsx";
 import { MessageList } from "./MessageList.tsx";
+import { LastTurnUsage, TurnEstimateLine } from "./TurnEstimate.tsx";
+import { useTokenCounter } from "./useTokenCounter.ts";
 
 export interface ConversationProps {
   /** The conversation's id; the parent remounts this component (key) to switch conversations. */
@@ -18,7 +25,14 @@ export interface ConversationProps {
   transport: ChatTransport<ChatMessage>;
   pricingOf: (model: string | undefined) => Pricing | null | undefined;
   /** Called with the user's message when sent and with the whole exchange when an answer ends. */
-  onPersist: (id: string, messages: ChatMessage[]) => void;
+  onPersist: (id: string, messages: ChatMessage[], settings?: ChatSettings) => void;
+  /** The chosen model as the catalog describes it (null while unknown). */
+  model?: ModelInfo | null;
+  /** The conversation's stored settings. */
+  initialSettings?: ChatSettings | undefined;
+  onSaveSettings?: (id: string, settings: ChatSettings) => void;
+  /** The server has a knowledge base, so each question carries a sources block. */
+  knowledgeAvailable?: boolean;
   onOpenSetup: () => void;
   onPickModel: () => void;
   /** The server said the OAuth session ended. */
@@ -39,8 +53,24 @@ export function Conversation({
   onPickModel,
   onSessionEnded,
   composerRef,
+  model = null,
+  initialSettings,
+  onSaveSettings,
+  knowledgeAvailable = false,
 }: ConversationProps) {
-  const persist = useStableCallback((messages: ChatMessage[]) => onPersist(id, messages));
+  const [settings, setSettings] = useState<ChatSettings>(() => initialSettings ?? {});
+  const [settingErrors, setSettingErrors] = useState<SettingErrors>({});
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const settingsRef = useRef(settings);
+  settingsRef.current = settings;
+  const persist = useStableCallback((messages: ChatMessage[]) =>
+    onPersist(id, messages, settingsRef.current),
+  );
+  const offered = useMemo(() => offeredSettings(model), [model]);
+  // Only what the chosen model takes goes out; the rest stays saved for a model that does.
+  const requestOptions = () => ({ body: { settings: settingsForModel(settingsRef.current, offered) } });
+  const countTokens = useTokenCounter();
+  const lastEstimate = useRef<{ afterMessages: number; promptTokens: number } | null>(null);
   const { messages, sendMessage, status, error, stop, regenerate, clearError } = useChat<ChatMessage>({
     id,
     messages: initialMessages,
@@ -85,7 +115,7 @@ export function Conversation({
     const current = messagesRef.current;
     // Like regenerate(): the last answer (if any) is dropped and asked for again.
     persist(current.at(-1)?.role === "assistant" ? current.slice(0, -1) : current);
-    void regenerate().catch(() => undefined);
+    void regenerate(requestOptions()).catch(() => undefined);
   });
   const onRegenerate = useStableCallback(() => {
     if (busy) return;
@@ -100,14 +130,54 @@ export function Conversation({
     if (!original) return;
     clearError();
     persist([...current.slice(0, index), { ...original, parts: [{ type: "text", text }] }]);
-    void sendMessage({ text, messageId }).catch(() => undefined);
+    void sendMessage({ text, messageId }, requestOptions()).catch(() => undefined);
   });
+  const estimateFor = (text: string, history: ChatMessage[] = messagesRef.current) =>
+    estimateTurn({
+      systemPrompt: settings.systemPrompt,
+      knowledgeTokens: knowledgeEstimate(history, knowledgeAvailable, readRecentKnowledge()),
+      history,
+      message: text,
+      model,
+      maxOutputTokens: offered.has("maxOutputTokens") ? settings.maxOutputTokens : undefined,
+      countTokens,
+    });
   const send = (text: string) => {
     const message: ChatMessage = { id: generateId(), role: "user", parts: [{ type: "text", text }] };
+    lastEstimate.current = {
+      afterMessages: messagesRef.current.length + 2,
+      promptTokens: estimateFor(text).promptTokens,
+    };
     persist([...messagesRef.current, message]);
     // Failures surface through `error`; the user's message stays in the list either way.
-    void sendMessage(message).catch(() => undefined);
+    void sendMessage(message, requestOptions()).catch(() => undefined);
   };
+  const changeSettings = (next: ChatSettings | null, errors: SettingErrors) => {
+    setSettingErrors(errors);
+    if (!next) return;
+    setSettings(next);
+    onSaveSettings?.(id, next);
+  };
+
+  // The sources block of the newest answer is the best guess for the next question anywhere.
+  const newestKnowledge = messages.findLast((m) => m.metadata?.knowledgeTokens !== undefined)?.metadata
+    ?.knowledgeTokens;
+  useEffect(() => {
+    if (newestKnowledge !== undefined) rememberRecentKnowledge(newestKnowledge);
+  }, [newestKnowledge]);
+
+  const last = messages.at(-1);
+  const lastQuestion =
+    busy || last?.role !== "assistant" ? -1 : messages.findLastIndex((m) => m.role === "user");
+  const questionToRedo = lastQuestion >= 0 ? messages[lastQuestion] : undefined;
+  const regenerateEstimate = questionToRedo
+    ? regenerateText(estimateFor(messageText(questionToRedo), messages.slice(0, lastQuestion)))
+    : undefined;
+  const lastUsage = !busy && last?.role === "assistant" ? last.metadata?.usage : undefined;
+  const blocked =
+    Object.keys(settingErrors).length > 0
+      ? "Fix the conversation settings marked in red before sending."
+      : null;
 
   const total = useMemo(
     () =>
@@ -127,6 +197,7 @@ export function Conversation({
         pricingOf={pricingOf}
         onRegenerate={onRegenerate}
         onEdit={onEdit}
+        regenerateEstimate={regenerateEstimate}
       />
       <p role="status" aria-live="polite" className="sr-only">
         {announcement}
@@ -146,9 +217,47 @@ export function Conversation({
 
       {total.tokens > 0 ? <ConversationTotal total={total} /> : null}
 
+      <div className="mx-auto w-full max-w-3xl px-4 pb-1">
+        <button
+          type="button"
+          aria-expanded={settingsOpen}
+          onClick={() => setSettingsOpen((open) => !open)}
+          className="btn-ghost text-xs"
+        >
+          Chat settings{Object.keys(settings).length > 0 ? " (customised)" : ""}
+        </button>
+        {settingsOpen ? (
+          <div className="mt-1 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800">
+            <ConversationSettings
+              value={settings}
+              onChange={changeSettings}
+              offered={offered}
+              maxOutputLimit={model?.maxOutputTokens ?? null}
+            />
+          </div>
+        ) : null}
+      </div>
+
       <Composer
         inputRef={composerRef}
         busy={busy}
+        blocked={blocked}
+        footer={(text) =>
+          text.trim() || !lastUsage ? (
+            <TurnEstimateLine estimate={estimateFor(text)} />
+          ) : (
+            <LastTurnUsage
+              usage={lastUsage}
+              cost={answerCost(lastUsage, pricingOf(last?.metadata?.model))}
+              balance={last?.metadata?.balance}
+              estimated={
+                lastEstimate.current?.afterMessages === messages.length
+                  ? lastEstimate.current.promptTokens
+                  : undefined
+              }
+            />
+          )
+        }
         onSend={(text) => {
           if (busy) return false;
           send(text);
@@ -160,6 +269,30 @@ export function Conversation({
       />
     </>
   );
+}
+
+function regenerateText(estimate: ReturnType<typeof estimateTurn>): string {
+  const price = estimate.promptCost === null ? "" : ` · ${formatUsd(estimate.promptCost)}`;
+  return `≈ ${formatTokens(estimate.promptTokens)} in${price}`;
+}
+
+const RECENT_KNOWLEDGE_KEY = "chutes-chat:recent-knowledge-tokens";
+
+function readRecentKnowledge(): number | undefined {
+  try {
+    const value = Number(globalThis.localStorage?.getItem(RECENT_KNOWLEDGE_KEY) ?? Number.NaN);
+    return Number.isFinite(value) && value >= 0 ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function rememberRecentKnowledge(tokens: number) {
+  try {
+    globalThis.localStorage?.setItem(RECENT_KNOWLEDGE_KEY, String(tokens));
+  } catch {
+    // Private mode: the estimate falls back to the budget.
+  }
 }
 
 function ConversationTotal({ total }: { total: ReturnType<typeof conversationCost> }) {

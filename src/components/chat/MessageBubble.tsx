@@ -3,11 +3,12 @@
 import { memo, useDeferredValue, useId, useState } from "react";
 import { formatTokens, formatUsageLine, type Pricing } from "@/src/lib/chat/cost.ts";
 import type { ChatMessage } from "@/src/lib/chat/messages.ts";
-import { messageText } from "@/src/lib/chat/messages.ts";
+import { messageText, reasoningText } from "@/src/lib/chat/messages.ts";
 import { CopyButton } from "./CopyButton.tsx";
 import { LazyMarkdown } from "./LazyMarkdown.tsx";
 import { RowProbe } from "./renderProbe.tsx";
 import { RetrievalNote, SourcesList } from "./SourcesList.tsx";
+import { ThinkingBlock } from "./ThinkingBlock.tsx";
 
 export interface MessageBubbleProps {
   message: ChatMessage;
@@ -22,12 +23,10 @@ export interface MessageBubbleProps {
   /** The price of the model that wrote this answer, when known. */
   pricing?: Pricing | null;
   onRegenerate?: () => void;
+  /** The estimate of a regenerate, e.g. "≈ 812 tokens in · $0.0002". */
+  regenerateEstimate?: string | undefined;
   /** Replace this user message with `text` and ask again (later messages are dropped). */
   onEdit?: (messageId: string, text: string) => void;
-}
-
-function reasoningText(message: ChatMessage): string {
-  return message.parts.map((part) => (part.type === "reasoning" ? part.text : "")).join("");
 }
 
 /**
@@ -51,12 +50,15 @@ function Bubble({
   pricing,
   onRegenerate,
   onEdit,
+  regenerateEstimate,
 }: MessageBubbleProps) {
   const isUser = message.role === "user";
   const text = messageText(message);
   // While tokens pour in, React may skip intermediate Markdown renders to keep typing responsive.
   const shownText = useDeferredValue(text);
   const reasoning = isUser ? "" : reasoningText(message);
+  const stillThinking =
+    streaming && message.parts.some((part) => part.type === "reasoning" && part.state === "streaming");
   const [editing, setEditing] = useState(false);
 
   if (isUser && editing) {
@@ -89,21 +91,27 @@ function Bubble({
               }`
         }`}
       >
-        {reasoning ? (
-          <details className="mb-2 text-sm text-zinc-700 dark:text-zinc-300">
-            <summary>Reasoning</summary>
-            <p className="mt-1 whitespace-pre-wrap break-words">{reasoning}</p>
-          </details>
+        {reasoning.trim() ? (
+          <ThinkingBlock
+            text={reasoning}
+            thinking={stillThinking}
+            durationMs={message.metadata?.reasoningMs}
+            reasoningTokens={message.metadata?.usage?.reasoningTokens}
+          />
         ) : null}
-        {text ? (
+        {text.trim() ? (
           isUser ? (
             <p className="whitespace-pre-wrap break-words">{text}</p>
           ) : (
-            <LazyMarkdown text={shownText} />
+            <LazyMarkdown text={shownText.trimStart()} />
           )
         ) : streaming ? (
-          <p className="text-zinc-700 dark:text-zinc-300">
-            {reasoning ? "Thinking…" : "Waiting for the answer…"}
+          reasoning ? null : (
+            <p className="text-zinc-700 dark:text-zinc-300">Waiting for the answer…</p>
+          )
+        ) : reasoning.trim() ? (
+          <p data-testid="no-answer" className="text-zinc-700 dark:text-zinc-300">
+            The model stopped while thinking, before it wrote an answer.
           </p>
         ) : null}
       </div>
@@ -131,6 +139,7 @@ function Bubble({
             canRegenerate={lastAnswer && !busy}
             pricing={pricing}
             onRegenerate={onRegenerate}
+            regenerateEstimate={regenerateEstimate}
           />
         </>
       )}
@@ -146,6 +155,7 @@ function AnswerFooter({
   canRegenerate,
   pricing,
   onRegenerate,
+  regenerateEstimate,
 }: {
   message: ChatMessage;
   text: string;
@@ -154,6 +164,7 @@ function AnswerFooter({
   canRegenerate: boolean;
   pricing: Pricing | null | undefined;
   onRegenerate: (() => void) | undefined;
+  regenerateEstimate: string | undefined;
 }) {
   const model = message.metadata?.model;
   const usage = message.metadata?.usage;
@@ -161,9 +172,12 @@ function AnswerFooter({
     <div className="flex flex-wrap items-center gap-x-2 gap-y-1 px-1 text-xs text-zinc-700 dark:text-zinc-300">
       {text && !streaming ? <CopyButton getText={() => text} label="Copy answer" /> : null}
       {canRegenerate && onRegenerate ? (
-        <button type="button" onClick={onRegenerate} className="btn-action">
-          Regenerate
-        </button>
+        <>
+          <button type="button" onClick={onRegenerate} className="btn-action">
+            Regenerate
+          </button>
+          {regenerateEstimate ? <span data-testid="regenerate-estimate">{regenerateEstimate}</span> : null}
+        </>
       ) : null}
       {incomplete ? (
         <span className="font-semibold text-amber-800 dark:text-amber-300">Incomplete answer</span>

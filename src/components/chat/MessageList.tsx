@@ -17,6 +17,8 @@ export interface MessageListProps {
   /** Both must be stable (see useStableCallback), or every row re-renders. */
   onRegenerate?: () => void;
   onEdit?: (messageId: string, text: string) => void;
+  /** What regenerating the last answer would cost, shown beside its Regenerate button. */
+  regenerateEstimate?: string | undefined;
 }
 
 // Within this many pixels of the end still counts as "at the bottom".
@@ -53,6 +55,7 @@ function Row({ message, props }: { message: ChatMessage; props: RowsProps }) {
       pricing={message.role === "assistant" ? props.pricingOf?.(message.metadata?.model) : undefined}
       onRegenerate={props.onRegenerate}
       onEdit={props.onEdit}
+      regenerateEstimate={message.id === props.lastAnswerId ? props.regenerateEstimate : undefined}
     />
   );
 }

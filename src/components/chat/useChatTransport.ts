@@ -5,7 +5,10 @@ import { useLayoutEffect, useMemo, useRef } from "react";
 import type { Connection } from "@/src/hooks/useConnection.ts";
 import type { ChatMessage } from "@/src/lib/chat/messages.ts";
 
-type ModelRequestBody = { model: string };
+type ModelRequestBody = { model: string; readBalance?: boolean };
+
+/** Admin keys and OAuth sessions may read the balance; scoped keys and OpenRouter may not here. */
+const mayReadBalance = (session: Connection) => session.status === "oauth" || session.user?.scope === "admin";
 
 /** One transport for every conversation; it reads the current credential and model at request time. */
 export function useChatTransport(
@@ -21,7 +24,8 @@ export function useChatTransport(
   useLayoutEffect(() => {
     modelRef.current = model;
     if (model === null) return;
-    for (const resolve of modelWaiters.current.splice(0)) resolve({ model });
+    for (const resolve of modelWaiters.current.splice(0))
+      resolve({ model, readBalance: mayReadBalance(sessionRef.current) });
   }, [model]);
 
   return useMemo(
@@ -32,7 +36,7 @@ export function useChatTransport(
         // A message sent before the model list arrived waits for it rather than guessing a model.
         body: () => {
           const current = modelRef.current;
-          if (current !== null) return { model: current };
+          if (current !== null) return { model: current, readBalance: mayReadBalance(sessionRef.current) };
           return new Promise<ModelRequestBody>((resolve) => {
             modelWaiters.current.push(resolve);
           });

@@ -1,6 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import type { ChatSettings } from "@/src/lib/api/chat.ts";
 import type { ChatMessage } from "@/src/lib/chat/messages.ts";
 import { type MergePlan, planMerge } from "@/src/lib/history/exportFormat.ts";
 import type { Conversation } from "@/src/lib/history/schema.ts";
@@ -22,7 +23,10 @@ export interface ConversationHistory {
   dismissProblem: () => void;
   find: (id: string) => Conversation | undefined;
   /** Creates the conversation on its first message; later calls update it. */
-  save: (id: string, messages: ChatMessage[]) => void;
+  /** Stores the messages; `settings`, when given, become the conversation's settings too. */
+  save: (id: string, messages: ChatMessage[], settings?: ChatSettings) => void;
+  /** The conversation's settings changed (kept only once it has messages). */
+  saveSettings: (id: string, settings: ChatSettings) => void;
   rename: (id: string, title: string) => void;
   /** Removes it and hands it back, for undo. */
   remove: (id: string) => Conversation | undefined;
@@ -95,15 +99,37 @@ export function useConversationHistory(
   const find = useCallback((id: string) => listRef.current.find((c) => c.id === id), []);
 
   const save = useCallback(
-    (id: string, messages: ChatMessage[]) => {
+    (id: string, messages: ChatMessage[], settings?: ChatSettings) => {
       const existing = listRef.current.find((c) => c.id === id);
-      if (existing?.messages === messages) return;
+      if (existing?.messages === messages && (settings === undefined || existing.settings === settings))
+        return;
       if (!existing && messages.length === 0) return;
       const now = Date.now();
+      const withSettings = settings && Object.keys(settings).length > 0 ? { settings } : {};
       const next: Conversation = existing
-        ? { ...existing, messages, updatedAt: now }
-        : { id, title: titleFromMessages(messages), createdAt: now, updatedAt: now, messages };
+        ? { ...existing, messages, updatedAt: now, ...withSettings }
+        : {
+            id,
+            title: titleFromMessages(messages),
+            createdAt: now,
+            updatedAt: now,
+            messages,
+            ...withSettings,
+          };
       commit([next, ...listRef.current.filter((c) => c.id !== id)]);
+      void write((store) => store.put(next));
+    },
+    [commit, write],
+  );
+
+  const saveSettings = useCallback(
+    (id: string, settings: ChatSettings) => {
+      const existing = listRef.current.find((c) => c.id === id);
+      if (!existing || existing.settings === settings) return;
+      // A settings change is not new activity: the conversation keeps its place.
+      const { settings: _old, ...rest } = existing;
+      const next: Conversation = Object.keys(settings).length > 0 ? { ...rest, settings } : rest;
+      commit(listRef.current.map((c) => (c.id === id ? next : c)));
       void write((store) => store.put(next));
     },
     [commit, write],
@@ -170,6 +196,7 @@ export function useConversationHistory(
       dismissProblem,
       find,
       save,
+      saveSettings,
       rename,
       remove,
       restore,
@@ -183,6 +210,7 @@ export function useConversationHistory(
       dismissProblem,
       find,
       save,
+      saveSettings,
       rename,
       remove,
       restore,

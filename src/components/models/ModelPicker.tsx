@@ -1,6 +1,17 @@
 "use client";
 
 import { type KeyboardEvent, type Ref, useId, useMemo, useState } from "react";
+import { unlistedModel } from "@/src/lib/api/models.ts";
+import {
+  CAPABILITIES,
+  CAPABILITY_LABELS,
+  type Capability,
+  hasCapability,
+  MODEL_SORT_LABELS,
+  MODEL_SORTS,
+  type ModelSort,
+  selectModels,
+} from "@/src/lib/models/catalog.ts";
 import { contextText, filterModels, priceText } from "./modelText.ts";
 import type { ModelCatalog, ModelInfo } from "./useModelCatalog.ts";
 
@@ -23,17 +34,16 @@ export function ModelPicker({ catalog, value, onChange, inputRef }: ModelPickerP
   const [query, setQuery] = useState<string | null>(null);
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
+  const [required, setRequired] = useState<ReadonlySet<Capability>>(() => new Set());
+  const [sort, setSort] = useState<ModelSort>("catalog");
 
   const options = useMemo(() => {
-    const filtered = filterModels(models, query ?? "");
+    const filtered = filterModels(selectModels(models, { require: [...required], sort }), query ?? "");
     // The current value stays choosable even when the list failed to load.
     if (value !== null && query === null && !models.some((m) => m.id === value))
-      return [
-        { id: value, contextLength: null, pricing: { input: null, output: null }, confidential: false },
-        ...filtered,
-      ];
+      return [unlistedModel(value), ...filtered];
     return filtered;
-  }, [models, query, value]);
+  }, [models, query, value, required, sort]);
   const activeIndex = Math.min(active, options.length - 1);
   const activeOption = open && activeIndex >= 0 ? options[activeIndex] : undefined;
   const optionId = (index: number) => `${listId}-${index}`;
@@ -159,7 +169,8 @@ export function ModelPicker({ catalog, value, onChange, inputRef }: ModelPickerP
         >
           {open && options.length === 0 ? (
             <div className="px-3 py-2 text-sm text-zinc-700 dark:text-zinc-300">
-              No model matches “{query}”.
+              {query ? `No model matches “${query}”` : "No model has every chosen capability"}
+              {query && required.size > 0 ? " with the chosen capabilities" : ""}.
             </div>
           ) : null}
           {open
@@ -186,6 +197,16 @@ export function ModelPicker({ catalog, value, onChange, inputRef }: ModelPickerP
                         TEE
                       </span>
                     ) : null}
+                    {hasCapability(model, "reasoning") ? (
+                      <span className="rounded bg-violet-100 px-1.5 text-[0.7rem] font-semibold text-violet-900 dark:bg-violet-950 dark:text-violet-200">
+                        Reasoning
+                      </span>
+                    ) : null}
+                    {hasCapability(model, "vision") ? (
+                      <span className="rounded bg-amber-100 px-1.5 text-[0.7rem] font-semibold text-amber-900 dark:bg-amber-950 dark:text-amber-200">
+                        Vision
+                      </span>
+                    ) : null}
                   </span>
                   <span className="block text-xs font-normal text-zinc-700 dark:text-zinc-300">
                     {[contextText(model.contextLength), priceText(model)].filter(Boolean).join(" · ")}
@@ -195,6 +216,55 @@ export function ModelPicker({ catalog, value, onChange, inputRef }: ModelPickerP
             : null}
         </div>
       </div>
+      {catalog.state === "ready" ? (
+        <fieldset className="flex flex-wrap items-center gap-1.5 text-xs">
+          <legend className="sr-only">Filter and sort models</legend>
+          {CAPABILITIES.map((capability) => (
+            <button
+              key={capability}
+              type="button"
+              aria-pressed={required.has(capability)}
+              onClick={() =>
+                setRequired((prev) => {
+                  const next = new Set(prev);
+                  if (!next.delete(capability)) next.add(capability);
+                  return next;
+                })
+              }
+              className={`rounded-full border px-2 py-0.5 ${
+                required.has(capability)
+                  ? "border-sky-700 bg-sky-700 text-white"
+                  : "border-zinc-300 text-zinc-800 dark:border-zinc-700 dark:text-zinc-200"
+              }`}
+            >
+              {CAPABILITY_LABELS[capability]}
+            </button>
+          ))}
+          <label className="flex items-center gap-1">
+            <span className="sr-only">Sort models by</span>
+            <select
+              value={sort}
+              onChange={(event) => setSort(event.target.value as ModelSort)}
+              className="input py-0.5 text-xs"
+            >
+              {MODEL_SORTS.map((s) => (
+                <option key={s} value={s}>
+                  {MODEL_SORT_LABELS[s]}
+                </option>
+              ))}
+            </select>
+          </label>
+        </fieldset>
+      ) : null}
+      {catalog.state === "ready" && catalog.defaultModelNote ? (
+        <p
+          role="status"
+          data-testid="default-model-note"
+          className="text-xs text-amber-800 dark:text-amber-300"
+        >
+          {catalog.defaultModelNote}
+        </p>
+      ) : null}
       {catalog.state === "failed" ? (
         <p role="status" className="text-sm text-red-800 dark:text-red-300">
           <span className="font-semibold">{catalog.error.title}.</span> {catalog.error.message} Using {value}.

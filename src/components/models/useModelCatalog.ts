@@ -9,7 +9,7 @@ export type { ModelInfo };
 
 export type ModelCatalog =
   | { state: "loading" }
-  | { state: "ready"; models: ModelInfo[]; defaultModel: string }
+  | { state: "ready"; models: ModelInfo[]; defaultModel: string; defaultModelNote?: string | undefined }
   | { state: "failed"; error: ErrorView };
 
 /**
@@ -34,7 +34,12 @@ export function useModelCatalog(
       if (!result) return;
       setCatalog(
         result.ok
-          ? { state: "ready", models: result.data.models, defaultModel: result.data.defaultModel }
+          ? {
+              state: "ready",
+              models: result.data.models,
+              defaultModel: result.data.defaultModel,
+              defaultModelNote: result.data.defaultModelNote,
+            }
           : { state: "failed", error: toErrorView(result.error) },
       );
     })();

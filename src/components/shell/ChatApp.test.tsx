@@ -141,12 +141,13 @@ describe("Model picker", () => {
       .getAllByRole("option")
       .map((o) => o.textContent);
     expect(options).toEqual([
-      "deepseek-ai/DeepSeek-V3.2-TEETEE164K context · $0.25 in / $0.38 out per 1M tokens",
+      "deepseek-ai/DeepSeek-V3.2-TEETEEReasoning164K context · $0.25 in / $0.38 out per 1M tokens",
       "Qwen/Qwen3-32B41K context · $0.05 in / $0.20 out per 1M tokens",
     ]);
-    expect(screen.getByRole("option", { selected: true }).textContent).toContain(
-      "deepseek-ai/DeepSeek-V3.2-TEE",
-    );
+    expect(
+      within(screen.getByRole("listbox", { name: "Models" })).getByRole("option", { selected: true })
+        .textContent,
+    ).toContain("deepseek-ai/DeepSeek-V3.2-TEE");
     expect(picker.value).toBe("deepseek-ai/DeepSeek-V3.2-TEE");
     // The list was loaded with the pasted key.
     const modelsRequest = requests.find((r) => r.url.endsWith("/api/models"));

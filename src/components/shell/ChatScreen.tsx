@@ -28,6 +28,7 @@ import { clearLocalSettings } from "../settings/clearLocalData.ts";
 import { DataSection } from "../settings/DataSection.tsx";
 import { KnowledgeBaseSection } from "../settings/KnowledgeBaseSection.tsx";
 import { SettingsPanel } from "../settings/SettingsPanel.tsx";
+import { useKnowledgeBaseStatus } from "../settings/useKnowledgeBaseStatus.ts";
 import { ShortcutsDialog } from "../shortcuts/ShortcutsDialog.tsx";
 import { useGlobalShortcuts } from "../shortcuts/useGlobalShortcuts.ts";
 import { useTheme } from "../theme/useTheme.ts";
@@ -59,6 +60,12 @@ export function ChatScreen({ session, notice, onDismissNotice, signIn, defaultMo
   const { model, choose } = useModelChoice(catalog, defaultModel);
   const transport = useChatTransport(session, model);
   const history = useConversationHistory();
+  const knowledgeBase = useKnowledgeBaseStatus();
+  const knowledgeAvailable = knowledgeBase.state === "ready" && knowledgeBase.status.chunks > 0;
+  const modelInfo = useMemo(
+    () => (catalog.state === "ready" ? (catalog.models.find((m) => m.id === model) ?? null) : null),
+    [catalog, model],
+  );
   const { theme, setTheme } = useTheme();
   const modelInputRef = useRef<HTMLInputElement>(null);
   const composerRef = useRef<HTMLTextAreaElement>(null);
@@ -97,7 +104,7 @@ export function ChatScreen({ session, notice, onDismissNotice, signIn, defaultMo
     setFocusRequest((n) => n + 1);
   }, [find]);
 
-  const { remove, restore, rename, save } = history;
+  const { remove, restore, rename, save, saveSettings } = history;
   const deleteConversation = useCallback(
     (id: string) => {
       const removed = remove(id);
@@ -214,6 +221,10 @@ export function ChatScreen({ session, notice, onDismissNotice, signIn, defaultMo
               transport={transport}
               pricingOf={pricingOf}
               onPersist={save}
+              model={modelInfo}
+              initialSettings={history.find(activeId)?.settings}
+              onSaveSettings={saveSettings}
+              knowledgeAvailable={knowledgeAvailable}
               onOpenSetup={openSetup}
               onPickModel={pickModel}
               onSessionEnded={refresh}

@@ -30,6 +30,66 @@ const uiMessageSchema = z.looseObject({
   parts: z.array(partSchema).max(CHAT_LIMITS.partsPerMessage),
 });
 
+/**
+ * Tokens of conversation history the route sends with each question, newest first (the knowledge
+ * block has its own budget). The composer's cost estimate mirrors it.
+ */
+export const HISTORY_TOKEN_BUDGET = 6000;
+
+/**
+ * Per-conversation settings, each sent only when the user set it (the model's own default applies
+ * otherwise). Limits are the OpenAI-compatible ranges vLLM and SGLang enforce, so a bad value is
+ * refused here, with the field named, before it costs a request.
+ */
+export const CHAT_SETTING_LIMITS = {
+  systemPrompt: 8000,
+  temperature: { min: 0, max: 2 },
+  topP: { min: 0.01, max: 1 },
+  maxOutputTokens: { min: 1, max: 1_000_000 },
+} as const;
+
+export const REASONING_EFFORTS = ["low", "medium", "high"] as const;
+
+const { temperature, topP, maxOutputTokens } = CHAT_SETTING_LIMITS;
+
+export const chatSettingsSchema = z.strictObject({
+  systemPrompt: z
+    .string()
+    .max(CHAT_SETTING_LIMITS.systemPrompt, `at most ${CHAT_SETTING_LIMITS.systemPrompt} characters`)
+    .optional(),
+  temperature: z
+    .number()
+    .min(temperature.min, `between ${temperature.min} and ${temperature.max}`)
+    .max(temperature.max, `between ${temperature.min} and ${temperature.max}`)
+    .optional(),
+  topP: z
+    .number()
+    .min(topP.min, `between ${topP.min} and ${topP.max}`)
+    .max(topP.max, `between ${topP.min} and ${topP.max}`)
+    .optional(),
+  maxOutputTokens: z
+    .number()
+    .int("a whole number of tokens")
+    .min(maxOutputTokens.min, `at least ${maxOutputTokens.min}`)
+    .max(maxOutputTokens.max, `at most ${maxOutputTokens.max.toLocaleString("en-US")}`)
+    .optional(),
+  reasoningEffort: z.enum(REASONING_EFFORTS, "low, medium or high").optional(),
+});
+
+export type ChatSettings = z.infer<typeof chatSettingsSchema>;
+export type ChatSettingName = keyof ChatSettings;
+
+/**
+ * The request parameter behind each setting, as models list them in `supported_sampling_parameters`.
+ * The system prompt is a message, which every chat model takes.
+ */
+export const SAMPLING_PARAMETER_OF: Record<Exclude<ChatSettingName, "systemPrompt">, string> = {
+  temperature: "temperature",
+  topP: "top_p",
+  maxOutputTokens: "max_tokens",
+  reasoningEffort: "reasoning_effort",
+};
+
 /** A model id as Chutes and OpenRouter write them: `org/Name-1.5B:variant`, no spaces. */
 export const modelIdSchema = z
   .string()
@@ -48,6 +108,9 @@ export const chatRequestSchema = z.strictObject({
     .min(1)
     .max(CHAT_LIMITS.messages, `a conversation may hold at most ${CHAT_LIMITS.messages} messages`),
   model: modelIdSchema,
+  settings: chatSettingsSchema.optional(),
+  /** The credential may read the account balance: send it with the answer's last metadata. */
+  readBalance: z.boolean().optional(),
 });
 
 export type ChatRequest = z.infer<typeof chatRequestSchema>;

@@ -4,10 +4,24 @@ import { z } from "zod";
 
 export const modelInfoSchema = z.object({
   id: z.string(),
+  /** Tokens the model reads and writes in one request, prompt included. */
   contextLength: z.number().nullable(),
-  /** USD per million tokens. */
-  pricing: z.object({ input: z.number().nullable(), output: z.number().nullable() }),
+  /** The most tokens one answer may have, when the provider says. */
+  maxOutputTokens: z.number().nullable(),
+  /** USD per million tokens; cacheRead is the price of prompt tokens served from the cache. */
+  pricing: z.object({
+    input: z.number().nullable(),
+    output: z.number().nullable(),
+    cacheRead: z.number().nullable(),
+  }),
+  /** Runs in a trusted execution environment (Chutes' `confidential_compute`). */
   confidential: z.boolean(),
+  /** "text", "image", ... */
+  inputModalities: z.array(z.string()),
+  /** "reasoning", "tools", "json_mode", ... as the provider names them. */
+  features: z.array(z.string()),
+  /** Request parameters the model takes (temperature, top_p, ...); null when the provider does not say. */
+  samplingParameters: z.array(z.string()).nullable(),
 });
 
 export type ModelInfo = z.infer<typeof modelInfoSchema>;
@@ -15,8 +29,24 @@ export type ModelInfo = z.infer<typeof modelInfoSchema>;
 export const modelListResponseSchema = z.object({
   models: z.array(modelInfoSchema),
   defaultModel: z.string(),
+  /** Set when the configured default is not offered and another model was picked instead. */
+  defaultModelNote: z.string().optional(),
 });
 
 export type ModelListResponse = z.infer<typeof modelListResponseSchema>;
 
 export const MODELS_ROUTE = "/api/models";
+
+/** What the picker knows about a model id that is not (or not yet) in the list. */
+export function unlistedModel(id: string): ModelInfo {
+  return {
+    id,
+    contextLength: null,
+    maxOutputTokens: null,
+    pricing: { input: null, output: null, cacheRead: null },
+    confidential: false,
+    inputModalities: ["text"],
+    features: [],
+    samplingParameters: null,
+  };
+}

@@ -31,6 +31,16 @@ describe("answerCost", () => {
     );
   });
 
+  it("prices cached prompt tokens at the cache-read price, and thinking as output", () => {
+    const pricing = { input: 0.4, output: 1.75, cacheRead: 0.2 };
+    // 1000 input of which 600 cached, 500 output of which 300 thinking:
+    // (400 × 0.4 + 600 × 0.2 + 500 × 1.75) / 1e6 = (160 + 120 + 875) / 1e6
+    const usage = { inputTokens: 1000, cachedInputTokens: 600, outputTokens: 500, reasoningTokens: 300 };
+    expect(answerCost(usage, pricing)).toBeCloseTo(0.001155, 12);
+    // Without a cache price, cached tokens cost the full input price.
+    expect(answerCost(usage, { input: 0.4, output: 1.75 })).toBeCloseTo(0.001275, 12);
+  });
+
   it("is unknown when the usage has no token counts", () => {
     expect(answerCost({ totalTokens: 10 }, deepseek)).toBeNull();
   });

@@ -1,7 +1,8 @@
 import type { MessageMetadata } from "./messages.ts";
 
 // What an answer cost: its token usage times the model's price. Prices are USD per million
-// tokens, as /api/models serves them; either side may be unknown.
+// tokens, as /api/models serves them; either side may be unknown. Chutes bills thinking as
+// output (it is part of outputTokens) and prompt tokens read from its cache at the cache price.
 
 export type Usage = NonNullable<MessageMetadata["usage"]>;
 
@@ -10,6 +11,8 @@ export interface Pricing {
   input: number | null;
   /** USD per 1M output tokens. */
   output: number | null;
+  /** USD per 1M prompt tokens served from the cache; unknown means the full input price. */
+  cacheRead?: number | null;
 }
 
 /** Tokens used, preferring the provider's total when it gave one. */
@@ -27,7 +30,10 @@ export function answerCost(usage: Usage, pricing: Pricing | null | undefined): n
   const output = usage.outputTokens ?? 0;
   if (usage.inputTokens === undefined && usage.outputTokens === undefined) return null;
   if ((input > 0 && pricing.input === null) || (output > 0 && pricing.output === null)) return null;
-  return (input * (pricing.input ?? 0)) / 1e6 + (output * (pricing.output ?? 0)) / 1e6;
+  const cached = Math.min(usage.cachedInputTokens ?? 0, input);
+  const inputPrice = pricing.input ?? 0;
+  const cachePrice = pricing.cacheRead ?? inputPrice;
+  return ((input - cached) * inputPrice + cached * cachePrice + output * (pricing.output ?? 0)) / 1e6;
 }
 
 export interface ConversationCost {

@@ -37,8 +37,18 @@ export const messageMetadataSchema = z.object({
       inputTokens: z.number().optional(),
       outputTokens: z.number().optional(),
       totalTokens: z.number().optional(),
+      /** Part of outputTokens: Chutes bills thinking as output. */
+      reasoningTokens: z.number().optional(),
+      /** Part of inputTokens: read from the prompt cache, billed at the cache-read price. */
+      cachedInputTokens: z.number().optional(),
     })
     .optional(),
+  /** Prompt tokens of the knowledge-base sources block sent with this answer's question. */
+  knowledgeTokens: z.number().int().nonnegative().optional(),
+  /** The account's balance in USD, read right after this answer. */
+  balance: z.number().optional(),
+  /** How long the model thought, from its first reasoning chunk to its last. */
+  reasoningMs: z.number().nonnegative().optional(),
   finishedAt: z.number().optional(),
   /** Sent at the start of the answer; `cited` flags are final in the finish metadata. */
   sources: z.array(messageSourceSchema).optional(),
@@ -48,6 +58,23 @@ export const messageMetadataSchema = z.object({
 export type MessageMetadata = z.infer<typeof messageMetadataSchema>;
 
 export type ChatMessage = UIMessage<MessageMetadata>;
+
+/**
+ * The conversation as it goes back upstream: earlier thinking is dropped. It would cost input
+ * tokens on every turn, and some chat templates reject it.
+ */
+export function withoutReasoning<M extends Pick<ChatMessage, "parts">>(messages: M[]): M[] {
+  return messages.map((m) =>
+    m.parts.some((p) => p.type === "reasoning")
+      ? { ...m, parts: m.parts.filter((p) => p.type !== "reasoning") }
+      : m,
+  );
+}
+
+/** The thinking of an answer, all reasoning parts joined. */
+export function reasoningText(message: Pick<ChatMessage, "parts">): string {
+  return message.parts.map((part) => (part.type === "reasoning" ? part.text : "")).join("");
+}
 
 export function messageText(message: Pick<ChatMessage, "parts">): string {
   return message.parts.map((part) => (part.type === "text" ? part.text : "")).join("");

@@ -1,5 +1,5 @@
 import { createUIMessageStreamResponse, type UIMessageChunk } from "ai";
-import { appError, decodeAppError, encodeAppError, errorResponse } from "../errors.ts";
+import { appError, appErrorResponse, decodeAppError, encodeAppError } from "../errors.ts";
 import { trackStream } from "../server/inflight.ts";
 
 // Chutes holds its HTTP status until the first real chunk (protocol §4.5); so do we. Waiting for
@@ -22,7 +22,8 @@ export async function respondOnFirstChunk(
   const failed = async (errorText: string) => {
     await reader.cancel().catch(() => undefined);
     const error = decodeAppError(errorText) ?? appError("upstream_error");
-    return errorResponse(error.code, error.message, { headers: headers() });
+    // The whole error: its provider and a quota's reset time go to the browser too.
+    return appErrorResponse(error, { headers: headers() });
   };
   for (;;) {
     let next: ReadableStreamReadResult<UIMessageChunk>;

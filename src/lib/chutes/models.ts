@@ -7,19 +7,36 @@ import { type AppError, appError } from "../errors.ts";
 import { classifyFailedCall } from "../upstream/classify.ts";
 import { callUpstream, parseJsonBody } from "../upstream/client.ts";
 
-// `GET /v1/models` on the LLM gateway, reduced to what the picker shows. Chutes adds fields to
-// the OpenAI shape (pricing per 1M tokens, context length, TEE); unknown fields are ignored and
-// missing optional ones are tolerated, since Chutes fills some from admin overrides.
+// `GET /v1/models` on the LLM gateway, as Chutes sends it (docs/dev/chutes-protocol.md §3.2):
+// the OpenAI shape plus pricing per 1M tokens, context and output limits, modalities, features,
+// sampling parameters and `confidential_compute` (the TEE flag; the `-TEE` suffix of an id is
+// only a naming habit). Chutes fills many fields from admin overrides, so each is optional and a
+// malformed one is dropped rather than losing the model.
+
+const positiveInt = z.number().int().positive().nullish().catch(null);
+const usd = z.number().nonnegative().nullish().catch(null);
+const names = z.array(z.string()).nullish().catch(null);
 
 const chutesModelSchema = z.object({
   id: z.string().min(1),
-  context_length: z.number().int().positive().nullish(),
-  max_model_len: z.number().int().positive().nullish(),
-  pricing: z
-    .object({ prompt: z.number().nonnegative(), completion: z.number().nonnegative() })
+  context_length: positiveInt,
+  max_model_len: positiveInt,
+  max_output_length: positiveInt,
+  pricing: z.object({ prompt: usd, completion: usd, input_cache_read: usd }).partial().nullish().catch(null),
+  // The older per-currency shape, read when `pricing` lacks a side.
+  price: z
+    .object({
+      input: z.object({ usd }).nullish(),
+      output: z.object({ usd }).nullish(),
+      input_cache_read: z.object({ usd }).nullish(),
+    })
     .partial()
-    .nullish(),
-  confidential_compute: z.boolean().nullish(),
+    .nullish()
+    .catch(null),
+  confidential_compute: z.boolean().nullish().catch(null),
+  input_modalities: names,
+  supported_features: names,
+  supported_sampling_parameters: names,
 });
 
 const chutesModelListSchema = z.object({ data: z.array(z.unknown()) });
@@ -31,8 +48,16 @@ export function toModelInfo(raw: unknown): ModelInfo | null {
   return {
     id: m.id,
     contextLength: m.context_length ?? m.max_model_len ?? null,
-    pricing: { input: m.pricing?.prompt ?? null, output: m.pricing?.completion ?? null },
+    maxOutputTokens: m.max_output_length ?? null,
+    pricing: {
+      input: m.pricing?.prompt ?? m.price?.input?.usd ?? null,
+      output: m.pricing?.completion ?? m.price?.output?.usd ?? null,
+      cacheRead: m.pricing?.input_cache_read ?? m.price?.input_cache_read?.usd ?? null,
+    },
     confidential: m.confidential_compute ?? false,
+    inputModalities: m.input_modalities ?? ["text"],
+    features: m.supported_features ?? [],
+    samplingParameters: m.supported_sampling_parameters ?? null,
   };
 }
 

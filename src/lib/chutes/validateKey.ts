@@ -1,11 +1,11 @@
 import "server-only";
-import { z } from "zod";
 import type { KeyAccount } from "../chutesAuth.ts";
 import type { AppConfig } from "../config.ts";
 import { appError } from "../errors.ts";
 import type { KeyCheck } from "../http/keyValidationRoute.ts";
 import { classifyFailedCall } from "../upstream/classify.ts";
 import { callUpstream, parseJsonBody } from "../upstream/client.ts";
+import { meSchema } from "./balance.ts";
 
 const API_KEY_CALLER = { kind: "api-key" } as const;
 
@@ -42,11 +42,6 @@ export async function validateKeyWithChutes(
   if (probe.status === 401 || probe.status === 403) return { ok: false, error: appError("key_rejected") };
   return { ok: false, error: classifyFailedCall(probe, API_KEY_CALLER) };
 }
-
-const meSchema = z.object({
-  username: z.string().nullish().catch(null),
-  balance: z.number().finite().nullish().catch(null),
-});
 
 function parseAccount(body: string): KeyAccount {
   const me = meSchema.safeParse(parseJsonBody(body));

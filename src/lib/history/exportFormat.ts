@@ -1,4 +1,4 @@
-import { messageText } from "../chat/messages.ts";
+import { messageText, reasoningText } from "../chat/messages.ts";
 import {
   type Conversation,
   EXPORT_FORMAT,
@@ -24,10 +24,14 @@ export function toJson(conversations: ReadonlyArray<Conversation>, now = new Dat
 
 export function conversationToMarkdown(conversation: Conversation): string {
   const lines = [`# ${conversation.title}`, "", `_${new Date(conversation.updatedAt).toISOString()}_`, ""];
+  const systemPrompt = conversation.settings?.systemPrompt?.trim();
+  if (systemPrompt) lines.push("System prompt:", "", ...systemPrompt.split("\n").map((l) => `> ${l}`), "");
   for (const message of conversation.messages) {
     if (message.role === "system") continue;
     const model = message.metadata?.model;
     lines.push(message.role === "user" ? "## You" : `## Assistant${model ? ` (${model})` : ""}`, "");
+    const thinking = reasoningText(message).trim();
+    if (thinking) lines.push("<details><summary>Thinking</summary>", "", thinking, "", "</details>", "");
     lines.push(messageText(message).trim(), "");
     const sources = message.metadata?.sources ?? [];
     if (sources.length > 0) {

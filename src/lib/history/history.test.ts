@@ -132,7 +132,7 @@ describe("export and import", () => {
     const file = JSON.parse(toJson([sample], new Date("2026-01-01T00:00:00Z")));
     expect(file).toMatchObject({
       format: "chutes-chat.conversations",
-      version: 1,
+      version: 2,
       exportedAt: "2026-01-01T00:00:00.000Z",
     });
     expect(file.conversations).toHaveLength(1);
@@ -160,6 +160,43 @@ describe("export and import", () => {
     const textless = JSON.parse(toJson([sample]));
     delete textless.conversations[0].messages[0].parts[0].text;
     expect(parseImport(JSON.stringify(textless)).ok).toBe(false);
+  });
+
+  it("keeps thinking and the conversation's settings through export and import", () => {
+    const thoughtful: Conversation = {
+      ...conversation("conv-3", "Thinking", 1_700_000_000_000, [
+        msg("t1", "user", "Why?"),
+        {
+          id: "t2",
+          role: "assistant",
+          parts: [
+            { type: "reasoning", text: "Let me weigh it.", state: "done" },
+            { type: "text", text: "Because.", state: "done" },
+          ],
+          metadata: { usage: { outputTokens: 9, reasoningTokens: 4 }, reasoningMs: 2300 },
+        },
+      ]),
+      settings: {
+        systemPrompt: "Be terse.",
+        temperature: 0.2,
+        maxOutputTokens: 800,
+        reasoningEffort: "high",
+      },
+    };
+    expect(parseImport(toJson([thoughtful]))).toEqual({ ok: true, conversations: [thoughtful] });
+    const md = conversationToMarkdown(thoughtful);
+    expect(md).toContain("System prompt:\n\n> Be terse.");
+    expect(md).toContain(
+      "<details><summary>Thinking</summary>\n\nLet me weigh it.\n\n</details>\n\nBecause.",
+    );
+  });
+
+  it("still imports version 1 files, which have no settings", () => {
+    const file = JSON.parse(toJson([sample]));
+    file.version = 1;
+    expect(parseImport(JSON.stringify(file))).toEqual({ ok: true, conversations: [sample] });
+    file.conversations[0].settings = { temperature: 9 };
+    expect(parseImport(JSON.stringify(file)).ok).toBe(false);
   });
 
   it("refuses a file listing one conversation twice", () => {

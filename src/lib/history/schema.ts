@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { chatSettingsSchema } from "../api/chat.ts";
 import { type ChatMessage, messageMetadataSchema } from "../chat/messages.ts";
 
 // One conversation as this browser keeps it (IndexedDB) and as export files carry it. Both are
@@ -26,6 +27,8 @@ export const conversationSchema = z.object({
   createdAt: z.number().int().nonnegative(),
   updatedAt: z.number().int().nonnegative(),
   messages: z.array(storedMessageSchema),
+  /** The conversation's own settings (system prompt, sampling); absent means the model's defaults. */
+  settings: chatSettingsSchema.optional(),
 });
 
 type ParsedConversation = z.infer<typeof conversationSchema>;
@@ -40,11 +43,12 @@ export function summarize({ messages, ...rest }: Conversation): ConversationSumm
 }
 
 export const EXPORT_FORMAT = "chutes-chat.conversations";
-export const EXPORT_VERSION = 1;
+/** 2 added per-conversation settings; version 1 files (no settings) still import. */
+export const EXPORT_VERSION = 2;
 
 export const exportFileSchema = z.object({
   format: z.literal(EXPORT_FORMAT),
-  version: z.literal(EXPORT_VERSION),
+  version: z.union([z.literal(1), z.literal(EXPORT_VERSION)]),
   exportedAt: z.string(),
   conversations: z.array(conversationSchema),
 });

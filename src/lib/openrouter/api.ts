@@ -65,10 +65,32 @@ export async function validateOpenRouterKey(
 
 const openRouterModelSchema = z.object({
   id: z.string().min(1),
-  context_length: z.number().nullish(),
+  context_length: z.number().nullish().catch(null),
   // USD per token, as strings.
-  pricing: z.object({ prompt: z.string(), completion: z.string() }).partial().nullish(),
+  pricing: z
+    .object({ prompt: z.string(), completion: z.string(), input_cache_read: z.string() })
+    .partial()
+    .nullish()
+    .catch(null),
+  architecture: z
+    .object({ input_modalities: z.array(z.string()).nullish() })
+    .nullish()
+    .catch(null),
+  top_provider: z
+    .object({ max_completion_tokens: z.number().int().positive().nullish() })
+    .nullish()
+    .catch(null),
+  // Request parameters, capabilities among them ("tools", "reasoning", "response_format").
+  supported_parameters: z.array(z.string()).nullish().catch(null),
 });
+
+/** OpenRouter names capabilities as request parameters; the app uses Chutes' feature names. */
+const FEATURE_OF_PARAMETER: Record<string, string> = {
+  reasoning: "reasoning",
+  tools: "tools",
+  response_format: "json_mode",
+  structured_outputs: "structured_outputs",
+};
 
 const perMillion = (value: string | undefined): number | null => {
   const n = value === undefined ? Number.NaN : Number(value);
@@ -100,15 +122,21 @@ export async function listOpenRouterModels(
   const models = list.data.data.flatMap((raw): ModelInfo[] => {
     const m = openRouterModelSchema.safeParse(raw);
     if (!m.success) return [];
+    const parameters = m.data.supported_parameters ?? null;
     return [
       {
         id: m.data.id,
         contextLength: m.data.context_length ?? null,
+        maxOutputTokens: m.data.top_provider?.max_completion_tokens ?? null,
         pricing: {
           input: perMillion(m.data.pricing?.prompt),
           output: perMillion(m.data.pricing?.completion),
+          cacheRead: perMillion(m.data.pricing?.input_cache_read),
         },
         confidential: false,
+        inputModalities: m.data.architecture?.input_modalities ?? ["text"],
+        features: (parameters ?? []).flatMap((p) => FEATURE_OF_PARAMETER[p] ?? []),
+        samplingParameters: parameters,
       },
     ];
   });

@@ -15,6 +15,7 @@ describe("classifyStatus (protocol §4 bodies)", () => {
     expect(classifyStatus(402, body, { kind: "api-key" })).toEqual({
       code: "payment_required",
       message: "Quota exceeded and account balance is $0.0, please pay with fiat or send tao to 5Fxyz",
+      resetsAt: "2026-11-23T00:00:00Z",
     });
   });
 

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import "server-only";
 import { APICallError } from "ai";
 import type { Credential } from "../credentials/precedence.ts";
@@ -13,6 +14,19 @@ export class StreamIncompleteError extends Error {
 
 type Caller = Pick<Credential, "kind"> & { provider?: ProviderId };
 
+const quotaResetSchema = z.object({
+  detail: z.object({ quota_reset_timestamp: z.iso.datetime({ offset: true }) }),
+});
+
+/** Chutes' 402 for a used-up daily quota says when it resets. */
+function quotaResetOf(body: string | undefined): string | undefined {
+  try {
+    return quotaResetSchema.safeParse(JSON.parse(body ?? "")).data?.detail.quota_reset_timestamp;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A provider's HTTP error status and body, as an entry of the error table. */
 export function classifyStatus(status: number, body: string | undefined, caller: Caller): AppError {
   const kind = caller.kind;
@@ -22,8 +36,10 @@ export function classifyStatus(status: number, body: string | undefined, caller:
   switch (status) {
     case 401:
       return appError(kind === "oauth" ? "session_expired" : "key_rejected");
-    case 402:
-      return appError("payment_required", detail);
+    case 402: {
+      const resetsAt = quotaResetOf(body);
+      return { ...appError("payment_required", detail), ...(resetsAt ? { resetsAt } : {}) };
+    }
     case 403:
       return appError("forbidden");
     case 404:

@@ -1,0 +1,28 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import { type CountTokens, roughTokens } from "@/src/lib/chat/estimate.ts";
+
+let loaded: CountTokens | null = null;
+
+/**
+ * The tokenizer the route counts with (gpt-tokenizer), loaded on first use so it stays out of
+ * the first page load; about four characters per token until it arrives.
+ */
+export function useTokenCounter(): CountTokens {
+  const [counter, setCounter] = useState<CountTokens>(() => loaded ?? roughTokens);
+  useEffect(() => {
+    if (loaded) return;
+    let live = true;
+    import("@/src/lib/rag/tokens.ts")
+      .then(({ countTokens }) => {
+        loaded = countTokens;
+        if (live) setCounter(() => countTokens);
+      })
+      .catch(() => undefined); // stays on the rough count
+    return () => {
+      live = false;
+    };
+  }, []);
+  return counter;
+}
