@@ -126,7 +126,7 @@ try {
     for (const profile of ["mobile", "desktop"] as const) {
       const figures = await audit(screen, profile);
       results.push(figures);
-      console.log(
+      console.info(
         `${screen.padEnd(5)} ${profile.padEnd(7)} perf ${figures.performance} a11y ${figures.accessibility} bp ${figures.bestPractices} ` +
           `LCP ${figures.lcpMs} ms TBT ${figures.tbtMs} ms CLS ${figures.cls} FCP ${figures.fcpMs} ms` +
           (figures.failedAudits.length ? ` (below 0.9: ${figures.failedAudits.join(", ")})` : ""),
@@ -135,7 +135,7 @@ try {
   }
   mkdirSync("bench/results", { recursive: true });
   writeFileSync(OUT, `${JSON.stringify({ measuredAt: new Date().toISOString(), results }, null, 2)}\n`);
-  console.log(`wrote ${OUT}`);
+  console.info(`wrote ${OUT}`);
 } finally {
   app.kill();
   await emulator.close();

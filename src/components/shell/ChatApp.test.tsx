@@ -20,6 +20,7 @@ import {
 } from "@/tests/support/components.ts";
 import { MODEL_STORAGE_KEY } from "../models/useModelChoice.ts";
 import { ChatApp } from "./ChatApp.tsx";
+import { writeConnectionHint } from "./connectionHint.ts";
 
 const { server, requests } = setupTestServer();
 beforeEach(freshBrowserStorage);
@@ -96,7 +97,7 @@ describe("ChatApp screens", () => {
   });
 
   it("shows setup when the hint said chat but this browser has no credential any more", async () => {
-    document.cookie = "chutes-chat-hint=key; path=/";
+    writeConnectionHint("key");
     render(<ChatApp defaultModel="deepseek-ai/DeepSeek-V3.2-TEE" firstScreen="chat" />);
     expect(await screen.findByRole("heading", { name: "Connect to Chutes" })).toBeTruthy();
     expect(document.cookie).not.toContain("chutes-chat-hint");

@@ -73,11 +73,12 @@ export function HeaderActions(props: {
 }) {
   return (
     <>
+      {/* Keyboard shortcuts need a keyboard: not offered on a phone, where the header has no room. */}
       <button
         type="button"
         onClick={props.onShortcuts}
         aria-keyshortcuts="?"
-        className="btn-ghost btn-touch px-2.5"
+        className="btn-ghost btn-touch hidden px-2.5 sm:inline-flex"
       >
         <span aria-hidden="true">?</span>
         <span className="sr-only">Keyboard shortcuts</span>

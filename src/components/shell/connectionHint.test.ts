@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ADMIN_KEY } from "@/tests/emulator/fixtures.ts";
-import { HINT_COOKIE, hintForStatus, parseConnectionHint, syncConnectionHint } from "./connectionHint.ts";
+import {
+  HINT_COOKIE,
+  hintForStatus,
+  parseConnectionHint,
+  syncConnectionHint,
+  writeConnectionHint,
+} from "./connectionHint.ts";
 
 function hintCookie(): string | undefined {
   return document.cookie
@@ -10,7 +16,7 @@ function hintCookie(): string | undefined {
 }
 
 afterEach(() => {
-  document.cookie = `${HINT_COOKIE}=; path=/; max-age=0`;
+  writeConnectionHint(null);
 });
 
 describe("the first-paint hint cookie", () => {
