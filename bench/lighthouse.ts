@@ -53,6 +53,8 @@ interface Figures {
   cls: number;
   fcpMs: number;
   failedAudits: string[];
+  /** What Lighthouse took as the largest paint, and the LCP's phases (where its time goes). */
+  lcpElement: string | null;
 }
 
 /** One Chromium per screen: the chat screen's profile holds a saved key, the setup screen's none. */
@@ -95,6 +97,7 @@ async function audit(screen: Screen, profile: Profile): Promise<Figures> {
       profile === "desktop" ? desktopConfig : undefined,
     );
     if (!result) throw new Error("lighthouse returned nothing");
+    if (only) writeFileSync(`bench/out/lighthouse-${screen}-${profile}.lhr.json`, JSON.stringify(result.lhr));
     const { categories, audits } = result.lhr;
     const score = (id: string) => Math.round((categories[id]?.score ?? 0) * 100);
     return {
@@ -108,6 +111,7 @@ async function audit(screen: Screen, profile: Profile): Promise<Figures> {
       tbtMs: Math.round(audits["total-blocking-time"]?.numericValue ?? Number.NaN),
       cls: Number((audits["cumulative-layout-shift"]?.numericValue ?? Number.NaN).toFixed(3)),
       fcpMs: Math.round(audits["first-contentful-paint"]?.numericValue ?? Number.NaN),
+      lcpElement: lcpElementOf(audits["largest-contentful-paint-element"]?.details),
       // Which audits cost points, so a regression names its cause.
       failedAudits: Object.values(audits)
         .filter((a) => a.score !== null && a.score < 0.9 && a.scoreDisplayMode !== "informative")
@@ -119,11 +123,19 @@ async function audit(screen: Screen, profile: Profile): Promise<Figures> {
   }
 }
 
+function lcpElementOf(details: unknown): string | null {
+  const json = JSON.stringify(details ?? null);
+  return /"snippet":"((?:[^"\\]|\\.)*)"/.exec(json)?.[1]?.slice(0, 160) ?? null;
+}
+
+const only = process.env.LIGHTHOUSE_ONLY; // e.g. "setup-mobile", to look into one figure
+
 try {
   await waitForApp();
   const results: Figures[] = [];
   for (const screen of ["setup", "chat"] as const) {
     for (const profile of ["mobile", "desktop"] as const) {
+      if (only && only !== `${screen}-${profile}`) continue;
       const figures = await audit(screen, profile);
       results.push(figures);
       console.info(
