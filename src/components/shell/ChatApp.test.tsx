@@ -52,6 +52,8 @@ async function renderChat() {
   storeKey(ADMIN_ACCOUNT);
   const user = userEvent.setup();
   render(<ChatApp defaultModel="deepseek-ai/DeepSeek-V3.2-TEE" />);
+  // The live chat loads lazily (the chat frame stands in until then); its badge says it is there.
+  await screen.findByText(/^(API Key|OpenRouter)$/);
   const picker = screen.getByRole("combobox", { name: "Model" }) as HTMLInputElement;
   // The model list has arrived once the server default is shown.
   await waitFor(() => expect(picker.value).toBe(MODELS_BODY.defaultModel));

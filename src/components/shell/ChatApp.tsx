@@ -1,14 +1,17 @@
 "use client";
 
 import { SessionProvider } from "next-auth/react";
-import { useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { useConnection } from "@/src/hooks/useConnection.ts";
 import { describeAccount } from "../setup/accountText.ts";
 import { SetupScreen } from "../setup/SetupScreen.tsx";
 import { SignInWithChutes } from "../setup/SignInWithChutes.tsx";
-import { ChatScreen } from "./ChatScreen.tsx";
 import { ChatShell } from "./ChatShell.tsx";
 import { type FirstScreen, syncConnectionHint } from "./connectionHint.ts";
+
+// The chat (AI SDK, history, settings) is most of the app's JavaScript: the setup screen does not
+// wait for it, and a returning browser sees the server-painted chat frame until it arrives.
+const ChatScreen = lazy(() => import("./ChatScreen.tsx").then((m) => ({ default: m.ChatScreen })));
 
 export interface ChatAppProps {
   /** The server's CHUTES_DEFAULT_MODEL, used when the model list cannot be loaded. */
@@ -63,13 +66,15 @@ function Screens({ defaultModel, oauthEnabled, firstScreen }: Required<ChatAppPr
     case "oauth":
     case "openrouter":
       return (
-        <ChatScreen
-          session={session}
-          notice={notice}
-          onDismissNotice={() => setNotice(null)}
-          signIn={signIn}
-          defaultModel={defaultModel}
-        />
+        <Suspense fallback={<ChatShell />}>
+          <ChatScreen
+            session={session}
+            notice={notice}
+            onDismissNotice={() => setNotice(null)}
+            signIn={signIn}
+            defaultModel={defaultModel}
+          />
+        </Suspense>
       );
   }
 }
