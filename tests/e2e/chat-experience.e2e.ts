@@ -174,7 +174,7 @@ test.describe("settings", () => {
     const settings = new SettingsDialog(page);
     await settings.open();
     await expect(settings.dialog.getByText("Chutes · API key")).toBeVisible();
-    await expect(settings.dialog.getByTestId("account-balance")).toHaveText(/^Balance: \$\d+\.\d\d$/);
+    await expect(settings.dialog.getByTestId("account-balance")).toHaveText(/^\$\d+\.\d\d$/);
     await expect(
       settings.dialog
         .getByRole("region", { name: "Knowledge base" })

@@ -41,6 +41,8 @@ export async function renderChat(
   const user = userEvent.setup();
   const app = <ChatApp defaultModel="deepseek-ai/DeepSeek-V3.2-TEE" />;
   const result = render(options.wrapper ? options.wrapper(app) : app);
+  // The live chat loads lazily (the chat frame stands in until then); its badge says it is there.
+  await screen.findByText(/^(API Key|OpenRouter)$/);
   const picker = screen.getByRole("combobox", { name: "Model" }) as HTMLInputElement;
   await waitFor(() => expect(picker.value).toBe(MODELS_BODY.defaultModel));
   const input = (await screen.findByLabelText("Message")) as HTMLTextAreaElement;

@@ -12,7 +12,7 @@ export interface ConnectionSectionProps {
   advancedOpen: boolean;
 }
 
-/** Who pays for answers, the balance when known, and the provider cards to change it. */
+/** Who pays for answers and the balance (one list, the only place it is shown), then the provider cards. */
 export function ConnectionSection({ session, signIn, advancedOpen }: ConnectionSectionProps) {
   return (
     <SettingsSection title="Connection">
@@ -25,10 +25,13 @@ export function ConnectionSection({ session, signIn, advancedOpen }: ConnectionS
             <dd>{session.user.username}</dd>
           </>
         ) : null}
+        {session.status === "signed-out" ? null : (
+          <>
+            <dt className="text-zinc-700 dark:text-zinc-300">Balance</dt>
+            <dd data-testid="account-balance">{describeBalance(session)}</dd>
+          </>
+        )}
       </dl>
-      <p className="text-sm" data-testid="account-balance">
-        {describeBalance(session)}
-      </p>
       <ProviderSetup
         key={String(advancedOpen)}
         session={session}

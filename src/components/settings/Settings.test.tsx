@@ -36,7 +36,12 @@ describe("settings", () => {
     const { user } = await renderChat();
     const settings = await openSettings(user);
     expect(within(settings).getByText("Chutes · API key")).toBeTruthy();
-    expect(within(settings).getByText("Balance: $12.50")).toBeTruthy();
+    // Once, inside the Connection list, next to its label.
+    expect(within(settings).getByTestId("account-balance").textContent).toBe("$12.50");
+    expect(within(settings).getByTestId("account-balance").previousElementSibling?.textContent).toBe(
+      "Balance",
+    );
+    expect(within(settings).getAllByText(/\$12\.50/)).toHaveLength(1);
     expect(within(settings).getByText(/^cpk_…/)).toBeTruthy();
     expect(within(settings).getByRole("button", { name: "Remove key" })).toBeTruthy();
     expect(within(settings).getByRole("button", { name: "Advanced options" })).toBeTruthy();

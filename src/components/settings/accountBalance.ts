@@ -17,10 +17,10 @@ export function describeAuthMethod(session: Pick<Connection, "status" | "user">)
   }
 }
 
-/** The balance when Chutes told us, or why it is not shown. */
+/** The balance when Chutes told us, or why it is not shown (the value of the "Balance" row). */
 export function describeBalance(session: Pick<Connection, "status" | "user">): string {
   if (session.user?.scope === "scoped") return SCOPED_BALANCE_NOTE;
-  if (session.user?.balance != null) return `Balance: ${formatBalance(session.user.balance)}`;
-  if (session.status === "oauth") return "Balance: not available when signed in with Chutes.";
-  return "Balance: unknown";
+  if (session.user?.balance != null) return formatBalance(session.user.balance);
+  if (session.status === "oauth") return "not available when signed in with Chutes";
+  return "unknown";
 }

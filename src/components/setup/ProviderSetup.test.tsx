@@ -1,4 +1,4 @@
-import { render, screen, waitFor } from "@testing-library/react";
+import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { HttpResponse, http } from "msw";
 import type { Session } from "next-auth";
@@ -36,10 +36,12 @@ function SessionSetup({ signIn }: { signIn?: ReactNode }) {
 }
 
 const validateRoute = "*/api/auth/chutes/validate-key";
+/** Stands for SignInWithChutes: a server with an OAuth app. */
+const SIGN_IN = <button type="button">Sign in with Chutes</button>;
 
 async function openAdvanced() {
   const user = userEvent.setup();
-  render(<Setup />);
+  render(<Setup signIn={SIGN_IN} />);
   await user.click(screen.getByRole("button", { name: "Advanced options" }));
   const input = screen.getByLabelText("Chutes API key") as HTMLInputElement;
   return { user, input };
@@ -50,9 +52,9 @@ function validateButton() {
 }
 
 describe("ProviderSetup", () => {
-  it("keeps the key form behind a collapsed Advanced options toggle", async () => {
+  it("with Sign in with Chutes, keeps the key form behind a collapsed Advanced options toggle", async () => {
     const user = userEvent.setup();
-    render(<Setup />);
+    render(<Setup signIn={SIGN_IN} />);
     const toggle = screen.getByRole("button", { name: "Advanced options" });
     expect(toggle.getAttribute("aria-expanded")).toBe("false");
     expect(screen.queryByLabelText("Chutes API key")).toBeNull();
@@ -68,9 +70,26 @@ describe("ProviderSetup", () => {
     expect(screen.queryByLabelText("Chutes API key")).toBeNull();
   });
 
-  it("renders the sign-in slot when one is given", () => {
-    render(<Setup signIn={<button type="button">Sign in with Chutes</button>} />);
-    expect(screen.getByRole("button", { name: "Sign in with Chutes" })).toBeTruthy();
+  it("renders the sign-in slot first when one is given", () => {
+    render(<Setup signIn={SIGN_IN} />);
+    const buttons = screen.getAllByRole("button");
+    expect(buttons[0]?.textContent).toBe("Sign in with Chutes");
+  });
+
+  it("without Sign in with Chutes, opens the key form as the way in and says why", async () => {
+    const user = userEvent.setup();
+    render(<Setup />);
+    expect(screen.queryByRole("button", { name: "Advanced options" })).toBeNull();
+    expect(screen.queryByRole("button", { name: "Sign in with Chutes" })).toBeNull();
+    expect(document.body.textContent).toContain("Sign in with Chutes is not set up on this server");
+    // The Chutes card's first button is the key form's own, and it is the primary one.
+    const card = screen.getByRole("region", { name: "Chutes" });
+    const input = within(card).getByLabelText("Chutes API key");
+    const save = within(card).getByRole("button", { name: "Validate and save" });
+    expect(save.className).toContain("btn-primary");
+    await user.type(input, "not-a-key");
+    await user.click(save);
+    expect(screen.getByRole("alert").textContent).toContain("That is not a Chutes API key");
   });
 
   it("hides the key by default and shows it on request", async () => {
@@ -233,7 +252,6 @@ describe("ProviderSetup", () => {
     const user = userEvent.setup();
     render(<Setup />);
     expect(screen.getByText(`cpk_…${VALID_KEY.slice(-4)}`)).toBeTruthy();
-    expect(document.body.textContent).toContain("Account: alice · Balance: $12.50");
 
     await user.click(screen.getByRole("button", { name: "Remove key" }));
     expect(localStorage.getItem(API_KEY_STORAGE_KEY)).toBeNull();

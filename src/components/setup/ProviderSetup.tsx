@@ -11,7 +11,7 @@ import { SignedInSummary } from "./SignedInSummary.tsx";
 
 export interface ProviderSetupProps {
   session: Connection;
-  /** Where "Sign in with Chutes" goes once OAuth exists. */
+  /** "Sign in with Chutes", when this server has an OAuth app; without it the key form is open. */
   signIn?: ReactNode;
   /** Open "Advanced options" straight away (e.g. when a chat error says the key needs fixing). */
   advancedOpen?: boolean;
@@ -21,6 +21,16 @@ export interface ProviderSetupProps {
 
 /** Provider cards: how this browser gets a credential for Chutes. */
 export function ProviderSetup({ session, signIn, advancedOpen = false, onConnected }: ProviderSetupProps) {
+  // With Sign in with Chutes (or once connected), the key is the advanced way in; without it, the
+  // only way to connect Chutes, so the form is open.
+  const keyForm = (
+    <ApiKeyForm
+      onValidated={(key, account) => {
+        session.setApiKey(key, account);
+        onConnected?.(account);
+      }}
+    />
+  );
   return (
     <div className="space-y-4">
       <section aria-labelledby="provider-chutes" className="card space-y-4">
@@ -42,29 +52,24 @@ export function ProviderSetup({ session, signIn, advancedOpen = false, onConnect
           <div>{signIn}</div>
         ) : (
           <p className="text-sm text-zinc-700 dark:text-zinc-300">
-            To connect, add your Chutes API key under Advanced options.
+            Sign in with Chutes is not set up on this server: connect with your Chutes API key.
           </p>
         )}
         {session.status === "api-key" && session.maskedKey ? (
-          <ActiveKeySummary
-            maskedKey={session.maskedKey}
-            user={session.user}
-            onRemove={session.clearApiKey}
-          />
+          <ActiveKeySummary maskedKey={session.maskedKey} onRemove={session.clearApiKey} />
         ) : null}
         {session.provider === "openrouter" && session.chutesConnected ? (
           <button type="button" onClick={() => session.preferProvider("chutes")} className="btn-secondary">
             Use Chutes
           </button>
         ) : null}
-        <Disclosure label="Advanced options" defaultOpen={advancedOpen}>
-          <ApiKeyForm
-            onValidated={(key, account) => {
-              session.setApiKey(key, account);
-              onConnected?.(account);
-            }}
-          />
-        </Disclosure>
+        {signIn || session.chutesConnected ? (
+          <Disclosure label="Advanced options" defaultOpen={advancedOpen}>
+            {keyForm}
+          </Disclosure>
+        ) : (
+          keyForm
+        )}
       </section>
       <OpenRouterCard session={session} />
     </div>

@@ -20,6 +20,7 @@ import {
 } from "@/tests/support/components.ts";
 import { MODEL_STORAGE_KEY } from "../models/useModelChoice.ts";
 import { ChatApp } from "./ChatApp.tsx";
+import { writeConnectionHint } from "./connectionHint.ts";
 
 const { server, requests } = setupTestServer();
 beforeEach(freshBrowserStorage);
@@ -51,6 +52,8 @@ async function renderChat() {
   storeKey(ADMIN_ACCOUNT);
   const user = userEvent.setup();
   render(<ChatApp defaultModel="deepseek-ai/DeepSeek-V3.2-TEE" />);
+  // The live chat loads lazily (the chat frame stands in until then); its badge says it is there.
+  await screen.findByText(/^(API Key|OpenRouter)$/);
   const picker = screen.getByRole("combobox", { name: "Model" }) as HTMLInputElement;
   // The model list has arrived once the server default is shown.
   await waitFor(() => expect(picker.value).toBe(MODELS_BODY.defaultModel));
@@ -69,17 +72,43 @@ function conversation(): HTMLElement {
 }
 
 describe("ChatApp screens", () => {
-  it("renders a neutral skeleton, not the setup screen, before the session is known", () => {
-    const html = renderToString(<ChatApp defaultModel="deepseek-ai/DeepSeek-V3.2-TEE" />);
-    expect(html).toContain("Loading…");
-    expect(html).not.toContain("Advanced options");
+  it("server-renders the setup screen for a new browser, with a message for no JavaScript", () => {
+    const html = renderToString(<ChatApp defaultModel="deepseek-ai/DeepSeek-V3.2-TEE" oauthEnabled />);
+    expect(html).toContain("Connect to Chutes");
+    expect(html).toContain("Sign in with Chutes");
+    expect(html).not.toContain('aria-label="Message"');
+    expect(html).toMatch(/<noscript>.*chutes-chat needs JavaScript/s);
+  });
+
+  it("server-renders the chat frame for a returning browser, never the setup screen", () => {
+    const html = renderToString(
+      <ChatApp defaultModel="deepseek-ai/DeepSeek-V3.2-TEE" oauthEnabled firstScreen="chat" />,
+    );
     expect(html).not.toContain("Connect to Chutes");
+    expect(html).toContain("chutes-chat</h1>");
+    expect(html).toMatch(/<textarea[^>]*id="[^"]*"/);
+    expect(html).toContain(">Settings</button>");
+  });
+
+  it("replaces the chat frame with the live chat in place once the key is read", async () => {
+    storeKey(ADMIN_ACCOUNT);
+    render(<ChatApp defaultModel="deepseek-ai/DeepSeek-V3.2-TEE" firstScreen="chat" />);
+    expect(await screen.findByText("API Key")).toBeTruthy();
+    expect(screen.getByRole("log", { name: "Conversation" })).toBeTruthy();
+    expect(screen.queryByText("Connect to Chutes")).toBeNull();
+  });
+
+  it("shows setup when the hint said chat but this browser has no credential any more", async () => {
+    writeConnectionHint("key");
+    render(<ChatApp defaultModel="deepseek-ai/DeepSeek-V3.2-TEE" firstScreen="chat" />);
+    expect(await screen.findByRole("heading", { name: "Connect to Chutes" })).toBeTruthy();
+    expect(document.cookie).not.toContain("chutes-chat-hint");
   });
 
   it("shows provider setup and no chat when there is no credential", () => {
     render(<ChatApp defaultModel="deepseek-ai/DeepSeek-V3.2-TEE" />);
     expect(screen.getByRole("heading", { name: "Connect to Chutes" })).toBeTruthy();
-    expect(screen.getByRole("button", { name: "Advanced options" })).toBeTruthy();
+    expect(screen.getByLabelText("Chutes API key")).toBeTruthy();
     expect(screen.queryByLabelText("Message")).toBeNull();
     expect(screen.queryByText("API Key")).toBeNull();
   });
@@ -92,7 +121,6 @@ describe("ChatApp screens", () => {
     );
     const user = userEvent.setup();
     render(<ChatApp defaultModel="deepseek-ai/DeepSeek-V3.2-TEE" />);
-    await user.click(screen.getByRole("button", { name: "Advanced options" }));
     await user.click(screen.getByLabelText("Chutes API key"));
     await user.paste(VALID_KEY);
     await user.click(screen.getByRole("button", { name: "Validate and save" }));

@@ -1,41 +1,58 @@
 "use client";
 
 import { SessionProvider } from "next-auth/react";
-import { useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { useConnection } from "@/src/hooks/useConnection.ts";
 import { describeAccount } from "../setup/accountText.ts";
 import { SetupScreen } from "../setup/SetupScreen.tsx";
 import { SignInWithChutes } from "../setup/SignInWithChutes.tsx";
-import { AppSkeleton } from "./AppSkeleton.tsx";
-import { ChatScreen } from "./ChatScreen.tsx";
+import { ChatShell } from "./ChatShell.tsx";
+import { type FirstScreen, syncConnectionHint } from "./connectionHint.ts";
+
+// The chat (AI SDK, history, settings) is most of the app's JavaScript: the setup screen does not
+// wait for it, and a returning browser sees the server-painted chat frame until it arrives.
+const ChatScreen = lazy(() => import("./ChatScreen.tsx").then((m) => ({ default: m.ChatScreen })));
 
 export interface ChatAppProps {
   /** The server's CHUTES_DEFAULT_MODEL, used when the model list cannot be loaded. */
   defaultModel: string;
   /** The operator configured "Sign in with Chutes" (CHUTES_CLIENT_ID). */
   oauthEnabled?: boolean;
+  /** What the server knew from this browser's cookies; shown until the browser has read its keys. */
+  firstScreen?: FirstScreen;
 }
 
-export function ChatApp({ defaultModel, oauthEnabled = false }: ChatAppProps) {
+export function ChatApp({ defaultModel, oauthEnabled = false, firstScreen = "setup" }: ChatAppProps) {
   // Without OAuth there is no session to fetch: `null` tells next-auth not to ask for one.
   return (
     <SessionProvider session={oauthEnabled ? undefined : null}>
-      <Screens defaultModel={defaultModel} oauthEnabled={oauthEnabled} />
+      <noscript>
+        <p role="alert" className="notice-error m-4">
+          chutes-chat needs JavaScript: turn it on for this site to connect and chat.
+        </p>
+      </noscript>
+      <Screens defaultModel={defaultModel} oauthEnabled={oauthEnabled} firstScreen={firstScreen} />
     </SessionProvider>
   );
 }
 
-/** Picks the screen from the session: skeleton while it loads, setup without a credential, else chat. */
-function Screens({ defaultModel, oauthEnabled }: Required<ChatAppProps>) {
+/**
+ * Picks the screen from the connection: setup without a credential, else chat. Until the browser
+ * has read its keys, the server's guess from the cookies (so a returning user never sees setup).
+ */
+function Screens({ defaultModel, oauthEnabled, firstScreen }: Required<ChatAppProps>) {
   const session = useConnection();
+  useEffect(() => syncConnectionHint(session.status), [session.status]);
   // The setup screen unmounts as soon as a key is saved, so its success message moves to the chat.
   const [notice, setNotice] = useState<string | null>(null);
   const authError = useAuthErrorFromUrl();
-  const signIn = <SignInWithChutes enabled={oauthEnabled} />;
+  // Offered only where it works: without an OAuth app the setup screen opens the key form instead.
+  const signIn = oauthEnabled ? <SignInWithChutes /> : undefined;
 
   switch (session.status) {
     case "loading":
-      return <AppSkeleton />;
+      if (firstScreen === "chat") return <ChatShell />;
+      return <SetupScreen session={session} signIn={signIn} authError={authError} />;
     case "signed-out":
       return (
         <SetupScreen
@@ -49,13 +66,15 @@ function Screens({ defaultModel, oauthEnabled }: Required<ChatAppProps>) {
     case "oauth":
     case "openrouter":
       return (
-        <ChatScreen
-          session={session}
-          notice={notice}
-          onDismissNotice={() => setNotice(null)}
-          signIn={signIn}
-          defaultModel={defaultModel}
-        />
+        <Suspense fallback={<ChatShell />}>
+          <ChatScreen
+            session={session}
+            notice={notice}
+            onDismissNotice={() => setNotice(null)}
+            signIn={signIn}
+            defaultModel={defaultModel}
+          />
+        </Suspense>
       );
   }
 }

@@ -34,6 +34,7 @@ import { useGlobalShortcuts } from "../shortcuts/useGlobalShortcuts.ts";
 import { useTheme } from "../theme/useTheme.ts";
 import { TitledDialog } from "../ui/TitledDialog.tsx";
 import { AuthBadge } from "./AuthBadge.tsx";
+import { ChatLayout, HeaderActions, MenuButton } from "./ChatLayout.tsx";
 
 export interface ChatScreenProps {
   session: Connection;
@@ -146,98 +147,8 @@ export function ChatScreen({ session, notice, onDismissNotice, signIn, defaultMo
     />
   );
 
-  return (
-    <div className="flex h-dvh">
-      <aside className="hidden w-72 shrink-0 flex-col border-r border-zinc-200 bg-zinc-50 md:flex dark:border-zinc-800 dark:bg-zinc-950">
-        {sidebar}
-      </aside>
-
-      <div className="flex min-w-0 flex-1 flex-col">
-        <header className="border-b border-zinc-200 dark:border-zinc-800">
-          <div className="flex w-full flex-wrap items-center gap-x-3 gap-y-2 px-3 py-2.5 sm:px-4">
-            <button
-              type="button"
-              onClick={() => setOverlay({ kind: "drawer" })}
-              aria-expanded={overlay?.kind === "drawer"}
-              className="btn-secondary px-2.5 md:hidden"
-            >
-              <span aria-hidden="true">☰</span>
-              <span className="sr-only">Conversations</span>
-            </button>
-            <h1 className="text-lg font-semibold">chutes-chat</h1>
-            <AuthBadge status={session.status} user={session.user} />
-            <div className="order-last w-full lg:order-none lg:w-auto lg:flex-1">
-              <ModelPicker catalog={catalog} value={model} onChange={choose} inputRef={modelInputRef} />
-            </div>
-            <div className="ml-auto flex items-center gap-2">
-              <button
-                type="button"
-                onClick={() => setOverlay({ kind: "shortcuts" })}
-                aria-keyshortcuts="?"
-                className="btn-ghost px-2.5"
-              >
-                <span aria-hidden="true">?</span>
-                <span className="sr-only">Keyboard shortcuts</span>
-              </button>
-              <button
-                type="button"
-                onClick={() => setOverlay({ kind: "settings", advancedOpen: false })}
-                aria-expanded={overlay?.kind === "settings"}
-                className="btn-secondary"
-              >
-                Settings
-              </button>
-            </div>
-          </div>
-        </header>
-
-        <main className="flex min-h-0 flex-1 flex-col">
-          {notice ? (
-            <div className="mx-auto w-full max-w-3xl px-4 pt-3">
-              <div role="status" className="notice-success flex items-start justify-between gap-3">
-                <p>{notice}</p>
-                {onDismissNotice ? (
-                  <button
-                    type="button"
-                    onClick={onDismissNotice}
-                    className="btn-ghost"
-                    aria-label="Dismiss notice"
-                  >
-                    ×
-                  </button>
-                ) : null}
-              </div>
-            </div>
-          ) : null}
-          {history.problem ? (
-            <StorageProblemNotice problem={history.problem} onDismiss={history.dismissProblem} />
-          ) : null}
-
-          {history.ready || restored === null ? (
-            <Conversation
-              key={activeId}
-              id={activeId}
-              initialMessages={history.find(activeId)?.messages ?? NO_MESSAGES}
-              transport={transport}
-              pricingOf={pricingOf}
-              onPersist={save}
-              model={modelInfo}
-              initialSettings={history.find(activeId)?.settings}
-              onSaveSettings={saveSettings}
-              knowledgeAvailable={knowledgeAvailable}
-              onOpenSetup={openSetup}
-              onPickModel={pickModel}
-              onSessionEnded={refresh}
-              composerRef={composerRef}
-            />
-          ) : (
-            <div aria-busy="true" className="flex-1">
-              <p className="sr-only">Loading conversations…</p>
-            </div>
-          )}
-        </main>
-      </div>
-
+  const overlays = (
+    <>
       {overlay?.kind === "drawer" ? <Drawer onClose={closeOverlay}>{sidebar}</Drawer> : null}
       {overlay?.kind === "search" ? (
         <SearchDialog
@@ -275,7 +186,70 @@ export function ChatScreen({ session, notice, onDismissNotice, signIn, defaultMo
           onExpire={() => setUndo(null)}
         />
       ) : null}
-    </div>
+    </>
+  );
+
+  return (
+    <ChatLayout
+      sidebar={sidebar}
+      menuButton={
+        <MenuButton onClick={() => setOverlay({ kind: "drawer" })} expanded={overlay?.kind === "drawer"} />
+      }
+      badge={<AuthBadge status={session.status} user={session.user} />}
+      picker={<ModelPicker catalog={catalog} value={model} onChange={choose} inputRef={modelInputRef} />}
+      actions={
+        <HeaderActions
+          onShortcuts={() => setOverlay({ kind: "shortcuts" })}
+          onSettings={() => setOverlay({ kind: "settings", advancedOpen: false })}
+          settingsExpanded={overlay?.kind === "settings"}
+        />
+      }
+      overlays={overlays}
+    >
+      {notice ? (
+        <div className="mx-auto w-full max-w-3xl px-4 pt-3">
+          <div role="status" className="notice-success flex items-center justify-between gap-3 py-1">
+            <p>{notice}</p>
+            {onDismissNotice ? (
+              <button
+                type="button"
+                onClick={onDismissNotice}
+                className="btn-ghost btn-touch -mr-2 shrink-0 text-lg leading-none"
+                aria-label="Dismiss notice"
+              >
+                ×
+              </button>
+            ) : null}
+          </div>
+        </div>
+      ) : null}
+      {history.problem ? (
+        <StorageProblemNotice problem={history.problem} onDismiss={history.dismissProblem} />
+      ) : null}
+
+      {history.ready || restored === null ? (
+        <Conversation
+          key={activeId}
+          id={activeId}
+          initialMessages={history.find(activeId)?.messages ?? NO_MESSAGES}
+          transport={transport}
+          pricingOf={pricingOf}
+          onPersist={save}
+          model={modelInfo}
+          initialSettings={history.find(activeId)?.settings}
+          onSaveSettings={saveSettings}
+          knowledgeAvailable={knowledgeAvailable}
+          onOpenSetup={openSetup}
+          onPickModel={pickModel}
+          onSessionEnded={refresh}
+          composerRef={composerRef}
+        />
+      ) : (
+        <div aria-busy="true" className="flex-1">
+          <p className="sr-only">Loading conversations…</p>
+        </div>
+      )}
+    </ChatLayout>
   );
 }
 

@@ -46,12 +46,12 @@ function renderApp(oauthEnabled = true) {
 }
 
 describe("Sign in with Chutes", () => {
-  it("explains that the operator has not set it up, and keys still work", async () => {
-    const user = userEvent.setup();
+  it("without an OAuth app, offers no inactive sign-in button and opens the key form instead", async () => {
     renderApp(false);
-    await user.click(await screen.findByRole("button", { name: "Sign in with Chutes" }));
-    expect(screen.getByRole("status").textContent).toContain("not set up on this server");
-    expect(screen.getByRole("button", { name: "Advanced options" })).toBeTruthy();
+    expect(await screen.findByText(/Sign in with Chutes is not set up on this server/)).toBeTruthy();
+    expect(screen.queryByRole("button", { name: "Sign in with Chutes" })).toBeNull();
+    expect(screen.queryByRole("button", { name: "Advanced options" })).toBeNull();
+    expect(screen.getByLabelText("Chutes API key")).toBeTruthy();
     // Without OAuth nothing asks for a session.
     expect(requests.some((r) => r.url.includes("/api/auth/session"))).toBe(false);
   });

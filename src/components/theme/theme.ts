@@ -1,6 +1,9 @@
 // Light, dark or the system's choice, remembered per browser. The same logic runs as an inline
 // script before the first paint (see app/layout.tsx), so a reload never flashes the wrong theme.
 
+/** The page background in each theme (bg-white, bg-zinc-950): theme-color meta tags and the manifest. */
+export const THEME_COLORS = { light: "#ffffff", dark: "#09090b" } as const;
+
 export const THEME_STORAGE_KEY = "chutes-chat:theme";
 const THEMES = ["light", "dark", "system"] as const;
 export type Theme = (typeof THEMES)[number];

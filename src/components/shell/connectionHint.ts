@@ -1,0 +1,59 @@
+import { z } from "zod";
+import type { ConnectionStatus } from "@/src/hooks/useConnection.ts";
+
+// A cookie that tells the server which screen to render at first paint for this browser, so a
+// returning user sees the chat, not the setup screen, before any JavaScript runs. It holds no
+// secret: only which kind of pasted key exists ("key" or "openrouter"). The key itself stays in
+// localStorage and never goes into a cookie. Sign in with Chutes needs no hint: the server reads
+// its own session cookie.
+
+export const HINT_COOKIE = "chutes-chat-hint";
+const HINT_MAX_AGE_S = 365 * 24 * 60 * 60;
+
+export const connectionHintSchema = z.enum(["key", "openrouter"]);
+export type ConnectionHint = z.infer<typeof connectionHintSchema>;
+
+/** The screen the server renders before the browser has read its keys. */
+export type FirstScreen = "setup" | "chat";
+
+/** A cookie value from the request; anything else (tampered, outdated) counts as no hint. */
+export function parseConnectionHint(value: string | undefined): ConnectionHint | null {
+  const parsed = connectionHintSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
+
+/** What the cookie should say for a connection; undefined while the browser is still reading it. */
+export function hintForStatus(status: ConnectionStatus): ConnectionHint | null | undefined {
+  switch (status) {
+    case "loading":
+      return undefined;
+    case "api-key":
+      return "key";
+    case "openrouter":
+      return "openrouter";
+    default:
+      return null; // signed out, or the server's own session decides
+  }
+}
+
+/** Sets or removes the hint cookie; not HttpOnly because the browser writes it. */
+export function writeConnectionHint(hint: ConnectionHint | null, doc: Document = document): void {
+  const secure = doc.location?.protocol === "https:" ? "; Secure" : "";
+  doc.cookie =
+    hint === null
+      ? `${HINT_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax${secure}`
+      : `${HINT_COOKIE}=${hint}; Path=/; Max-Age=${HINT_MAX_AGE_S}; SameSite=Lax${secure}`;
+}
+
+/** Only writes when the value changes, so a render loop never rewrites the cookie. */
+export function syncConnectionHint(status: ConnectionStatus, doc: Document = document): void {
+  const hint = hintForStatus(status);
+  if (hint === undefined) return;
+  const current = parseConnectionHint(
+    doc.cookie
+      .split("; ")
+      .find((part) => part.startsWith(`${HINT_COOKIE}=`))
+      ?.slice(HINT_COOKIE.length + 1),
+  );
+  if (current !== hint) writeConnectionHint(hint, doc);
+}
