@@ -169,32 +169,15 @@ export const MIGRATIONS: readonly Migration[] = [
         sql: `CREATE TRIGGER kb_chunks_stats_delete AFTER DELETE ON kb_chunks
                 REFERENCING OLD TABLE AS kb_old_rows FOR EACH STATEMENT EXECUTE FUNCTION kb_stats_remove()`,
       },
-      // An update (a re-index for another text-search language) is a removal then an addition.
+      // An update (a re-index for another text-search language) is a removal then an addition:
+      // the same two functions, in that order (PostgreSQL fires same-event triggers by name).
       {
-        sql: `CREATE OR REPLACE FUNCTION kb_stats_replace() RETURNS trigger LANGUAGE plpgsql AS $$
-          BEGIN
-            UPDATE kb_terms t SET df = t.df - d.n
-              FROM (SELECT p.lexeme, count(*) AS n FROM kb_postings p JOIN kb_old_rows o ON o.id = p.chunk_id
-                     GROUP BY p.lexeme) d
-             WHERE t.lexeme = d.lexeme;
-            DELETE FROM kb_terms WHERE df <= 0;
-            DELETE FROM kb_postings p USING kb_old_rows o WHERE p.chunk_id = o.id;
-            UPDATE kb_corpus SET chunks = chunks - (SELECT count(*) FROM kb_old_rows),
-                                 total_length = total_length - (SELECT coalesce(sum(lex_len), 0) FROM kb_old_rows);
-            INSERT INTO kb_postings (lexeme, chunk_id, tf, len)
-              SELECT p.lexeme, n.id, p.tf, n.lex_len FROM kb_new_rows n, LATERAL kb_chunk_postings(n.tsv, n.exact_terms) p;
-            INSERT INTO kb_terms (lexeme, df)
-              SELECT p.lexeme, count(*) FROM kb_postings p JOIN kb_new_rows n ON n.id = p.chunk_id GROUP BY p.lexeme
-              ON CONFLICT (lexeme) DO UPDATE SET df = kb_terms.df + EXCLUDED.df;
-            UPDATE kb_corpus SET chunks = chunks + (SELECT count(*) FROM kb_new_rows),
-                                 total_length = total_length + (SELECT coalesce(sum(lex_len), 0) FROM kb_new_rows);
-            RETURN NULL;
-          END $$`,
+        sql: `CREATE TRIGGER kb_chunks_stats_update_1_remove AFTER UPDATE ON kb_chunks
+                REFERENCING OLD TABLE AS kb_old_rows FOR EACH STATEMENT EXECUTE FUNCTION kb_stats_remove()`,
       },
       {
-        sql: `CREATE TRIGGER kb_chunks_stats_update AFTER UPDATE ON kb_chunks
-                REFERENCING OLD TABLE AS kb_old_rows NEW TABLE AS kb_new_rows
-                FOR EACH STATEMENT EXECUTE FUNCTION kb_stats_replace()`,
+        sql: `CREATE TRIGGER kb_chunks_stats_update_2_add AFTER UPDATE ON kb_chunks
+                REFERENCING NEW TABLE AS kb_new_rows FOR EACH STATEMENT EXECUTE FUNCTION kb_stats_add()`,
       },
       // Chunks stored before this migration: their length, then their statistics (through the update trigger).
       {
