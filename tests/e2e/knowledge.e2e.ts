@@ -1,4 +1,5 @@
 import { expect, keys, test } from "./fixtures.ts";
+import { SettingsDialog } from "./pages/SettingsDialog.ts";
 
 // Answers from the sample knowledge base (docs/, ingested by the global setup through the emulator).
 
@@ -54,7 +55,7 @@ test.describe("answers with sources", () => {
   }) => {
     await setup.connectWithKey(keys.scoped);
     await emulator.reset();
-    await page.getByRole("button", { name: "Settings" }).click();
+    await new SettingsDialog(page).open();
     const settings = page.getByRole("dialog", { name: "Settings" });
     await settings
       .getByRole("searchbox", { name: "Search the knowledge base" })

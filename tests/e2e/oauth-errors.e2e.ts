@@ -1,4 +1,5 @@
 import { expect, test } from "./fixtures.ts";
+import { SettingsDialog } from "./pages/SettingsDialog.ts";
 
 // Every way "Sign in with Chutes" can fail is explained on the setup screen with a "Try again",
 // driven through the real next-auth callback against the emulator's IDP and its failure injection.
@@ -108,7 +109,7 @@ test.describe("sign-in failures explained", () => {
   }) => {
     await emulator.configure({ revokeRequiresClientAuth: true });
     await setup.connectWithChutes();
-    await page.getByRole("button", { name: "Settings" }).click();
+    await new SettingsDialog(page).open();
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page.getByRole("heading", { name: "Connect to Chutes" })).toBeVisible();
     const revokes = await emulator.requests({ path: "/idp/token/revoke" });

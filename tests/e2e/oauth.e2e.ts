@@ -1,4 +1,5 @@
 import { expect, keys, test } from "./fixtures.ts";
+import { SettingsDialog } from "./pages/SettingsDialog.ts";
 
 // Sign in with Chutes, end to end: the app, next-auth, and the emulator's IDP with PKCE, consent,
 // refresh rotation and revocation.
@@ -35,7 +36,7 @@ test.describe("Sign in with Chutes", () => {
   }) => {
     await setup.connectWithChutes();
 
-    await page.getByRole("button", { name: "Settings" }).click();
+    await new SettingsDialog(page).open();
     await setup.submitKey(keys.admin);
     await expect(chat.apiKeyBadge).toBeVisible();
     await page.getByRole("button", { name: "Close settings" }).click();
@@ -45,7 +46,7 @@ test.describe("Sign in with Chutes", () => {
       `Bearer ${keys.admin}`,
     );
 
-    await page.getByRole("button", { name: "Settings" }).click();
+    await new SettingsDialog(page).open();
     await setup.removeKeyButton.click();
     await expect(page.getByText("Signed In", { exact: true })).toBeVisible();
     await page.getByRole("button", { name: "Close settings" }).click();
@@ -104,7 +105,7 @@ test.describe("Sign in with Chutes", () => {
   test("signing out revokes the tokens at Chutes and shows setup", async ({ setup, emulator, page }) => {
     await setup.connectWithChutes();
 
-    await page.getByRole("button", { name: "Settings" }).click();
+    await new SettingsDialog(page).open();
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page.getByRole("heading", { name: "Connect to Chutes" })).toBeVisible();
     const revokes = await emulator.requests({ path: "/idp/token/revoke" });

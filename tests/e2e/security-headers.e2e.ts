@@ -1,5 +1,6 @@
 import type { Page } from "@playwright/test";
 import { expect, keys, test } from "./fixtures.ts";
+import { SettingsDialog } from "./pages/SettingsDialog.ts";
 
 // The page works under its strict CSP: a whole chat (setup, streaming answer with sources, settings)
 // reports no CSP violation, and every answer carries the security headers.
@@ -44,7 +45,7 @@ test.describe("security headers and CSP", () => {
     await setup.connectWithKey(keys.admin);
     await chat.send("Which embedding model does the knowledge base use?");
     await expect(chat.lastAnswer()).toContainText("embedding", { timeout: 15_000 });
-    await page.getByRole("button", { name: "Settings" }).click();
+    await new SettingsDialog(page).open();
     await page.getByRole("button", { name: "Close settings" }).click();
     await page.reload();
     await expect(chat.composer).toBeVisible();
