@@ -2,6 +2,7 @@
 
 import { useEffect, useState } from "react";
 import { type CountTokens, roughTokens } from "@/src/lib/chat/estimate.ts";
+import { onFirstInteraction } from "../ui/onFirstInteraction.ts";
 
 let loaded: CountTokens | null = null;
 
@@ -14,14 +15,19 @@ export function useTokenCounter(): CountTokens {
   useEffect(() => {
     if (loaded) return;
     let live = true;
-    import("@/src/lib/rag/tokens.ts")
-      .then(({ countTokens }) => {
-        loaded = countTokens;
-        if (live) setCounter(() => countTokens);
-      })
-      .catch(() => undefined); // stays on the rough count
+    // Its encoding is about 1 MiB gzip: fetched when the user starts to type or click, not when
+    // the chat opens.
+    const stop = onFirstInteraction(() => {
+      import("@/src/lib/rag/tokens.ts")
+        .then(({ countTokens }) => {
+          loaded = countTokens;
+          if (live) setCounter(() => countTokens);
+        })
+        .catch(() => undefined); // stays on the rough count
+    });
     return () => {
       live = false;
+      stop();
     };
   }, []);
   return counter;

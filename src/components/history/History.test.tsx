@@ -186,7 +186,7 @@ describe("search (Ctrl/Cmd+K)", () => {
     await within(sidebar()).findByRole("button", { name: "Rivers" });
 
     await user.keyboard("{Control>}k{/Control}");
-    const dialog = screen.getByRole("dialog", { name: "Search conversations" });
+    const dialog = await screen.findByRole("dialog", { name: "Search conversations" });
     const box = within(dialog).getByRole("combobox", { name: "Search conversations" });
     expect(document.activeElement).toBe(box);
     await user.keyboard("cold water");
@@ -211,7 +211,7 @@ describe("search (Ctrl/Cmd+K)", () => {
     await within(sidebar()).findByRole("button", { name: "Peru food" });
     await user.click(within(sidebar()).getByRole("button", { name: "Search" }));
     await user.keyboard("peru");
-    const dialog = screen.getByRole("dialog", { name: "Search conversations" });
+    const dialog = await screen.findByRole("dialog", { name: "Search conversations" });
     await waitFor(() => expect(within(dialog).getAllByRole("option")).toHaveLength(2));
     expect(within(dialog).getByRole("option", { selected: true }).textContent).toContain("Peru food");
     await user.keyboard("{ArrowDown}");
@@ -224,7 +224,7 @@ describe("search (Ctrl/Cmd+K)", () => {
 describe("export and import", () => {
   async function openSettings(user: Awaited<ReturnType<typeof renderChat>>["user"]) {
     await user.click(screen.getByRole("button", { name: "Settings" }));
-    return screen.getByRole("dialog", { name: "Settings" });
+    return screen.findByRole("dialog", { name: "Settings" });
   }
 
   const sample = storedConversation("x1", "Exported chat", 1_700_000_000_000, [

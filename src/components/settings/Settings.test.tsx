@@ -28,7 +28,7 @@ beforeEach(() => {
 
 async function openSettings(user: Awaited<ReturnType<typeof renderChat>>["user"]) {
   await user.click(screen.getByRole("button", { name: "Settings" }));
-  return screen.getByRole("dialog", { name: "Settings" });
+  return screen.findByRole("dialog", { name: "Settings" });
 }
 
 describe("settings", () => {
@@ -165,7 +165,7 @@ describe("keyboard shortcuts", () => {
 
     input.blur();
     await user.keyboard("?");
-    const dialog = screen.getByRole("dialog", { name: "Keyboard shortcuts" });
+    const dialog = await screen.findByRole("dialog", { name: "Keyboard shortcuts" });
     for (const text of ["Enter", "Shift + Enter", "Esc", "Ctrl + K", "Ctrl + Shift + O"])
       expect(within(dialog).getByText(text)).toBeTruthy();
     await user.keyboard("{Escape}");

@@ -142,7 +142,7 @@ describe("ChatApp screens", () => {
   it("returns to setup after the key is removed in Settings", async () => {
     const { user } = await renderChat();
     await user.click(screen.getByRole("button", { name: "Settings" }));
-    const panel = screen.getByRole("dialog", { name: "Settings" });
+    const panel = await screen.findByRole("dialog", { name: "Settings" });
     await user.click(within(panel).getByRole("button", { name: "Remove key" }));
 
     expect(await screen.findByRole("heading", { name: "Connect to Chutes" })).toBeTruthy();
@@ -154,7 +154,7 @@ describe("ChatApp screens", () => {
     const { user } = await renderChat();
     const settings = screen.getByRole("button", { name: "Settings" });
     await user.click(settings);
-    expect(screen.getByRole("dialog", { name: "Settings" })).toBeTruthy();
+    expect(await screen.findByRole("dialog", { name: "Settings" })).toBeTruthy();
     await user.keyboard("{Escape}");
     expect(screen.queryByRole("dialog")).toBeNull();
     expect(document.activeElement).toBe(settings);
@@ -352,7 +352,7 @@ describe("Chat errors", () => {
     const alert = await screen.findByRole("alert");
     expect(alert.textContent).toContain("Chutes rejected your API key");
     await user.click(within(alert).getByRole("button", { name: "Open setup" }));
-    const panel = screen.getByRole("dialog", { name: "Settings" });
+    const panel = await screen.findByRole("dialog", { name: "Settings" });
     expect(within(panel).getByLabelText("Chutes API key")).toBeTruthy();
     expect(within(panel).getByRole("button", { name: "Remove key" })).toBeTruthy();
   });

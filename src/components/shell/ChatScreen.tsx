@@ -1,6 +1,6 @@
 "use client";
 
-import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { lazy, type ReactNode, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Connection } from "@/src/hooks/useConnection.ts";
 import type { Pricing } from "@/src/lib/chat/cost.ts";
 import type { ChatMessage } from "@/src/lib/chat/messages.ts";
@@ -13,28 +13,32 @@ import {
   readActiveConversation,
   rememberActiveConversation,
 } from "../history/activeConversation.ts";
-import { exportConversation } from "../history/exportActions.ts";
 import { HistorySidebar } from "../history/HistorySidebar.tsx";
-import { SearchDialog } from "../history/SearchDialog.tsx";
 import { StorageProblemNotice } from "../history/StorageProblemNotice.tsx";
 import { UndoToast } from "../history/UndoToast.tsx";
 import { useConversationHistory } from "../history/useConversationHistory.ts";
 import { ModelPicker } from "../models/ModelPicker.tsx";
 import { useModelCatalog } from "../models/useModelCatalog.ts";
 import { useModelChoice } from "../models/useModelChoice.ts";
-import { AppearanceSection } from "../settings/AppearanceSection.tsx";
-import { ConnectionSection } from "../settings/ConnectionSection.tsx";
 import { clearLocalSettings } from "../settings/clearLocalData.ts";
-import { DataSection } from "../settings/DataSection.tsx";
-import { KnowledgeBaseSection } from "../settings/KnowledgeBaseSection.tsx";
-import { SettingsPanel } from "../settings/SettingsPanel.tsx";
 import { useKnowledgeBaseStatus } from "../settings/useKnowledgeBaseStatus.ts";
-import { ShortcutsDialog } from "../shortcuts/ShortcutsDialog.tsx";
 import { useGlobalShortcuts } from "../shortcuts/useGlobalShortcuts.ts";
 import { useTheme } from "../theme/useTheme.ts";
+import { onFirstInteraction } from "../ui/onFirstInteraction.ts";
 import { TitledDialog } from "../ui/TitledDialog.tsx";
 import { AuthBadge } from "./AuthBadge.tsx";
 import { ChatLayout, HeaderActions, MenuButton } from "./ChatLayout.tsx";
+
+// Opened by the user, not needed to chat: each loads on first use, keeping the chat chunk small.
+const SearchDialog = lazy(() =>
+  import("../history/SearchDialog.tsx").then((m) => ({ default: m.SearchDialog })),
+);
+const ShortcutsDialog = lazy(() =>
+  import("../shortcuts/ShortcutsDialog.tsx").then((m) => ({ default: m.ShortcutsDialog })),
+);
+const SettingsOverlay = lazy(() =>
+  import("./SettingsOverlay.tsx").then((m) => ({ default: m.SettingsOverlay })),
+);
 
 export interface ChatScreenProps {
   session: Connection;
@@ -79,7 +83,9 @@ export function ChatScreen({ session, notice, onDismissNotice, signIn, defaultMo
   const [undo, setUndo] = useState<StoredConversation | null>(null);
 
   useEffect(() => rememberActiveConversation(activeId), [activeId]);
-  useEffect(preloadMarkdown, []);
+  // Markdown is needed by the first answer, not to open the chat (a stored answer on screen loads
+  // it at once through LazyMarkdown).
+  useEffect(() => onFirstInteraction(preloadMarkdown), []);
   useEffect(() => {
     if (focusRequest > 0) composerRef.current?.focus();
   }, [focusRequest]);
@@ -118,7 +124,8 @@ export function ChatScreen({ session, notice, onDismissNotice, signIn, defaultMo
   const exportOne = useCallback(
     (id: string, kind: "json" | "md") => {
       const conversation = find(id);
-      if (conversation) exportConversation(conversation, kind);
+      if (conversation)
+        void import("../history/exportActions.ts").then((m) => m.exportConversation(conversation, kind));
     },
     [find],
   );
@@ -150,20 +157,22 @@ export function ChatScreen({ session, notice, onDismissNotice, signIn, defaultMo
   const overlays = (
     <>
       {overlay?.kind === "drawer" ? <Drawer onClose={closeOverlay}>{sidebar}</Drawer> : null}
-      {overlay?.kind === "search" ? (
-        <SearchDialog
-          conversations={history.conversations}
-          onOpen={openConversation}
-          onClose={closeOverlay}
-        />
-      ) : null}
-      {overlay?.kind === "shortcuts" ? <ShortcutsDialog onClose={closeOverlay} /> : null}
-      {overlay?.kind === "settings" ? (
-        <SettingsPanel onClose={closeOverlay}>
-          <ConnectionSection session={session} signIn={signIn} advancedOpen={overlay.advancedOpen} />
-          <AppearanceSection theme={theme} onTheme={setTheme} />
-          <KnowledgeBaseSection requestHeaders={session.requestHeaders} />
-          <DataSection
+      <Suspense fallback={null}>
+        {overlay?.kind === "search" ? (
+          <SearchDialog
+            conversations={history.conversations}
+            onOpen={openConversation}
+            onClose={closeOverlay}
+          />
+        ) : null}
+        {overlay?.kind === "shortcuts" ? <ShortcutsDialog onClose={closeOverlay} /> : null}
+        {overlay?.kind === "settings" ? (
+          <SettingsOverlay
+            session={session}
+            signIn={signIn}
+            advancedOpen={overlay.advancedOpen}
+            theme={theme}
+            onTheme={setTheme}
             conversations={history.conversations}
             onImport={history.importConversations}
             onDeleteAll={async () => {
@@ -172,9 +181,10 @@ export function ChatScreen({ session, notice, onDismissNotice, signIn, defaultMo
               clearLocalSettings();
               setActiveId(newConversationId());
             }}
+            onClose={closeOverlay}
           />
-        </SettingsPanel>
-      ) : null}
+        ) : null}
+      </Suspense>
       {undo ? (
         <UndoToast
           key={undo.id}

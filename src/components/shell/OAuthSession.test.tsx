@@ -75,7 +75,7 @@ describe("Sign in with Chutes", () => {
     expect(await screen.findByText("API Key")).toBeTruthy();
 
     await user.click(screen.getByRole("button", { name: "Settings" }));
-    expect(screen.getByText(/Your API key is used while it is saved/)).toBeTruthy();
+    expect(await screen.findByText(/Your API key is used while it is saved/)).toBeTruthy();
     await user.click(screen.getByRole("button", { name: "Remove key" }));
     expect(localStorage.getItem(API_KEY_STORAGE_KEY)).toBeNull();
     expect(await screen.findByText("Signed In")).toBeTruthy();
@@ -88,7 +88,7 @@ describe("Sign in with Chutes", () => {
     renderApp();
     await screen.findByText("Signed In");
     await user.click(screen.getByRole("button", { name: "Settings" }));
-    await user.click(screen.getByRole("button", { name: "Sign out" }));
+    await user.click(await screen.findByRole("button", { name: "Sign out" }));
     expect(await screen.findByRole("heading", { name: "Connect to Chutes" })).toBeTruthy();
     expect(requests.some((r) => r.method === "POST" && r.url.includes("/api/auth/signout"))).toBe(true);
   });

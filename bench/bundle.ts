@@ -1,0 +1,186 @@
+// The JavaScript a browser downloads for the chat page, gzip-compressed, per screen: the setup
+// screen (a new browser) and the chat screen (a browser with a saved key, up to the moment the
+// composer is usable, which includes the lazily loaded chat chunks). Measured the way a browser
+// sees it: Debian's Chromium opens `/` on the production build (`npm run build` first) against the
+// Chutes emulator and every script response is recorded; each file is then gzipped (level 6, what
+// Next's own compression uses) from the dist dir. Each chunk is tagged with the libraries whose
+// marker strings it holds, to say where the bytes go.
+// Run: npm run bench:bundle (writes bench/results/bundle.json, or BUNDLE_OUT)
+//      npm run check:bundle (exit 1 when the chat screen is over BUNDLE_BUDGET_KIB, default 170)
+import { spawn } from "node:child_process";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { chromium } from "playwright-core";
+import { API_KEY_STORAGE_KEY } from "../src/lib/chutesAuth.ts";
+import { emulatorAppEnv } from "../tests/emulator/appEnv.ts";
+import { ADMIN_KEY, alice } from "../tests/emulator/fixtures.ts";
+import { startEmulator } from "../tests/emulator/server.ts";
+
+const check = process.argv.includes("--check");
+const BUDGET_KIB = Number(process.env.BUNDLE_BUDGET_KIB ?? 170);
+const APP_PORT = Number(process.env.BENCH_APP_PORT ?? 3720);
+const APP_URL = `http://127.0.0.1:${APP_PORT}`;
+const CHROME_PATH = process.env.CHROME_PATH ?? "/usr/bin/chromium";
+const DIST_DIR = process.env.NEXT_DIST_DIR ?? ".next";
+const OUT = process.env.BUNDLE_OUT ?? "bench/results/bundle.json";
+const HINT_COOKIE = "chutes-chat-hint";
+
+/** Strings that survive minification and name the library a chunk holds. */
+const MARKERS: Record<string, RegExp> = {
+  "react-dom": /react-dom|__reactFiber|reactFiber\$/,
+  "next runtime": /__next_f|next-router|__NEXT_DATA__|nextjs|NEXT_REDIRECT/,
+  "AI SDK": /vercel\.ai\.error|UIMessage|ai-sdk/,
+  zod: /ZodError|\$ZodType|zod_/,
+  "next-auth client": /\/api\/auth\/session|next-auth|nextauth\.message/,
+  idb: /IDBDatabase|IDBObjectStore|indexedDB/,
+  "react-virtual": /measureElement|getVirtualItems/,
+  "markdown (react-markdown, remark, micromark)": /micromark|remark-gfm|mdast-util/,
+  "gpt-tokenizer encoding": /<\|endoftext\|>/,
+  "highlighting (lowlight/highlight.js)": /hljs|highlight\.js|lowlight/,
+  "our code": /chutes-chat|Chutes/,
+};
+
+interface Chunk {
+  file: string;
+  rawBytes: number;
+  gzipBytes: number;
+  holds: string[];
+}
+interface ScreenFigures {
+  screen: "setup" | "chat";
+  /** Scripts referenced by the server's HTML (loaded before the page is interactive). */
+  initialGzipKiB: number;
+  /** Every script loaded until the screen is usable (initial + lazy chunks). */
+  totalGzipKiB: number;
+  lazyGzipKiB: number;
+  chunks: Array<Chunk & { lazy: boolean }>;
+}
+
+const kib = (bytes: number) => Math.round((bytes / 1024) * 10) / 10;
+
+function measureFile(urlPath: string): Chunk {
+  // /_next/static/chunks/x.js is <dist>/static/chunks/x.js
+  const rel = decodeURIComponent(urlPath.replace(/^\/_next\//, "").split("?")[0] ?? "");
+  const source = readFileSync(`${DIST_DIR}/${rel}`);
+  const text = source.toString("utf8");
+  return {
+    file: rel,
+    rawBytes: source.byteLength,
+    gzipBytes: gzipSync(source, { level: 6 }).byteLength,
+    holds: Object.entries(MARKERS)
+      .filter(([, re]) => re.test(text))
+      .map(([name]) => name),
+  };
+}
+
+const emulator = await startEmulator({ port: 0, tokenDelayMs: 0 });
+const nextBin = fileURLToPath(new URL("../node_modules/next/dist/bin/next", import.meta.url));
+const dataDir = "bench/out/bundle-data";
+rmSync(dataDir, { recursive: true, force: true });
+const app = spawn(process.execPath, [nextBin, "start", "-p", String(APP_PORT), "-H", "127.0.0.1"], {
+  env: { ...process.env, ...emulatorAppEnv(emulator.url, { appUrl: APP_URL }), DATA_DIR: dataDir },
+  stdio: "ignore",
+});
+
+async function waitForApp(): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`${APP_URL}/`)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("the app did not start (did you run npm run build?)");
+}
+
+async function measureScreen(screen: "setup" | "chat"): Promise<ScreenFigures> {
+  const browser = await chromium.launch({ executablePath: CHROME_PATH, args: ["--no-sandbox"] });
+  try {
+    const context = await browser.newContext();
+    if (screen === "chat") {
+      // What the browser holds after a key was saved: the key in localStorage, the hint cookie.
+      await context.addInitScript(
+        ([storageKey, key, username]) => {
+          localStorage.setItem(
+            storageKey,
+            JSON.stringify({
+              key,
+              account: { scope: "admin", username, balance: 12.35 },
+              savedAt: new Date().toISOString(),
+            }),
+          );
+        },
+        [API_KEY_STORAGE_KEY, ADMIN_KEY, alice.username] as const,
+      );
+      await context.addCookies([{ name: HINT_COOKIE, value: "key", url: APP_URL }]);
+    }
+    const page = await context.newPage();
+    const scripts = new Set<string>();
+    page.on("response", (response) => {
+      const url = new URL(response.url());
+      if (url.origin === APP_URL && url.pathname.endsWith(".js")) scripts.add(url.pathname);
+    });
+    const response = await page.goto(`${APP_URL}/`);
+    const html = (await response?.text()) ?? "";
+    const initial = new Set([...html.matchAll(/\/_next\/static\/[^"'\s)]+\.js/g)].map((m) => m[0]));
+    if (screen === "chat") {
+      await page.getByRole("textbox", { name: "Message", exact: true }).waitFor({ timeout: 30_000 });
+    } else {
+      await page.getByRole("heading").first().waitFor({ timeout: 30_000 });
+    }
+    await page.waitForLoadState("networkidle");
+    // Only what was fetched: the HTML's nomodule polyfills are not downloaded by a modern browser.
+    const chunks = [...scripts]
+      .map((path) => ({ ...measureFile(path), lazy: !initial.has(path) }))
+      .sort((a, b) => b.gzipBytes - a.gzipBytes);
+    const sum = (list: Chunk[]) => kib(list.reduce((n, c) => n + c.gzipBytes, 0));
+    return {
+      screen,
+      initialGzipKiB: sum(chunks.filter((c) => !c.lazy)),
+      lazyGzipKiB: sum(chunks.filter((c) => c.lazy)),
+      totalGzipKiB: sum(chunks),
+      chunks,
+    };
+  } finally {
+    await browser.close();
+  }
+}
+
+let exitCode = 0;
+try {
+  await waitForApp();
+  const screens = [await measureScreen("setup"), await measureScreen("chat")];
+  for (const s of screens) {
+    console.info(
+      `${s.screen}: ${s.totalGzipKiB} KiB gzip (initial ${s.initialGzipKiB} KiB, lazy ${s.lazyGzipKiB} KiB), ${s.chunks.length} files`,
+    );
+    for (const c of s.chunks.slice(0, 12)) {
+      console.info(
+        `  ${kib(c.gzipBytes).toFixed(1).padStart(6)} KiB ${c.lazy ? "lazy   " : "initial"} ${c.file} [${c.holds.join(", ")}]`,
+      );
+    }
+  }
+  const chat = screens.find((s) => s.screen === "chat");
+  if (check) {
+    const total = chat?.totalGzipKiB ?? Number.POSITIVE_INFINITY;
+    if (total > BUDGET_KIB) {
+      console.error(
+        `bundle budget exceeded: the chat screen loads ${total} KiB gzip, budget ${BUDGET_KIB} KiB`,
+      );
+      exitCode = 1;
+    } else {
+      console.info(`bundle budget ok: ${total} KiB gzip <= ${BUDGET_KIB} KiB`);
+    }
+  } else {
+    writeFileSync(
+      OUT,
+      `${JSON.stringify({ date: new Date().toISOString(), budgetKiB: BUDGET_KIB, distDir: DIST_DIR, screens }, null, 2)}\n`,
+    );
+    console.info(`wrote ${OUT}`);
+  }
+} finally {
+  app.kill();
+  await emulator.close();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+process.exit(exitCode);
