@@ -63,12 +63,22 @@ export function newVersionFields(
 export function switchVersion(messages: ChatMessage[], at: number, target: number): ChatMessage[] {
   const branches = allBranches(messages, at);
   const chosen = branches[target];
-  if (!chosen || !chosen[0]) return messages;
+  const fork = chosen?.[0];
+  if (!chosen || !fork) return messages;
   const others = branches.filter((_, i) => i !== target);
-  const [fork, ...rest] = chosen;
+  const rest = chosen.slice(1);
   return [
     ...messages.slice(0, at),
     { ...fork, metadata: { ...fork.metadata, versions: others, versionIndex: target } },
     ...rest,
   ];
+}
+
+/** The conversation as it goes to the server: only the shown branch, not the kept versions. */
+export function withoutVersions(messages: ChatMessage[]): ChatMessage[] {
+  return messages.map((m) =>
+    m.metadata?.versions || m.metadata?.versionIndex !== undefined
+      ? { ...m, metadata: withoutVersionFields(m.metadata) }
+      : m,
+  );
 }
