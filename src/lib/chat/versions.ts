@@ -9,7 +9,7 @@ const branchMessageSchema = z.object({
   id: z.string().min(1),
   role: z.enum(["system", "user", "assistant"]),
   parts: z.array(z.looseObject({ type: z.string().min(1) })),
-  // Checked by the message schema when the branch is shown again.
+  // Kept as written (no recursive schema): a branch shown again is not re-validated.
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 
