@@ -9,6 +9,7 @@ import { answerCost, conversationCost, formatTokens, formatUsd, type Pricing } f
 import { estimateTurn, knowledgeEstimate } from "@/src/lib/chat/estimate.ts";
 import { type ChatMessage, messageMetadataSchema, messageText } from "@/src/lib/chat/messages.ts";
 import { offeredSettings, type SettingErrors, settingsForModel } from "@/src/lib/chat/settings.ts";
+import { newVersionFields, switchVersion } from "@/src/lib/chat/versions.ts";
 import { toErrorView } from "@/src/lib/errors.ts";
 import { useStableCallback } from "../ui/useStableCallback.ts";
 import { ChatErrorNotice } from "./ChatErrorNotice.tsx";
@@ -71,14 +72,27 @@ export function Conversation({
   const requestOptions = () => ({ body: { settings: settingsForModel(settingsRef.current, offered) } });
   const countTokens = useTokenCounter();
   const lastEstimate = useRef<{ afterMessages: number; promptTokens: number } | null>(null);
-  const { messages, sendMessage, status, error, stop, regenerate, clearError } = useChat<ChatMessage>({
-    id,
-    messages: initialMessages,
-    transport,
-    messageMetadataSchema,
-    // Finished, stopped or failed: store the exchange once, not on every token.
-    onFinish: ({ messages: final }) => persist(final),
-  });
+  // A regenerate keeps the answer it replaces: the new answer gets the old one as a version when it ends.
+  const pendingVersions = useRef<{ at: number; fields: ReturnType<typeof newVersionFields> } | null>(null);
+  const { messages, sendMessage, status, error, stop, regenerate, clearError, setMessages } =
+    useChat<ChatMessage>({
+      id,
+      messages: initialMessages,
+      transport,
+      messageMetadataSchema,
+      // Finished, stopped or failed: store the exchange once, not on every token.
+      onFinish: ({ messages: final }) => {
+        const pending = pendingVersions.current;
+        pendingVersions.current = null;
+        const answer = pending ? final[pending.at] : undefined;
+        if (!pending || answer?.role !== "assistant") return persist(final);
+        const withVersions = final.map((m, i) =>
+          i === pending.at ? { ...m, metadata: { ...m.metadata, ...pending.fields } } : m,
+        );
+        setMessages(withVersions);
+        persist(withVersions);
+      },
+    });
   const busy = status === "submitted" || status === "streaming";
   const errorView = error ? toErrorView(error) : null;
 
@@ -114,7 +128,10 @@ export function Conversation({
   const retry = useStableCallback(() => {
     const current = messagesRef.current;
     // Like regenerate(): the last answer (if any) is dropped and asked for again.
-    persist(current.at(-1)?.role === "assistant" ? current.slice(0, -1) : current);
+    const at = current.length - 1;
+    pendingVersions.current =
+      current[at]?.role === "assistant" ? { at, fields: newVersionFields(current, at) } : null;
+    persist(current[at]?.role === "assistant" ? current.slice(0, -1) : current);
     void regenerate(requestOptions()).catch(() => undefined);
   });
   const onRegenerate = useStableCallback(() => {
@@ -129,8 +146,21 @@ export function Conversation({
     const original = current[index];
     if (!original) return;
     clearError();
-    persist([...current.slice(0, index), { ...original, parts: [{ type: "text", text }] }]);
-    void sendMessage({ text, messageId }, requestOptions()).catch(() => undefined);
+    // The question as it was, and what followed it, stays as an earlier version.
+    const metadata = newVersionFields(current, index);
+    pendingVersions.current = null;
+    persist([...current.slice(0, index), { ...original, parts: [{ type: "text", text }], metadata }]);
+    void sendMessage({ text, messageId, metadata }, requestOptions()).catch(() => undefined);
+  });
+  const onSwitchVersion = useStableCallback((messageId: string, target: number) => {
+    if (busy) return;
+    const current = messagesRef.current;
+    const at = current.findIndex((m) => m.id === messageId);
+    if (at < 0) return;
+    clearError();
+    const next = switchVersion(current, at, target);
+    setMessages(next);
+    persist(next);
   });
   const estimateFor = (text: string, history: ChatMessage[] = messagesRef.current) =>
     estimateTurn({
@@ -197,6 +227,7 @@ export function Conversation({
         pricingOf={pricingOf}
         onRegenerate={onRegenerate}
         onEdit={onEdit}
+        onSwitchVersion={onSwitchVersion}
         regenerateEstimate={regenerateEstimate}
       />
       <p role="status" aria-live="polite" className="sr-only">

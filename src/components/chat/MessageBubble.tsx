@@ -4,6 +4,7 @@ import { memo, useDeferredValue, useId, useState } from "react";
 import { formatTokens, formatUsageLine, type Pricing } from "@/src/lib/chat/cost.ts";
 import type { ChatMessage } from "@/src/lib/chat/messages.ts";
 import { messageText, reasoningText } from "@/src/lib/chat/messages.ts";
+import { versionPosition } from "@/src/lib/chat/versions.ts";
 import { CopyButton } from "./CopyButton.tsx";
 import { LazyMarkdown } from "./LazyMarkdown.tsx";
 import { RowProbe } from "./renderProbe.tsx";
@@ -27,6 +28,8 @@ export interface MessageBubbleProps {
   regenerateEstimate?: string | undefined;
   /** Replace this user message with `text` and ask again (later messages are dropped). */
   onEdit?: (messageId: string, text: string) => void;
+  /** Show another version (0-based) of this message and what followed it. */
+  onSwitchVersion?: (messageId: string, target: number) => void;
 }
 
 /**
@@ -50,6 +53,7 @@ function Bubble({
   pricing,
   onRegenerate,
   onEdit,
+  onSwitchVersion,
   regenerateEstimate,
 }: MessageBubbleProps) {
   const isUser = message.role === "user";
@@ -117,6 +121,7 @@ function Bubble({
       </div>
       {isUser ? (
         <div className="flex gap-1 px-1">
+          <VersionSwitcher message={message} busy={busy} onSwitch={onSwitchVersion} />
           <button
             type="button"
             disabled={busy}
@@ -131,6 +136,7 @@ function Bubble({
         <>
           <SourcesList sources={message.metadata?.sources ?? []} />
           <RetrievalNote retrieval={message.metadata?.retrieval} />
+          <VersionSwitcher message={message} busy={busy || streaming} onSwitch={onSwitchVersion} />
           <AnswerFooter
             message={message}
             text={text}
@@ -144,6 +150,51 @@ function Bubble({
         </>
       )}
     </article>
+  );
+}
+
+/** ‹ 2 / 3 ›: flips between the versions kept by regenerate and edit. */
+function VersionSwitcher({
+  message,
+  busy,
+  onSwitch,
+}: {
+  message: ChatMessage;
+  busy: boolean;
+  onSwitch: ((messageId: string, target: number) => void) | undefined;
+}) {
+  const { index, count } = versionPosition(message);
+  if (count < 2 || !onSwitch) return null;
+  const noun = message.role === "user" ? "message" : "answer";
+  return (
+    // biome-ignore lint/a11y/useSemanticElements: a group of buttons, not a form's fieldset.
+    <div
+      role="group"
+      aria-label={`Versions of this ${noun}`}
+      className="flex items-center gap-1 px-1 text-xs"
+    >
+      <button
+        type="button"
+        className="btn-action"
+        aria-label={`Previous version of this ${noun}`}
+        disabled={busy || index === 0}
+        onClick={() => onSwitch(message.id, index - 1)}
+      >
+        ‹
+      </button>
+      <span data-testid="version-position">
+        {index + 1} / {count}
+      </span>
+      <button
+        type="button"
+        className="btn-action"
+        aria-label={`Next version of this ${noun}`}
+        disabled={busy || index === count - 1}
+        onClick={() => onSwitch(message.id, index + 1)}
+      >
+        ›
+      </button>
+    </div>
   );
 }
 

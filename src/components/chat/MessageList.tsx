@@ -17,6 +17,7 @@ export interface MessageListProps {
   /** Both must be stable (see useStableCallback), or every row re-renders. */
   onRegenerate?: () => void;
   onEdit?: (messageId: string, text: string) => void;
+  onSwitchVersion?: (messageId: string, target: number) => void;
   /** What regenerating the last answer would cost, shown beside its Regenerate button. */
   regenerateEstimate?: string | undefined;
 }
@@ -55,6 +56,7 @@ function Row({ message, props }: { message: ChatMessage; props: RowsProps }) {
       pricing={message.role === "assistant" ? props.pricingOf?.(message.metadata?.model) : undefined}
       onRegenerate={props.onRegenerate}
       onEdit={props.onEdit}
+      onSwitchVersion={props.onSwitchVersion}
       regenerateEstimate={message.id === props.lastAnswerId ? props.regenerateEstimate : undefined}
     />
   );

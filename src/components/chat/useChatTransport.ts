@@ -4,6 +4,7 @@ import { DefaultChatTransport } from "ai";
 import { useLayoutEffect, useMemo, useRef } from "react";
 import type { Connection } from "@/src/hooks/useConnection.ts";
 import type { ChatMessage } from "@/src/lib/chat/messages.ts";
+import { withoutVersions } from "@/src/lib/chat/versions.ts";
 
 type ModelRequestBody = { model: string; readBalance?: boolean };
 
@@ -41,6 +42,10 @@ export function useChatTransport(
             modelWaiters.current.push(resolve);
           });
         },
+        // Earlier versions stay in the browser: they would only add bytes to every request.
+        prepareSendMessagesRequest: ({ id, messages, body, trigger, messageId }) => ({
+          body: { ...body, id, messages: withoutVersions(messages), trigger, messageId },
+        }),
       }),
     [],
   );

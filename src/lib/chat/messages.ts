@@ -2,6 +2,7 @@ import type { UIMessage } from "ai";
 import { z } from "zod";
 import { retrievalFallbackSchema } from "./retrievalFallback.ts";
 import { sourceEvidenceSchema } from "./sourceEvidence.ts";
+import { versionFieldsSchema } from "./versions.ts";
 
 // The chat message type used by the route, the stream and the UI: AI SDK UI messages whose
 // metadata carries the model, token usage (for cost) and the knowledge-base sources of each answer.
@@ -53,6 +54,7 @@ export const messageMetadataSchema = z.object({
   /** Sent at the start of the answer; `cited` flags are final in the finish metadata. */
   sources: z.array(messageSourceSchema).optional(),
   retrieval: retrievalInfoSchema.optional(),
+  ...versionFieldsSchema,
 });
 
 export type MessageMetadata = z.infer<typeof messageMetadataSchema>;

@@ -132,7 +132,7 @@ describe("export and import", () => {
     const file = JSON.parse(toJson([sample], new Date("2026-01-01T00:00:00Z")));
     expect(file).toMatchObject({
       format: "chutes-chat.conversations",
-      version: 2,
+      version: 3,
       exportedAt: "2026-01-01T00:00:00.000Z",
     });
     expect(file.conversations).toHaveLength(1);
@@ -197,6 +197,23 @@ describe("export and import", () => {
     expect(parseImport(JSON.stringify(file))).toEqual({ ok: true, conversations: [sample] });
     file.conversations[0].settings = { temperature: 9 };
     expect(parseImport(JSON.stringify(file)).ok).toBe(false);
+  });
+
+  it("keeps answer versions through export and import, and reads version 2 files", () => {
+    const question = msg("q1", "user", "Which river is longest?");
+    const first = msg("a1", "assistant", "The Nile.");
+    const second = msg("a2", "assistant", "The Amazon.");
+    const third = msg("a3", "assistant", "It depends how you measure.", {
+      versions: [[first], [second, msg("q2", "user", "Why?")]],
+      versionIndex: 2,
+    });
+    const withVersions = conversation("conv-v", "Versions", 1_700_000_000_000, [question, third]);
+    const parsed = parseImport(toJson([withVersions]));
+    expect(parsed).toEqual({ ok: true, conversations: [withVersions] });
+
+    const oldFile = JSON.parse(toJson([sample]));
+    oldFile.version = 2;
+    expect(parseImport(JSON.stringify(oldFile))).toEqual({ ok: true, conversations: [sample] });
   });
 
   it("refuses a file listing one conversation twice", () => {

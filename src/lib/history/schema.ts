@@ -43,12 +43,16 @@ export function summarize({ messages, ...rest }: Conversation): ConversationSumm
 }
 
 export const EXPORT_FORMAT = "chutes-chat.conversations";
-/** 2 added per-conversation settings; version 1 files (no settings) still import. */
-export const EXPORT_VERSION = 2;
+/**
+ * 2 added per-conversation settings; 3 added answer versions (message metadata `versions` and
+ * `versionIndex`). Older files still import: their messages simply have one version each, and
+ * IndexedDB records from before read the same way, so neither needs rewriting.
+ */
+export const EXPORT_VERSION = 3;
 
 export const exportFileSchema = z.object({
   format: z.literal(EXPORT_FORMAT),
-  version: z.union([z.literal(1), z.literal(EXPORT_VERSION)]),
+  version: z.union([z.literal(1), z.literal(2), z.literal(EXPORT_VERSION)]),
   exportedAt: z.string(),
   conversations: z.array(conversationSchema),
 });

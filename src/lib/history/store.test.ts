@@ -33,6 +33,36 @@ describe("IndexedDB history store", () => {
     expect(await store.getAll()).toEqual([]);
   });
 
+  it("reads records written before answer versions, and keeps versions once stored", async () => {
+    // A record from before format 3, written straight into the database as that code left it.
+    const db = await openHistoryStore();
+    const before = {
+      ...sample,
+      messages: [...sample.messages, { id: "a1", role: "assistant", parts: [{ type: "text", text: "Hi." }] }],
+    } as Conversation;
+    await db.put(before);
+    const [read] = await (await openHistoryStore()).getAll();
+    expect(read).toEqual(before);
+
+    const withVersions: Conversation = {
+      ...before,
+      messages: [
+        ...sample.messages,
+        {
+          id: "a2",
+          role: "assistant",
+          parts: [{ type: "text", text: "Hello again." }],
+          metadata: {
+            versions: [[{ id: "a1", role: "assistant", parts: [{ type: "text", text: "Hi." }] }]],
+            versionIndex: 1,
+          },
+        },
+      ],
+    };
+    await db.put(withVersions);
+    expect(await (await openHistoryStore()).getAll()).toEqual([withVersions]);
+  });
+
   it("survives reopening (a reload)", async () => {
     await (await openHistoryStore()).put(sample);
     expect(await (await openHistoryStore()).getAll()).toEqual([sample]);
