@@ -246,7 +246,7 @@ describe("export and import", () => {
       ["chutes-chat-conversations-DATE.md", "text/markdown"],
     ]);
     const json = JSON.parse(await files[0]!.text);
-    expect(json).toMatchObject({ format: "chutes-chat.conversations", version: 2, conversations: [sample] });
+    expect(json).toMatchObject({ format: "chutes-chat.conversations", version: 3, conversations: [sample] });
     const md = await files[1]!.text;
     expect(md).toContain("# Exported chat");
     expect(md).toContain("## Assistant (Qwen/Qwen3-32B)\n\n**Answer.**");
