@@ -7,15 +7,12 @@
 // marker strings it holds, to say where the bytes go.
 // Run: npm run bench:bundle (writes bench/results/bundle.json, or BUNDLE_OUT)
 //      npm run check:bundle (exit 1 when the chat screen is over BUNDLE_BUDGET_KIB, default 170)
-import { spawn } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
 import { API_KEY_STORAGE_KEY } from "../src/lib/chutesAuth.ts";
-import { emulatorAppEnv } from "../tests/emulator/appEnv.ts";
 import { ADMIN_KEY, alice } from "../tests/emulator/fixtures.ts";
-import { startEmulator } from "../tests/emulator/server.ts";
+import { startProductionApp } from "./productionApp.ts";
 
 const check = process.argv.includes("--check");
 const BUDGET_KIB = Number(process.env.BUNDLE_BUDGET_KIB ?? 170);
@@ -74,24 +71,7 @@ function measureFile(urlPath: string): Chunk {
   };
 }
 
-const emulator = await startEmulator({ port: 0, tokenDelayMs: 0 });
-const nextBin = fileURLToPath(new URL("../node_modules/next/dist/bin/next", import.meta.url));
-const dataDir = "bench/out/bundle-data";
-rmSync(dataDir, { recursive: true, force: true });
-const app = spawn(process.execPath, [nextBin, "start", "-p", String(APP_PORT), "-H", "127.0.0.1"], {
-  env: { ...process.env, ...emulatorAppEnv(emulator.url, { appUrl: APP_URL }), DATA_DIR: dataDir },
-  stdio: "ignore",
-});
-
-async function waitForApp(): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${APP_URL}/`)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("the app did not start (did you run npm run build?)");
-}
+const app = await startProductionApp(APP_PORT, "bench/out/bundle-data");
 
 async function measureScreen(screen: "setup" | "chat"): Promise<ScreenFigures> {
   const browser = await chromium.launch({ executablePath: CHROME_PATH, args: ["--no-sandbox"] });
@@ -148,7 +128,6 @@ async function measureScreen(screen: "setup" | "chat"): Promise<ScreenFigures> {
 
 let exitCode = 0;
 try {
-  await waitForApp();
   const screens = [await measureScreen("setup"), await measureScreen("chat")];
   for (const s of screens) {
     console.info(
@@ -179,8 +158,7 @@ try {
     console.info(`wrote ${OUT}`);
   }
 } finally {
-  app.kill();
-  await emulator.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await app.stop();
+  rmSync("bench/out/bundle-data", { recursive: true, force: true });
 }
 process.exit(exitCode);

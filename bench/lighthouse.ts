@@ -3,16 +3,13 @@
 // Debian's Chromium (CHROME_PATH, default /usr/bin/chromium) against the Chutes emulator, with
 // Sign in with Chutes configured. Needs `npm run build`. Run: npm run bench:lighthouse
 // Writes bench/results/lighthouse.json; the figures are summarised in bench/RESULTS.md.
-import { spawn } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse, { desktopConfig } from "lighthouse";
 import { chromium } from "playwright-core";
 import { API_KEY_STORAGE_KEY } from "../src/lib/chutesAuth.ts";
-import { emulatorAppEnv } from "../tests/emulator/appEnv.ts";
 import { ADMIN_KEY, alice } from "../tests/emulator/fixtures.ts";
-import { startEmulator } from "../tests/emulator/server.ts";
+import { startProductionApp } from "./productionApp.ts";
 
 const APP_PORT = Number(process.env.BENCH_APP_PORT ?? 3710);
 const APP_URL = `http://127.0.0.1:${APP_PORT}`;
@@ -20,24 +17,7 @@ const CHROME_PATH = process.env.CHROME_PATH ?? "/usr/bin/chromium";
 const OUT = process.env.LIGHTHOUSE_OUT ?? "bench/results/lighthouse.json";
 const HINT_COOKIE = "chutes-chat-hint";
 
-const emulator = await startEmulator({ port: 0, tokenDelayMs: 0 });
-const nextBin = fileURLToPath(new URL("../node_modules/next/dist/bin/next", import.meta.url));
-const dataDir = "bench/out/lighthouse-data";
-rmSync(dataDir, { recursive: true, force: true });
-const app = spawn(process.execPath, [nextBin, "start", "-p", String(APP_PORT), "-H", "127.0.0.1"], {
-  env: { ...process.env, ...emulatorAppEnv(emulator.url, { appUrl: APP_URL }), DATA_DIR: dataDir },
-  stdio: "ignore",
-});
-
-async function waitForApp(): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`${APP_URL}/`)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("the app did not start (did you run npm run build?)");
-}
+const app = await startProductionApp(APP_PORT, "bench/out/lighthouse-data");
 
 type Screen = "setup" | "chat";
 type Profile = "mobile" | "desktop";
@@ -134,7 +114,6 @@ function lcpElementOf(details: unknown): string | null {
 const only = process.env.LIGHTHOUSE_ONLY; // e.g. "setup-mobile", to look into one figure
 
 try {
-  await waitForApp();
   const results: Figures[] = [];
   for (const screen of ["setup", "chat"] as const) {
     for (const profile of ["mobile", "desktop"] as const) {
@@ -152,6 +131,5 @@ try {
   writeFileSync(OUT, `${JSON.stringify({ measuredAt: new Date().toISOString(), results }, null, 2)}\n`);
   console.info(`wrote ${OUT}`);
 } finally {
-  app.kill();
-  await emulator.close();
+  await app.stop();
 }
