@@ -1,6 +1,15 @@
 "use client";
 
-import { type FormEvent, type KeyboardEvent, type ReactNode, type Ref, useId, useState } from "react";
+import {
+  type FormEvent,
+  type KeyboardEvent,
+  type ReactNode,
+  type Ref,
+  useEffect,
+  useId,
+  useState,
+} from "react";
+import { clearEarlyDraft, peekEarlyDraft, rememberEarlyDraft } from "./earlyDraft.ts";
 
 export interface ComposerProps {
   /** A request is in flight: Send is off and Stop is offered. */
@@ -13,12 +22,20 @@ export interface ComposerProps {
   blocked?: string | null | undefined;
   /** Shown under the box, from the text being typed (the cost estimate). */
   footer?: ((text: string) => ReactNode) | undefined;
+  /**
+   * The painted frame shown while the live chat loads: Send waits, and what is typed is kept
+   * for the live composer, which starts from it.
+   */
+  early?: boolean | undefined;
 }
 
-export function Composer({ busy, onSend, onStop, inputRef, blocked, footer }: ComposerProps) {
+export function Composer({ busy, onSend, onStop, inputRef, blocked, footer, early = false }: ComposerProps) {
   const id = useId();
-  const [text, setText] = useState("");
-  const canSend = !busy && !blocked && text.trim().length > 0;
+  const [text, setText] = useState(peekEarlyDraft);
+  useEffect(() => {
+    if (!early) clearEarlyDraft();
+  }, [early]);
+  const canSend = !early && !busy && !blocked && text.trim().length > 0;
 
   function send() {
     if (!canSend) return;
@@ -49,7 +66,10 @@ export function Composer({ busy, onSend, onStop, inputRef, blocked, footer }: Co
           ref={inputRef}
           id={id}
           value={text}
-          onChange={(event) => setText(event.target.value)}
+          onChange={(event) => {
+            setText(event.target.value);
+            if (early) rememberEarlyDraft(event.target.value);
+          }}
           onKeyDown={onKeyDown}
           rows={2}
           placeholder="Message (Enter to send, Shift+Enter for a new line)"

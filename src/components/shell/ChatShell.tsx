@@ -24,7 +24,7 @@ export function ChatShell() {
     >
       {/* The empty conversation, as the live chat shows it: the same paint, so nothing shifts. */}
       <MessageList messages={[]} busy={false} incompleteIds={NONE} />
-      <Composer busy={false} onSend={notSent} onStop={ignore} />
+      <Composer busy={false} onSend={notSent} onStop={ignore} early />
     </ChatLayout>
   );
 }
