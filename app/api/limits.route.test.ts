@@ -89,6 +89,17 @@ function chat(body: BodyInit, headers: Record<string, string> = {}) {
 
 const turn = (text: string, id = "u1") => ({ id, role: "user", parts: [{ type: "text", text }] });
 const MODEL = "deepseek-ai/DeepSeek-V3.2-TEE";
+const png = (bytes = 3, mediaType = "image/png") => ({
+  type: "file",
+  mediaType,
+  filename: "shot.png",
+  url: `data:${mediaType};base64,${Buffer.alloc(bytes, 7).toString("base64")}`,
+});
+const withImages = (count: number, id = "u1", role = "user") => ({
+  id,
+  role,
+  parts: [...Array.from({ length: count }, () => png()), { type: "text", text: "what is this?" }],
+});
 
 describe("chat input limits", () => {
   it("refuses a body over the cap with 413 before reading it whole, even without a length", async () => {
@@ -97,7 +108,7 @@ describe("chat input limits", () => {
     const endless = new ReadableStream<Uint8Array>({
       pull(controller) {
         sent += 1;
-        if (sent > 64) controller.close();
+        if (sent > 100) controller.close();
         else controller.enqueue(megabyte);
       },
     });
@@ -105,9 +116,9 @@ describe("chat input limits", () => {
     expect(response.status).toBe(413);
     expect((await response.json()).error).toMatchObject({
       code: "payload_too_large",
-      message: /at most 4 MiB/,
+      message: /at most 26 MiB/,
     });
-    expect(sent).toBeLessThan(10); // stopped reading soon after the cap, not at 64 MB
+    expect(sent).toBeLessThan(32); // stopped reading soon after the 26 MiB cap, not at 100 MB
     expect(emulator.requests({ path: "/llm/v1/chat/completions" })).toHaveLength(0);
   });
 
@@ -132,6 +143,42 @@ describe("chat input limits", () => {
       /^messages\.0\.parts\.0\.text: a message may hold at most 100000 characters/,
     ],
     ["a model id that is not one", { model: "rm -rf /", messages: [turn("hi")] }, /^model: /],
+    [
+      "an image in an answer",
+      { model: MODEL, messages: [turn("hi"), withImages(1, "a1", "assistant")] },
+      /^messages\.1: only your messages may hold images/,
+    ],
+    [
+      "an image of a type models do not take",
+      { model: MODEL, messages: [{ id: "u1", role: "user", parts: [png(3, "image/svg+xml")] }] },
+      /^messages\.0\.parts\.0\.mediaType: an image must be PNG, JPEG, WebP or GIF/,
+    ],
+    [
+      "an image given as a link",
+      {
+        model: MODEL,
+        messages: [{ id: "u1", role: "user", parts: [{ ...png(), url: "https://example.com/cat.png" }] }],
+      },
+      /^messages\.0\.parts\.0\.url: an image must be sent as its own data/,
+    ],
+    [
+      "an image over 2 MB",
+      { model: MODEL, messages: [{ id: "u1", role: "user", parts: [png(2 * 1024 * 1024 + 1)] }] },
+      /^messages\.0\.parts\.0\.url: an image may be at most 2 MB/,
+    ],
+    [
+      "five images in one message",
+      { model: MODEL, messages: [withImages(5)] },
+      /^messages\.0\.parts: a message may hold at most 4 images/,
+    ],
+    [
+      "nine images in one conversation",
+      {
+        model: MODEL,
+        messages: [withImages(4, "u1"), turn("ok", "u2"), withImages(4, "u3"), withImages(1, "u4")],
+      },
+      /^messages: a question may carry at most 8 images, earlier ones included/,
+    ],
   ])("names what is wrong with %s (400, nothing sent upstream)", async (_case, body, message) => {
     const response = await chat(JSON.stringify(body));
     expect(response.status).toBe(400);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { IMAGE_BODY_BYTES, IMAGE_LIMITS, imagePartSchema } from "./images.ts";
 
 // POST /api/chat, as the AI SDK's chat transport sends it. The system prompt is the server's, so
 // only user and assistant turns are accepted. Limits keep one request from costing the server
@@ -6,9 +7,12 @@ import { z } from "zod";
 
 export const CHAT_ROUTE = "/api/chat";
 
+const MiB = 1024 * 1024;
+const TEXT_BODY_BYTES = 4 * MiB;
+
 export const CHAT_LIMITS = {
-  /** Room for the longest conversation the schema allows, not for anything bigger. */
-  bodyBytes: 4 * 1024 * 1024,
+  /** Room for the longest conversation the schema allows, images included, not for anything bigger. */
+  bodyBytes: Math.ceil((TEXT_BODY_BYTES + IMAGE_BODY_BYTES) / MiB) * MiB,
   messages: 500,
   partsPerMessage: 100,
   /** Characters of text in one part: about 25k tokens, beyond any model's useful input. */
@@ -24,11 +28,40 @@ const partSchema = z.looseObject({
     .optional(),
 });
 
-const uiMessageSchema = z.looseObject({
-  id: z.string().min(1).max(200),
-  role: z.enum(["user", "assistant"]),
-  parts: z.array(partSchema).max(CHAT_LIMITS.partsPerMessage),
-});
+const uiMessageSchema = z
+  .looseObject({
+    id: z.string().min(1).max(200),
+    role: z.enum(["user", "assistant"]),
+    parts: z.array(partSchema).max(CHAT_LIMITS.partsPerMessage),
+  })
+  .superRefine((message, ctx) => {
+    // Files are images the user attached; nothing else is forwarded as a file.
+    let images = 0;
+    message.parts.forEach((part, index) => {
+      if (part.type !== "file") return;
+      images++;
+      if (message.role !== "user") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["parts", index],
+          message: "only your messages may hold images",
+        });
+        return;
+      }
+      const image = imagePartSchema.safeParse(part);
+      for (const issue of image.success ? [] : image.error.issues)
+        ctx.addIssue({ code: "custom", path: ["parts", index, ...issue.path], message: issue.message });
+    });
+    if (images > IMAGE_LIMITS.perMessage)
+      ctx.addIssue({
+        code: "custom",
+        path: ["parts"],
+        message: `a message may hold at most ${IMAGE_LIMITS.perMessage} images`,
+      });
+  });
+
+const imageCount = (messages: ReadonlyArray<{ parts: ReadonlyArray<{ type: string }> }>) =>
+  messages.reduce((n, m) => n + m.parts.filter((p) => p.type === "file").length, 0);
 
 /**
  * Tokens of conversation history the route sends with each question, newest first (the knowledge
@@ -106,7 +139,10 @@ export const chatRequestSchema = z.strictObject({
   messages: z
     .array(uiMessageSchema)
     .min(1)
-    .max(CHAT_LIMITS.messages, `a conversation may hold at most ${CHAT_LIMITS.messages} messages`),
+    .max(CHAT_LIMITS.messages, `a conversation may hold at most ${CHAT_LIMITS.messages} messages`)
+    .refine((messages) => imageCount(messages) <= IMAGE_LIMITS.perRequest, {
+      message: `a question may carry at most ${IMAGE_LIMITS.perRequest} images, earlier ones included`,
+    }),
   model: modelIdSchema,
   settings: chatSettingsSchema.optional(),
   /** The credential may read the account balance: send it with the answer's last metadata. */

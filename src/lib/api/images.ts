@@ -1,0 +1,99 @@
+import type { FileUIPart } from "ai";
+import { z } from "zod";
+
+// Images sent to vision models: one set of limits for the browser (which resizes to them before
+// sending) and the server (which refuses anything beyond them). Chutes takes images only as
+// OpenAI `image_url` parts; the AI SDK's file parts become those, as data URLs, so no image is
+// ever fetched from elsewhere.
+
+export const IMAGE_MEDIA_TYPES = ["image/png", "image/jpeg", "image/webp", "image/gif"] as const;
+export type ImageMediaType = (typeof IMAGE_MEDIA_TYPES)[number];
+
+export const IMAGE_LIMITS = {
+  perMessage: 4,
+  /** The whole conversation goes with every question; older images beyond this are left out. */
+  perRequest: 8,
+  /** Bytes of one image as sent, after the browser has resized it. */
+  bytes: 2 * 1024 * 1024,
+  /** The longest side the browser scales down to: what the vision models on Chutes take in. */
+  longSide: 2048,
+  filename: 255,
+} as const;
+
+/** Room in a request body for the most images it may carry, base64-encoded. */
+export const IMAGE_BODY_BYTES = IMAGE_LIMITS.perRequest * Math.ceil((IMAGE_LIMITS.bytes * 4) / 3);
+
+const DATA_URL = /^data:([a-z]+\/[\w.+-]+);base64,([A-Za-z0-9+/]*={0,2})$/;
+
+/** The media type and decoded size of a base64 data URL, or null when it is not one. */
+export function readDataUrl(url: string): { mediaType: string; bytes: number } | null {
+  const match = DATA_URL.exec(url);
+  if (!match?.[1] || match[2] === undefined) return null;
+  const payload = match[2];
+  const padding = payload.endsWith("==") ? 2 : payload.endsWith("=") ? 1 : 0;
+  return { mediaType: match[1], bytes: (payload.length / 4) * 3 - padding };
+}
+
+const sizeText = `${IMAGE_LIMITS.bytes / (1024 * 1024)} MB`;
+
+export const imagePartSchema = z
+  .object({
+    type: z.literal("file"),
+    mediaType: z.enum(IMAGE_MEDIA_TYPES, "an image must be PNG, JPEG, WebP or GIF"),
+    filename: z.string().max(IMAGE_LIMITS.filename).optional(),
+    url: z.string(),
+  })
+  .superRefine((part, ctx) => {
+    const data = readDataUrl(part.url);
+    if (!data || data.mediaType !== part.mediaType) {
+      ctx.addIssue({ code: "custom", path: ["url"], message: "an image must be sent as its own data" });
+      return;
+    }
+    if (data.bytes > IMAGE_LIMITS.bytes)
+      ctx.addIssue({ code: "custom", path: ["url"], message: `an image may be at most ${sizeText}` });
+  });
+
+export type ImagePart = FileUIPart & { mediaType: ImageMediaType };
+
+export function isImagePart(part: { type: string; mediaType?: unknown }): part is ImagePart {
+  return part.type === "file" && typeof part.mediaType === "string" && part.mediaType.startsWith("image/");
+}
+
+/** What a model that cannot see reads in place of an image, so the conversation still makes sense. */
+export function imagePlaceholder(part: Pick<FileUIPart, "filename">): string {
+  return `[image${part.filename ? ` ${part.filename}` : ""}, not sent]`;
+}
+
+/**
+ * The conversation as it goes to the model: a model that cannot see gets a placeholder for each
+ * image, one that can gets the newest `perRequest` images and placeholders for older ones.
+ */
+export function imagesForModel<M extends { parts: ReadonlyArray<{ type: string }> }>(
+  messages: M[],
+  acceptsImages: boolean,
+): M[] {
+  let room = acceptsImages ? IMAGE_LIMITS.perRequest : 0;
+  const kept = new Set<object>();
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const parts = messages[i]?.parts ?? [];
+    for (let j = parts.length - 1; j >= 0; j--) {
+      const part = parts[j];
+      if (part?.type === "file" && room > 0) {
+        kept.add(part);
+        room--;
+      }
+    }
+  }
+  return messages.map((m) =>
+    m.parts.some((p) => p.type === "file" && !kept.has(p))
+      ? {
+          ...m,
+          parts: m.parts.map((p) =>
+            p.type === "file" && !kept.has(p)
+              ? { type: "text", text: imagePlaceholder(p as Pick<FileUIPart, "filename">) }
+              : p,
+          ),
+        }
+      : m,
+  );
+}
