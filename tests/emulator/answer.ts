@@ -2,7 +2,10 @@
 // RAG citation when the system prompt carries <source id="N">…</source> blocks.
 import { createHash } from "node:crypto";
 
-export type ChatMessage = { role: string; content: string };
+/** An image part as the engine received it: its media type and decoded size. */
+export type ImageSeen = { mediaType: string; bytes: number };
+
+export type ChatMessage = { role: string; content: string; images?: ImageSeen[] };
 
 const FILLERS = [
   "The emulator streams its reply one word at a time so clients can render partial output.",
@@ -63,12 +66,22 @@ export function bestSource(blocks: SourceBlock[], question: string): SourceBlock
   return best;
 }
 
-function lastUserText(messages: ChatMessage[]): string {
+function lastUser(messages: ChatMessage[]): ChatMessage | undefined {
   for (let i = messages.length - 1; i >= 0; i--) {
     const m = messages[i];
-    if (m?.role === "user") return m.content;
+    if (m?.role === "user") return m;
   }
-  return "";
+  return undefined;
+}
+
+const lastUserText = (messages: ChatMessage[]): string => lastUser(messages)?.content ?? "";
+
+/** "Received 2 images: image/png 1234 bytes, image/jpeg 99 bytes." so tests can prove the bytes arrived. */
+export function describeImages(images: ImageSeen[]): string {
+  const each = images.map((i) =>
+    i.mediaType === "remote" ? "a remote image" : `${i.mediaType} ${i.bytes} bytes`,
+  );
+  return `Received ${images.length} image${images.length === 1 ? "" : "s"}: ${each.join(", ")}.`;
 }
 
 function seed(text: string): number {
@@ -85,6 +98,8 @@ export function composeAnswer(model: string, messages: ChatMessage[]): string {
     `You asked: "${question}".`,
     `This is a deterministic reply from the Chutes emulator (${model}).`,
   ];
+  const images = lastUser(messages)?.images ?? [];
+  if (images.length > 0) parts.splice(1, 0, describeImages(images));
 
   const source = bestSource(parseSources(system), question);
   if (source) {
@@ -112,8 +127,14 @@ export function tokenize(text: string): string[] {
 
 /** A rough, deterministic token count for usage numbers (about four characters per token). */
 export function countTokens(messages: ChatMessage[]): number {
-  return messages.reduce((sum, m) => sum + 4 + Math.ceil(m.content.length / 4), 2);
+  return messages.reduce(
+    (sum, m) => sum + 4 + Math.ceil(m.content.length / 4) + IMAGE_TOKENS * (m.images?.length ?? 0),
+    2,
+  );
 }
+
+/** Prompt tokens one image costs (Gemma 3 encodes every image as 256 soft tokens plus its markers). */
+const IMAGE_TOKENS = 258;
 
 /**
  * What a reasoning model "thinks" before answering: deterministic, derived from the question and

@@ -1,7 +1,8 @@
 // Small HTTP helpers: body reading/parsing and FastAPI-shaped responses.
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
+// Roomy enough for a conversation's inlined images, as the real gateway is.
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 export type ParsedBody = {
   raw: string;

@@ -1,6 +1,13 @@
 // The llm host: GET /v1/models and POST /v1/chat/completions (protocol §3.1, §3.2, §4.5).
 import { createHash, randomUUID } from "node:crypto";
-import { type ChatMessage, composeAnswer, composeReasoning, countTokens, tokenize } from "./answer.ts";
+import {
+  type ChatMessage,
+  composeAnswer,
+  composeReasoning,
+  countTokens,
+  type ImageSeen,
+  tokenize,
+} from "./answer.ts";
 import type { RequestContext } from "./context.ts";
 import {
   DEFAULT_SLOW_FIRST_TOKEN_MS,
@@ -12,7 +19,14 @@ import {
 } from "./failures.ts";
 import { isRecord, sendDetail, sendJson, sleepUnlessClosed } from "./http.ts";
 import { authenticate, type Principal } from "./identities.ts";
-import { listModels, priceOf, type ReasoningStyle, reasoningStyleOf, resolveChatModel } from "./models.ts";
+import {
+  acceptsImages,
+  listModels,
+  priceOf,
+  type ReasoningStyle,
+  reasoningStyleOf,
+  resolveChatModel,
+} from "./models.ts";
 import { SSE_HEADERS, sseData, writePaced } from "./sse.ts";
 import type { InjectionRule } from "./types.ts";
 
@@ -53,14 +67,53 @@ function textOf(content: unknown): string {
     .join("\n");
 }
 
-function parseMessages(value: unknown): ChatMessage[] | undefined {
-  if (!Array.isArray(value) || value.length === 0) return undefined;
-  const out: ChatMessage[] = [];
+type Parsed = { ok: true; messages: ChatMessage[] } | { ok: false; status: number; body: unknown };
+
+const NOT_A_LIST = "Invalid request: Invalid request: messages must be a non-empty list";
+
+/**
+ * Messages as the model sees them: text joined, image parts decoded (§3.1: the server inlines
+ * image URLs as base64, so a data URL is what reaches the engine). Images go only to a model whose
+ * catalogue entry lists the `image` modality; file parts are refused before the engine.
+ */
+function parseMessages(value: unknown, model: string): Parsed {
+  if (!Array.isArray(value) || value.length === 0)
+    return { ok: false, status: 400, body: { detail: NOT_A_LIST } };
+  const messages: ChatMessage[] = [];
   for (const m of value) {
-    if (!isRecord(m) || typeof m.role !== "string") return undefined;
-    out.push({ role: m.role, content: textOf(m.content) });
+    if (!isRecord(m) || typeof m.role !== "string")
+      return { ok: false, status: 400, body: { detail: NOT_A_LIST } };
+    const images: ImageSeen[] = [];
+    for (const part of Array.isArray(m.content) ? m.content : []) {
+      if (!isRecord(part)) continue;
+      if (part.type === "file" || part.type === "file_url") {
+        return { ok: false, status: 400, body: { detail: "File content not currently supported" } };
+      }
+      if (part.type !== "image_url") continue;
+      if (!acceptsImages(model)) return engineRefusal(`${model} is not a multimodal model`);
+      const url = isRecord(part.image_url) ? part.image_url.url : undefined;
+      const image = typeof url === "string" ? decodeImage(url) : undefined;
+      if (!image) return engineRefusal("Invalid image: expected a base64 data URL or an http(s) URL");
+      images.push(image);
+    }
+    messages.push({ role: m.role, content: textOf(m.content), ...(images.length > 0 ? { images } : {}) });
   }
-  return out;
+  return { ok: true, messages };
+}
+
+/** An engine's 400, as the gateway passes it on: its text under a doubled prefix (§4.4). */
+const engineRefusal = (text: string): Parsed => ({
+  ok: false,
+  status: 400,
+  body: { detail: `Invalid request: Invalid request: ${text}` },
+});
+
+/** A data URL's media type and decoded size; a remote URL stands for an image the server fetched. */
+function decodeImage(url: string): ImageSeen | undefined {
+  if (/^https?:\/\//i.test(url)) return { mediaType: "remote", bytes: 0 };
+  const match = /^data:(image\/[a-z0-9.+-]+);base64,([A-Za-z0-9+/]*={0,2})$/i.exec(url);
+  if (!match?.[1] || !match[2]) return undefined;
+  return { mediaType: match[1].toLowerCase(), bytes: Buffer.from(match[2], "base64").length };
 }
 
 const positiveInt = (v: unknown): number | undefined =>
@@ -97,11 +150,10 @@ export async function handleChat(ctx: RequestContext): Promise<void> {
     }
   }
 
-  const messages = parseMessages(body.messages);
-  if (!messages) {
-    return sendDetail(res, 400, "Invalid request: Invalid request: messages must be a non-empty list");
-  }
   const model = resolved.kind === "model" ? resolved.id : requested;
+  const parsed = parseMessages(body.messages, model);
+  if (!parsed.ok) return sendJson(res, parsed.status, parsed.body);
+  const { messages } = parsed;
   const allDeltas = replyDeltas(
     reasoningStyleOf(model),
     composeReasoning(messages),

@@ -256,6 +256,12 @@ export function priceOf(
 export function reasoningStyleOf(model: string): ReasoningStyle | undefined {
   return SPECS.find((s) => s.id === model)?.reasoning;
 }
+
+/** Whether the model's engine takes image parts (its catalogue entry lists the `image` modality). */
+export function acceptsImages(model: string): boolean {
+  return SPECS.find((s) => s.id === model)?.inputModalities.includes("image") ?? false;
+}
+
 export function chuteIdFor(model: string): string {
   return SPECS.find((s) => s.id === model)?.chuteId ?? EMULATOR_CHUTE_ID;
 }
