@@ -20,7 +20,7 @@ describe("Composer before and after the live chat arrives", () => {
     const live = render(<Composer busy={false} onSend={onSend} onStop={() => {}} />);
     expect(box().value).toBe("typed early");
     await user.click(screen.getByRole("button", { name: "Send" }));
-    expect(onSend).toHaveBeenCalledWith("typed early");
+    expect(onSend).toHaveBeenCalledWith("typed early", []);
     expect(box().value).toBe("");
     live.unmount();
 

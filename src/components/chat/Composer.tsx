@@ -1,25 +1,33 @@
 "use client";
 
 import {
+  type ClipboardEvent,
+  type DragEvent,
   type FormEvent,
   type KeyboardEvent,
   type ReactNode,
   type Ref,
   useEffect,
   useId,
+  useRef,
   useState,
 } from "react";
+import type { ImagePart } from "@/src/lib/api/images.ts";
+import { AttachedImages } from "./attachments/AttachedImages.tsx";
+import { useImageAttachments } from "./attachments/useImageAttachments.ts";
 import { clearEarlyDraft, peekEarlyDraft, rememberEarlyDraft } from "./earlyDraft.ts";
 
 export interface ComposerProps {
   /** A request is in flight: Send is off and Stop is offered. */
   busy: boolean;
-  /** Returns false when the message was not sent, so the text stays in the box. */
-  onSend: (text: string) => boolean;
+  /** Returns false when the message was not sent, so the text and images stay in the box. */
+  onSend: (text: string, images: ImagePart[]) => boolean;
   onStop: () => void;
   inputRef?: Ref<HTMLTextAreaElement> | undefined;
   /** Why sending is not possible right now (e.g. a setting out of range); shown beside Send. */
   blocked?: string | null | undefined;
+  /** Why the chosen model cannot take the attached images (it reads text only); null when it can. */
+  imageRefusal?: string | null | undefined;
   /** Shown under the box, from the text being typed (the cost estimate). */
   footer?: ((text: string) => ReactNode) | undefined;
   /**
@@ -29,17 +37,39 @@ export interface ComposerProps {
   early?: boolean | undefined;
 }
 
-export function Composer({ busy, onSend, onStop, inputRef, blocked, footer, early = false }: ComposerProps) {
+// Every file goes to the attacher, which names any it cannot send rather than dropping it silently.
+const imageFiles = (files: FileList | null | undefined) => Array.from(files ?? []);
+
+export function Composer({
+  busy,
+  onSend,
+  onStop,
+  inputRef,
+  blocked,
+  imageRefusal,
+  footer,
+  early = false,
+}: ComposerProps) {
   const id = useId();
   const [text, setText] = useState(peekEarlyDraft);
   useEffect(() => {
     if (!early) clearEarlyDraft();
   }, [early]);
-  const canSend = !early && !busy && !blocked && text.trim().length > 0;
+  const attachments = useImageAttachments();
+  const fileInput = useRef<HTMLInputElement>(null);
+  const [dropping, setDropping] = useState(false);
+  const images = attachments.items.map((item) => item.part);
+  const refused = images.length > 0 ? (imageRefusal ?? null) : null;
+  const stop = blocked ?? refused;
+  const canSend =
+    !early && !busy && !stop && attachments.preparing === 0 && (text.trim().length > 0 || images.length > 0);
 
   function send() {
     if (!canSend) return;
-    if (onSend(text)) setText("");
+    if (onSend(text, images)) {
+      setText("");
+      attachments.clear();
+    }
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
@@ -50,14 +80,43 @@ export function Composer({ busy, onSend, onStop, inputRef, blocked, footer, earl
     }
   }
 
+  function onPaste(event: ClipboardEvent<HTMLTextAreaElement>) {
+    const files = imageFiles(event.clipboardData.files);
+    if (files.length === 0 || early) return;
+    // A screenshot pastes as a file; text copied with an image keeps its text.
+    if (!event.clipboardData.getData("text/plain")) event.preventDefault();
+    attachments.add(files);
+  }
+
+  const dragsFiles = (event: DragEvent) => !early && event.dataTransfer.types.includes("Files");
+
   return (
     <form
       onSubmit={(event: FormEvent<HTMLFormElement>) => {
         event.preventDefault();
         send();
       }}
-      className="mx-auto flex w-full max-w-3xl flex-col gap-1 px-4 pb-4"
+      onDragOver={(event) => {
+        if (!dragsFiles(event)) return;
+        event.preventDefault();
+        setDropping(true);
+      }}
+      onDragLeave={() => setDropping(false)}
+      onDrop={(event) => {
+        if (!dragsFiles(event)) return;
+        event.preventDefault();
+        setDropping(false);
+        attachments.add(imageFiles(event.dataTransfer.files));
+      }}
+      className={`mx-auto flex w-full max-w-3xl flex-col gap-1 px-4 pb-4 ${
+        dropping ? "rounded-lg outline-2 outline-dashed outline-sky-600" : ""
+      }`}
     >
+      <AttachedImages
+        images={attachments.items}
+        preparing={attachments.preparing}
+        onRemove={attachments.remove}
+      />
       <div className="flex w-full items-end gap-2">
         <label htmlFor={id} className="sr-only">
           Message
@@ -71,6 +130,7 @@ export function Composer({ busy, onSend, onStop, inputRef, blocked, footer, earl
             if (early) rememberEarlyDraft(event.target.value);
           }}
           onKeyDown={onKeyDown}
+          onPaste={onPaste}
           rows={2}
           placeholder="Message (Enter to send, Shift+Enter for a new line)"
           className="input max-h-48 min-h-[2.75rem] flex-1 resize-y"
@@ -81,14 +141,48 @@ export function Composer({ busy, onSend, onStop, inputRef, blocked, footer, earl
               Stop
             </button>
           ) : null}
+          <button
+            type="button"
+            disabled={early}
+            onClick={() => fileInput.current?.click()}
+            className="btn-secondary btn-touch"
+            aria-label="Attach images"
+            title="Attach images (or paste or drop them here)"
+          >
+            <svg aria-hidden="true" viewBox="0 0 24 24" className="h-5 w-5" fill="none" stroke="currentColor">
+              <path
+                strokeWidth="2"
+                strokeLinecap="round"
+                d="M21 12.5l-8.5 8.5a5 5 0 01-7-7L14 5.5a3.5 3.5 0 015 5L10.5 19a2 2 0 01-3-3L15 8.5"
+              />
+            </svg>
+          </button>
           <button type="submit" disabled={!canSend} className="btn-primary">
             Send
           </button>
         </div>
+        <input
+          ref={fileInput}
+          type="file"
+          accept="image/*"
+          multiple
+          hidden
+          data-testid="attach-images"
+          onChange={(event) => {
+            attachments.add(imageFiles(event.target.files));
+            // The same file may be picked again after it was removed.
+            event.target.value = "";
+          }}
+        />
       </div>
-      {blocked ? (
+      {stop ? (
         <p role="alert" className="text-xs text-red-800 dark:text-red-300">
-          {blocked}
+          {stop}
+        </p>
+      ) : null}
+      {attachments.problem ? (
+        <p role="alert" className="text-xs text-red-800 dark:text-red-300">
+          {attachments.problem}
         </p>
       ) : null}
       {footer ? <div className="text-xs text-zinc-700 dark:text-zinc-300">{footer(text)}</div> : null}

@@ -4,6 +4,7 @@ import { useChat } from "@ai-sdk/react";
 import { type ChatTransport, generateId } from "ai";
 import { type Ref, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { ChatSettings } from "@/src/lib/api/chat.ts";
+import { type ImagePart, isImagePart } from "@/src/lib/api/images.ts";
 import type { ModelInfo } from "@/src/lib/api/models.ts";
 import { answerCost, conversationCost, formatTokens, formatUsd, type Pricing } from "@/src/lib/chat/cost.ts";
 import { estimateTurn, knowledgeEstimate } from "@/src/lib/chat/estimate.ts";
@@ -149,8 +150,13 @@ export function Conversation({
     // The question as it was, and what followed it, stays as an earlier version.
     const metadata = newVersionFields(current, index);
     pendingVersions.current = null;
-    persist([...current.slice(0, index), { ...original, parts: [{ type: "text", text }], metadata }]);
-    void sendMessage({ text, messageId, metadata }, requestOptions()).catch(() => undefined);
+    // The edit changes the words; the images the question carried go with it again.
+    const files = original.parts.filter(isImagePart);
+    persist([
+      ...current.slice(0, index),
+      { ...original, parts: [...files, { type: "text", text }], metadata },
+    ]);
+    void sendMessage({ text, files, messageId, metadata }, requestOptions()).catch(() => undefined);
   });
   const onSwitchVersion = useStableCallback((messageId: string, target: number) => {
     if (busy) return;
@@ -172,8 +178,12 @@ export function Conversation({
       maxOutputTokens: offered.has("maxOutputTokens") ? settings.maxOutputTokens : undefined,
       countTokens,
     });
-  const send = (text: string) => {
-    const message: ChatMessage = { id: generateId(), role: "user", parts: [{ type: "text", text }] };
+  const send = (text: string, images: ImagePart[]) => {
+    const message: ChatMessage = {
+      id: generateId(),
+      role: "user",
+      parts: [...images, ...(text.trim() ? [{ type: "text" as const, text }] : [])],
+    };
     lastEstimate.current = {
       afterMessages: messagesRef.current.length + 2,
       promptTokens: estimateFor(text).promptTokens,
@@ -289,9 +299,14 @@ export function Conversation({
             />
           )
         }
-        onSend={(text) => {
+        imageRefusal={
+          model && !model.inputModalities.includes("image")
+            ? `${model.id} reads text only: pick a model marked Vision to send images, or remove them.`
+            : null
+        }
+        onSend={(text, images) => {
           if (busy) return false;
-          send(text);
+          send(text, images);
           return true;
         }}
         onStop={() => {

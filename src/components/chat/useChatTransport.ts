@@ -3,6 +3,7 @@
 import { DefaultChatTransport } from "ai";
 import { useLayoutEffect, useMemo, useRef } from "react";
 import type { Connection } from "@/src/hooks/useConnection.ts";
+import { imagesForModel } from "@/src/lib/api/images.ts";
 import type { ChatMessage } from "@/src/lib/chat/messages.ts";
 import { withoutVersions } from "@/src/lib/chat/versions.ts";
 
@@ -15,9 +16,15 @@ const mayReadBalance = (session: Connection) => session.status === "oauth" || se
 export function useChatTransport(
   session: Connection,
   model: string | null,
+  /** The chosen model takes images (true while unknown: Chutes then says what it refuses). */
+  acceptsImages = true,
 ): DefaultChatTransport<ChatMessage> {
   const sessionRef = useRef(session);
   const modelRef = useRef(model);
+  const imagesRef = useRef(acceptsImages);
+  useLayoutEffect(() => {
+    imagesRef.current = acceptsImages;
+  }, [acceptsImages]);
   const modelWaiters = useRef<Array<(body: ModelRequestBody) => void>>([]);
   useLayoutEffect(() => {
     sessionRef.current = session;
@@ -42,9 +49,16 @@ export function useChatTransport(
             modelWaiters.current.push(resolve);
           });
         },
-        // Earlier versions stay in the browser: they would only add bytes to every request.
+        // Earlier versions stay in the browser: they would only add bytes to every request. So do
+        // images the model cannot see, and the oldest beyond the per-request limit.
         prepareSendMessagesRequest: ({ id, messages, body, trigger, messageId }) => ({
-          body: { ...body, id, messages: withoutVersions(messages), trigger, messageId },
+          body: {
+            ...body,
+            id,
+            messages: imagesForModel(withoutVersions(messages), imagesRef.current),
+            trigger,
+            messageId,
+          },
         }),
       }),
     [],

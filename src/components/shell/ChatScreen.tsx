@@ -63,14 +63,14 @@ const NO_MESSAGES: ChatMessage[] = [];
 export function ChatScreen({ session, notice, onDismissNotice, signIn, defaultModel }: ChatScreenProps) {
   const catalog = useModelCatalog(session.requestHeaders, session.credentialId);
   const { model, choose } = useModelChoice(catalog, defaultModel);
-  const transport = useChatTransport(session, model);
-  const history = useConversationHistory();
-  const knowledgeBase = useKnowledgeBaseStatus();
-  const knowledgeAvailable = knowledgeBase.state === "ready" && knowledgeBase.status.chunks > 0;
   const modelInfo = useMemo(
     () => (catalog.state === "ready" ? (catalog.models.find((m) => m.id === model) ?? null) : null),
     [catalog, model],
   );
+  const transport = useChatTransport(session, model, modelInfo?.inputModalities.includes("image") ?? true);
+  const history = useConversationHistory();
+  const knowledgeBase = useKnowledgeBaseStatus();
+  const knowledgeAvailable = knowledgeBase.state === "ready" && knowledgeBase.status.chunks > 0;
   const { theme, setTheme } = useTheme();
   const modelInputRef = useRef<HTMLInputElement>(null);
   const composerRef = useRef<HTMLTextAreaElement>(null);
