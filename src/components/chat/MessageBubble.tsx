@@ -1,6 +1,7 @@
 "use client";
 
 import { memo, useDeferredValue, useId, useState } from "react";
+import { isImagePart } from "@/src/lib/api/images.ts";
 import { formatTokens, formatUsageLine, type Pricing } from "@/src/lib/chat/cost.ts";
 import type { ChatMessage } from "@/src/lib/chat/messages.ts";
 import { messageText, reasoningText } from "@/src/lib/chat/messages.ts";
@@ -103,6 +104,7 @@ function Bubble({
             reasoningTokens={message.metadata?.usage?.reasoningTokens}
           />
         ) : null}
+        {isUser ? <MessageImages message={message} /> : null}
         {text.trim() ? (
           isUser ? (
             <p className="whitespace-pre-wrap break-words">{text}</p>
@@ -150,6 +152,27 @@ function Bubble({
         </>
       )}
     </article>
+  );
+}
+
+/** The images sent with a question, as thumbnails; at the size the model saw, within the bubble. */
+function MessageImages({ message }: { message: ChatMessage }) {
+  const images = message.parts.filter(isImagePart);
+  if (images.length === 0) return null;
+  return (
+    <ul aria-label="Images sent" className="mb-2 flex flex-wrap justify-end gap-2">
+      {images.map((image, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the parts of a sent message are fixed
+        <li key={index}>
+          {/* biome-ignore lint/performance/noImgElement: a data URL from the conversation itself */}
+          <img
+            src={image.url}
+            alt={image.filename ?? "image"}
+            className="max-h-48 max-w-full rounded-lg object-contain"
+          />
+        </li>
+      ))}
+    </ul>
   );
 }
 

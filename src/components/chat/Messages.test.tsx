@@ -90,6 +90,28 @@ describe("Markdown answers", () => {
   });
 });
 
+describe("images in a question", () => {
+  it("shows each image sent with the question, named by its file", () => {
+    const url = "data:image/png;base64,iVBORw0KGgo=";
+    render(
+      <MessageBubble
+        message={{
+          id: "u1",
+          role: "user",
+          parts: [
+            { type: "file", mediaType: "image/png", filename: "chart.png", url },
+            { type: "text", text: "Explain this chart" },
+          ],
+        }}
+      />,
+    );
+    const mine = screen.getByRole("article", { name: "Your message" });
+    const images = within(within(mine).getByRole("list", { name: "Images sent" })).getAllByRole("img");
+    expect(images.map((i) => [i.getAttribute("alt"), i.getAttribute("src")])).toEqual([["chart.png", url]]);
+    expect(within(mine).getByText("Explain this chart")).toBeTruthy();
+  });
+});
+
 describe("copy buttons", () => {
   it("copies the whole answer and a code block, saying Copied", async () => {
     const user = userEvent.setup();

@@ -1,3 +1,4 @@
+import { isImagePart } from "../api/images.ts";
 import { messageText, reasoningText } from "../chat/messages.ts";
 import {
   type Conversation,
@@ -32,6 +33,10 @@ export function conversationToMarkdown(conversation: Conversation): string {
     lines.push(message.role === "user" ? "## You" : `## Assistant${model ? ` (${model})` : ""}`, "");
     const thinking = reasoningText(message).trim();
     if (thinking) lines.push("<details><summary>Thinking</summary>", "", thinking, "", "</details>", "");
+    // Images stay in the JSON export; the Markdown names them, to be read beside their files.
+    const images = message.parts.filter(isImagePart);
+    if (images.length > 0)
+      lines.push(images.map((i, n) => `![${imageName(i, n)}](${imageName(i, n)})`).join(" "), "");
     lines.push(messageText(message).trim(), "");
     const sources = message.metadata?.sources ?? [];
     if (sources.length > 0) {
@@ -44,6 +49,10 @@ export function conversationToMarkdown(conversation: Conversation): string {
     }
   }
   return `${lines.join("\n").trimEnd()}\n`;
+}
+
+function imageName(image: { filename?: string | undefined }, index: number): string {
+  return encodeURI(image.filename ?? `image-${index + 1}`);
 }
 
 export function toMarkdown(conversations: ReadonlyArray<Conversation>): string {

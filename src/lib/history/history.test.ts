@@ -191,6 +191,24 @@ describe("export and import", () => {
     );
   });
 
+  it("keeps images in JSON, names them in Markdown, and titles an image-only question after it", () => {
+    const image = {
+      type: "file" as const,
+      mediaType: "image/png",
+      filename: "my shot.png",
+      url: "data:image/png;base64,AAAA",
+    };
+    const pictured = conversation("conv-img", "x", 1_700_000_000_000, [
+      { id: "m1", role: "user", parts: [image, { type: "text", text: "What is this?" }] },
+      msg("m2", "assistant", "A cat."),
+    ]);
+    expect(parseImport(toJson([pictured]))).toEqual({ ok: true, conversations: [pictured] });
+    expect(conversationToMarkdown(pictured)).toContain(
+      "## You\n\n![my%20shot.png](my%20shot.png)\n\nWhat is this?",
+    );
+    expect(titleFromMessages([{ id: "m1", role: "user", parts: [image] }])).toBe("Image: my shot.png");
+  });
+
   it("still imports version 1 files, which have no settings", () => {
     const file = JSON.parse(toJson([sample]));
     file.version = 1;

@@ -1,3 +1,4 @@
+import { isImagePart } from "../api/images.ts";
 import type { ChatMessage } from "../chat/messages.ts";
 import { messageText } from "../chat/messages.ts";
 
@@ -21,5 +22,8 @@ export function titleFromText(text: string, max = TITLE_MAX_LENGTH): string {
 
 export function titleFromMessages(messages: ReadonlyArray<ChatMessage>): string {
   const first = messages.find((m) => m.role === "user");
-  return titleFromText(first ? messageText(first) : "");
+  const text = first ? messageText(first) : "";
+  // A question that is only an image is named after it.
+  const image = first?.parts.find(isImagePart);
+  return titleFromText(text.trim() || !image ? text : `Image: ${image.filename ?? "untitled"}`);
 }
