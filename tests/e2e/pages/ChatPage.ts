@@ -64,6 +64,13 @@ export class ChatPage {
   }
 
   /** Sends and waits until the answer has finished streaming. */
+  /** Picks files through the composer's Attach button, as a user does from the file dialog. */
+  async attach(...files: Array<{ name: string; mimeType: string; buffer: Buffer }>): Promise<void> {
+    const chooser = this.page.waitForEvent("filechooser");
+    await this.page.getByRole("button", { name: "Attach images" }).click();
+    await (await chooser).setFiles(files);
+  }
+
   async ask(text: string): Promise<void> {
     await this.send(text);
     await expect(this.lastAnswer()).toContainText(`You asked: "${text}"`);
