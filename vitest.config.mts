@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -14,6 +15,9 @@ export default defineConfig({
     include: ["src/**/*.test.{ts,tsx}", "app/**/*.test.{ts,tsx}", "tests/**/*.test.{ts,tsx}"],
     exclude: ["tests/e2e/**", "node_modules/**"],
     testTimeout: 15000,
+    // Vitest leaves one core free by default, which on a 2-core CI machine means one worker: using
+    // both took the suite from 264 s to 165 s there.
+    maxWorkers: availableParallelism(),
     // Route handlers log a line per request; tests that read logs make their own logger.
     env: { LOG_LEVEL: "silent" },
   },
