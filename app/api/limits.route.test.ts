@@ -116,9 +116,9 @@ describe("chat input limits", () => {
     expect(response.status).toBe(413);
     expect((await response.json()).error).toMatchObject({
       code: "payload_too_large",
-      message: /at most 26 MiB/,
+      message: /at most 31 MiB/,
     });
-    expect(sent).toBeLessThan(32); // stopped reading soon after the 26 MiB cap, not at 100 MB
+    expect(sent).toBeLessThan(37); // stopped reading soon after the 31 MiB cap, not at 100 MB
     expect(emulator.requests({ path: "/llm/v1/chat/completions" })).toHaveLength(0);
   });
 

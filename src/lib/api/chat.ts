@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DOCUMENT_BODY_BYTES, DOCUMENT_LIMITS, documentPartSchema, isDocumentPart } from "./documents.ts";
 import { IMAGE_BODY_BYTES, IMAGE_LIMITS, imagePartSchema } from "./images.ts";
 
 // POST /api/chat, as the AI SDK's chat transport sends it. The system prompt is the server's, so
@@ -11,8 +12,8 @@ const MiB = 1024 * 1024;
 const TEXT_BODY_BYTES = 4 * MiB;
 
 export const CHAT_LIMITS = {
-  /** Room for the longest conversation the schema allows, images included, not for anything bigger. */
-  bodyBytes: Math.ceil((TEXT_BODY_BYTES + IMAGE_BODY_BYTES) / MiB) * MiB,
+  /** Room for the longest conversation the schema allows, images and documents included, no more. */
+  bodyBytes: Math.ceil((TEXT_BODY_BYTES + IMAGE_BODY_BYTES + DOCUMENT_BODY_BYTES) / MiB) * MiB,
   messages: 500,
   partsPerMessage: 100,
   /** Characters of text in one part: about 25k tokens, beyond any model's useful input. */
@@ -35,21 +36,24 @@ const uiMessageSchema = z
     parts: z.array(partSchema).max(CHAT_LIMITS.partsPerMessage),
   })
   .superRefine((message, ctx) => {
-    // Files are images the user attached; nothing else is forwarded as a file.
+    // Files are what the user attached: images, and documents as their text. Nothing else goes on.
     let images = 0;
+    let documents = 0;
     message.parts.forEach((part, index) => {
       if (part.type !== "file") return;
-      images++;
       if (message.role !== "user") {
         ctx.addIssue({
           code: "custom",
           path: ["parts", index],
-          message: "only your messages may hold images",
+          message: "only your messages may hold files",
         });
         return;
       }
-      const image = imagePartSchema.safeParse(part);
-      for (const issue of image.success ? [] : image.error.issues)
+      const document = isDocumentPart(part);
+      if (document) documents++;
+      else images++;
+      const checked = (document ? documentPartSchema : imagePartSchema).safeParse(part);
+      for (const issue of checked.success ? [] : checked.error.issues)
         ctx.addIssue({ code: "custom", path: ["parts", index, ...issue.path], message: issue.message });
     });
     if (images > IMAGE_LIMITS.perMessage)
@@ -58,10 +62,17 @@ const uiMessageSchema = z
         path: ["parts"],
         message: `a message may hold at most ${IMAGE_LIMITS.perMessage} images`,
       });
+    if (documents > DOCUMENT_LIMITS.perMessage)
+      ctx.addIssue({
+        code: "custom",
+        path: ["parts"],
+        message: `a message may hold at most ${DOCUMENT_LIMITS.perMessage} documents`,
+      });
   });
 
-const imageCount = (messages: ReadonlyArray<{ parts: ReadonlyArray<{ type: string }> }>) =>
-  messages.reduce((n, m) => n + m.parts.filter((p) => p.type === "file").length, 0);
+type Parts = ReadonlyArray<{ parts: ReadonlyArray<{ type: string; mediaType?: unknown }> }>;
+const countParts = (messages: Parts, is: (p: { type: string; mediaType?: unknown }) => boolean) =>
+  messages.reduce((n, m) => n + m.parts.filter(is).length, 0);
 
 /**
  * Tokens of conversation history the route sends with each question, newest first (the knowledge
@@ -140,8 +151,15 @@ export const chatRequestSchema = z.strictObject({
     .array(uiMessageSchema)
     .min(1)
     .max(CHAT_LIMITS.messages, `a conversation may hold at most ${CHAT_LIMITS.messages} messages`)
-    .refine((messages) => imageCount(messages) <= IMAGE_LIMITS.perRequest, {
-      message: `a question may carry at most ${IMAGE_LIMITS.perRequest} images, earlier ones included`,
+    .refine(
+      (messages) =>
+        countParts(messages, (p) => p.type === "file" && !isDocumentPart(p)) <= IMAGE_LIMITS.perRequest,
+      {
+        message: `a question may carry at most ${IMAGE_LIMITS.perRequest} images, earlier ones included`,
+      },
+    )
+    .refine((messages) => countParts(messages, isDocumentPart) <= DOCUMENT_LIMITS.perRequest, {
+      message: `a conversation may hold at most ${DOCUMENT_LIMITS.perRequest} documents`,
     }),
   model: modelIdSchema,
   settings: chatSettingsSchema.optional(),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { documentPart } from "./documents.ts";
 import { IMAGE_LIMITS, imagesForModel, readDataUrl } from "./images.ts";
 
 const image = (name: string) => ({
@@ -51,6 +52,12 @@ describe("imagesForModel", () => {
       { type: "text", text: "[image p1.png, not sent]" },
     ]);
     expect(sent.slice(2).every((m) => m.parts[0]?.type === "file")).toBe(true);
+  });
+
+  it("leaves attached documents to every model: they are text, read on the server", () => {
+    const report = documentPart("report.pdf", "text/plain", "Text");
+    const sent = imagesForModel([question("q", report, image("cat.png"))], false);
+    expect(sent[0]?.parts).toEqual([report, { type: "text", text: "[image cat.png, not sent]" }]);
   });
 
   it("leaves a conversation without images as it was", () => {

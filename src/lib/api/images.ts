@@ -68,7 +68,7 @@ export function imagePlaceholder(part: Pick<FileUIPart, "filename">): string {
  * The conversation as it goes to the model: a model that cannot see gets a placeholder for each
  * image, one that can gets the newest `perRequest` images and placeholders for older ones.
  */
-export function imagesForModel<M extends { parts: ReadonlyArray<{ type: string }> }>(
+export function imagesForModel<M extends { parts: ReadonlyArray<{ type: string; mediaType?: unknown }> }>(
   messages: M[],
   acceptsImages: boolean,
 ): M[] {
@@ -78,18 +78,18 @@ export function imagesForModel<M extends { parts: ReadonlyArray<{ type: string }
     const parts = messages[i]?.parts ?? [];
     for (let j = parts.length - 1; j >= 0; j--) {
       const part = parts[j];
-      if (part?.type === "file" && room > 0) {
+      if (part && isImagePart(part) && room > 0) {
         kept.add(part);
         room--;
       }
     }
   }
   return messages.map((m) =>
-    m.parts.some((p) => p.type === "file" && !kept.has(p))
+    m.parts.some((p) => isImagePart(p) && !kept.has(p))
       ? {
           ...m,
           parts: m.parts.map((p) =>
-            p.type === "file" && !kept.has(p)
+            isImagePart(p) && !kept.has(p)
               ? { type: "text", text: imagePlaceholder(p as Pick<FileUIPart, "filename">) }
               : p,
           ),

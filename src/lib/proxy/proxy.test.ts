@@ -152,13 +152,13 @@ describe("proxy: methods, paths and body size", () => {
   it("refuses a body announced larger than the route's cap with a JSON 413, before reading it", async () => {
     const big = call("/api/chat", {
       method: "POST",
-      headers: { "content-length": String(26 * 1024 * 1024 + 1) },
+      headers: { "content-length": String(31 * 1024 * 1024 + 1) },
     });
     expect(big.status).toBe(413);
-    expect((await big.json()).error).toMatchObject({ code: "payload_too_large", message: /at most 26 MiB/ });
+    expect((await big.json()).error).toMatchObject({ code: "payload_too_large", message: /at most 31 MiB/ });
     const fits = call("/api/chat", {
       method: "POST",
-      headers: { "content-length": String(26 * 1024 * 1024) },
+      headers: { "content-length": String(31 * 1024 * 1024) },
     });
     expect(fits.headers.get("x-middleware-next")).toBe("1");
     const search = call("/api/rag/search", {

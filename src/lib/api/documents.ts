@@ -1,0 +1,71 @@
+import type { FileUIPart } from "ai";
+import { z } from "zod";
+import { readDataUrl } from "./images.ts";
+
+// Documents attached to one question: the browser extracts their text (a PDF's too) and sends it as
+// a file part of the user's message; the server chunks it into sources of this conversation only
+// and stores none of it. One set of limits for both sides.
+
+export const DOCUMENT_MEDIA_TYPES = ["text/plain", "text/markdown", "text/html"] as const;
+export type DocumentMediaType = (typeof DOCUMENT_MEDIA_TYPES)[number];
+
+const MiB = 1024 * 1024;
+
+export const DOCUMENT_LIMITS = {
+  perMessage: 3,
+  /** Documents anywhere in the conversation: each goes with every later question. */
+  perRequest: 4,
+  /** Bytes of extracted text per document (UTF-8); longer text is cut in the browser, with a notice. */
+  textBytes: MiB,
+  /** A file the browser will open at all (a PDF is mostly not text). */
+  fileBytes: 20 * MiB,
+  filename: 255,
+} as const;
+
+/** Room in a request body for the most documents it may carry, base64-encoded. */
+export const DOCUMENT_BODY_BYTES =
+  DOCUMENT_LIMITS.perRequest * Math.ceil((DOCUMENT_LIMITS.textBytes * 4) / 3);
+
+/** What the composer's file picker offers besides images. */
+export const DOCUMENT_ACCEPT =
+  ".txt,.md,.markdown,.html,.htm,.pdf,text/plain,text/markdown,text/html,application/pdf";
+
+export const documentPartSchema = z
+  .object({
+    type: z.literal("file"),
+    mediaType: z.enum(DOCUMENT_MEDIA_TYPES, "a document must be text, Markdown, HTML or a PDF's text"),
+    filename: z.string().min(1, "a document needs its file name").max(DOCUMENT_LIMITS.filename),
+    url: z.string(),
+  })
+  .superRefine((part, ctx) => {
+    const data = readDataUrl(part.url);
+    if (!data || data.mediaType !== part.mediaType) {
+      ctx.addIssue({ code: "custom", path: ["url"], message: "a document must be sent as its own text" });
+      return;
+    }
+    if (data.bytes > DOCUMENT_LIMITS.textBytes)
+      ctx.addIssue({ code: "custom", path: ["url"], message: "a document may hold at most 1 MB of text" });
+  });
+
+export type DocumentPart = FileUIPart & { mediaType: DocumentMediaType; filename: string };
+
+export function isDocumentPart(part: { type: string; mediaType?: unknown }): part is DocumentPart {
+  return part.type === "file" && (DOCUMENT_MEDIA_TYPES as ReadonlyArray<unknown>).includes(part.mediaType);
+}
+
+/** A document part's text (UTF-8 under base64), in the browser and on the server. */
+export function documentText(part: Pick<DocumentPart, "url">): string {
+  const base64 = part.url.slice(part.url.indexOf(",") + 1);
+  const binary = atob(base64);
+  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  return new TextDecoder().decode(bytes);
+}
+
+/** A document part carrying `text`, as the browser sends it. */
+export function documentPart(filename: string, mediaType: DocumentMediaType, text: string): DocumentPart {
+  const bytes = new TextEncoder().encode(text);
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return { type: "file", mediaType, filename, url: `data:${mediaType};base64,${btoa(binary)}` };
+}
