@@ -1,5 +1,6 @@
 import { convertToModelMessages, safeValidateUIMessages, streamText } from "ai";
 import { CHAT_LIMITS, chatRequestSchema, HISTORY_TOKEN_BUDGET } from "@/src/lib/api/chat.ts";
+import { attachedDocuments } from "@/src/lib/chat/attachedDocuments.ts";
 import { balanceBeforeFinish } from "@/src/lib/chat/balanceAfterAnswer.ts";
 import { knowledgeTokens, systemPromptText } from "@/src/lib/chat/estimate.ts";
 import { fitHistory } from "@/src/lib/chat/historyBudget.ts";
@@ -32,10 +33,17 @@ export const POST = credentialRoute(
       metadataSchema: messageMetadataSchema.optional(),
     });
     if (!validated.success) return errorResponse("invalid_request", "The conversation could not be read.");
-    const history = fitHistory(validated.data, HISTORY_TOKEN_BUDGET, (m) => countTokens(messageText(m)));
-    const question = messageText(history.findLast((m) => m.role === "user") ?? { parts: [] });
+    // Documents of the whole conversation become sources, even when their turn is out of the history budget.
+    const attached = attachedDocuments(validated.data);
+    const history = fitHistory(attached.messages, HISTORY_TOKEN_BUDGET, (m) => countTokens(messageText(m)));
+    // The question as typed: an attached file's marker is not something to search for.
+    const question = messageText(validated.data.findLast((m) => m.role === "user") ?? { parts: [] });
     const signal = ctx.request.signal;
-    const knowledge = await knowledgeFor(question, ctx.credential, { signal, fetch: ctx.fetch });
+    const knowledge = await knowledgeFor(question, ctx.credential, {
+      signal,
+      fetch: ctx.fetch,
+      files: attached.chunks,
+    });
 
     const encodeUpstreamError = (error: unknown) =>
       encodeAppError(classifyUpstreamError(error, ctx.credential));
@@ -78,6 +86,7 @@ export const POST = credentialRoute(
             model,
             sources: sourcesMetadata(knowledge.sources),
             retrieval: knowledge.retrieval,
+            ...(attached.notices.length > 0 ? { fileNotices: attached.notices } : {}),
             // What the sources block cost in prompt tokens: the next turn's estimate starts from it.
             knowledgeTokens: knowledgeTokens(knowledge.prompt, countTokens),
           };

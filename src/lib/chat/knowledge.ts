@@ -3,10 +3,12 @@ import type { RagSearchResponse } from "../api/ragSearch.ts";
 import type { KnowledgeBaseStatus } from "../api/ragStatus.ts";
 import type { Credential } from "../credentials/precedence.ts";
 import { log } from "../log.ts";
-import { buildSourcesContext, citedSourceIds, type PromptSource } from "../rag/context.ts";
+import { buildSourcesContext, type ContextChunk, citedSourceIds, type PromptSource } from "../rag/context.ts";
 import { EmbeddingDimensionError, KbMismatchError } from "../rag/errors.ts";
 import { retrieve } from "../rag/retriever.ts";
+import { CONTEXT_TOKEN_BUDGET } from "../rag/settings.ts";
 import { getKbStore } from "../rag/store.ts";
+import { countTokens } from "../rag/tokens.ts";
 import type { DegradedReason, RetrievalResult, RetrievedChunk } from "../rag/types.ts";
 import type { MessageSource, RetrievalInfo } from "./messages.ts";
 import type { RetrievalFallback } from "./retrievalFallback.ts";
@@ -16,7 +18,8 @@ import { evidenceOf, type SourceEvidence } from "./sourceEvidence.ts";
 // winning credential when it is a Chutes one (at most one call, through the route's fetch), a
 // failed or impossible embedding reported as a typed fallback to text search, never as no answer.
 
-export type KnowledgeSource = PromptSource & { evidence: SourceEvidence };
+/** A knowledge-base passage carries why it was chosen; a passage of an attached file says so. */
+export type KnowledgeSource = PromptSource & { evidence?: SourceEvidence; origin?: "file" };
 
 export interface KnowledgeContext {
   prompt: string;
@@ -71,40 +74,56 @@ function isMismatch(error: unknown): boolean {
   return error instanceof KbMismatchError || error instanceof EmbeddingDimensionError;
 }
 
+interface KnowledgeOptions extends SearchOptions {
+  /** Passages of documents attached to the conversation: given first, as sources "from your file". */
+  files?: readonly ContextChunk[];
+}
+
 export async function knowledgeFor(
   question: string,
   credential: Credential,
-  options: SearchOptions = {},
+  options: KnowledgeOptions = {},
 ): Promise<KnowledgeContext> {
-  if (!question.trim()) return NONE;
-  try {
-    const result = await search(question, credential, options);
-    if (result.chunks.length === 0) return { ...NONE, retrieval: { ...retrievalInfo(result, credential) } };
-    const context = buildSourcesContext(result.chunks);
-    // Ids are 1..n in the chunks' order, so source N is chunk N - 1.
-    const sources = context.sources.map((source) => ({
-      ...source,
-      evidence: evidenceOf(result.chunks[source.id - 1] as RetrievedChunk),
-    }));
-    return { prompt: context.prompt, sources, retrieval: retrievalInfo(result, credential) };
-  } catch (error) {
-    if (options.signal?.aborted || isMismatch(error)) throw error;
-    // The knowledge base could not be read (locked by an ingest run, missing files...): answer
-    // without it rather than not at all, and leave a trace for the operator.
-    log().error({ err: error instanceof Error ? error.name : "error" }, "chat: knowledge base unavailable");
-    return NONE;
+  const files = options.files ?? [];
+  if (!question.trim() && files.length === 0) return NONE;
+  let found: RetrievedChunk[] = [];
+  let retrieval: RetrievalInfo = { mode: "none" };
+  if (question.trim()) {
+    try {
+      const result = await search(question, credential, options);
+      found = result.chunks;
+      retrieval = retrievalInfo(result, credential);
+    } catch (error) {
+      if (options.signal?.aborted || isMismatch(error)) throw error;
+      // The knowledge base could not be read (locked by an ingest run, missing files...): answer
+      // without it rather than not at all, and leave a trace for the operator.
+      log().error({ err: error instanceof Error ? error.name : "error" }, "chat: knowledge base unavailable");
+    }
   }
+  if (found.length === 0 && files.length === 0) return { ...NONE, retrieval };
+  const fileTokens = files.reduce((sum, c) => sum + countTokens(c.text) + 32, 0);
+  const context = buildSourcesContext([...files, ...found], {
+    maxTokens: CONTEXT_TOKEN_BUDGET + fileTokens,
+    withFiles: files.length > 0,
+  });
+  // Ids are 1..n in the chunks' order: files first, then the knowledge base's ranking.
+  const sources = context.sources.map((source): KnowledgeSource => {
+    if (source.id <= files.length) return { ...source, origin: "file" };
+    return { ...source, evidence: evidenceOf(found[source.id - 1 - files.length] as RetrievedChunk) };
+  });
+  return { prompt: context.prompt, sources, retrieval };
 }
 
 export function sourcesMetadata(sources: readonly KnowledgeSource[], answerText?: string): MessageSource[] {
   const cited = new Set(answerText === undefined ? [] : citedSourceIds(answerText, sources));
-  return sources.map(({ id, title, source, headingPath, evidence }) => ({
+  return sources.map(({ id, title, source, headingPath, evidence, origin }) => ({
     id,
     title,
     source,
     headingPath,
     cited: cited.has(id),
-    evidence,
+    ...(evidence ? { evidence } : {}),
+    ...(origin ? { origin } : {}),
   }));
 }
 

@@ -18,6 +18,8 @@ export const messageSourceSchema = z.object({
   cited: z.boolean(),
   /** Why it was chosen (absent in conversations saved before it existed). */
   evidence: sourceEvidenceSchema.optional(),
+  /** "file": a passage of a document the user attached, not of the knowledge base. */
+  origin: z.literal("file").optional(),
 });
 
 export type MessageSource = z.infer<typeof messageSourceSchema>;
@@ -30,6 +32,15 @@ export const retrievalInfoSchema = z.object({
 });
 
 export type RetrievalInfo = z.infer<typeof retrievalInfoSchema>;
+
+/** An attached document too long to read whole: the answer read its first `readTokens`. */
+export const fileNoticeSchema = z.object({
+  filename: z.string(),
+  readTokens: z.number().int().nonnegative(),
+  totalTokens: z.number().int().positive(),
+});
+
+export type FileNotice = z.infer<typeof fileNoticeSchema>;
 
 export const messageMetadataSchema = z.object({
   model: z.string().optional(),
@@ -54,6 +65,7 @@ export const messageMetadataSchema = z.object({
   /** Sent at the start of the answer; `cited` flags are final in the finish metadata. */
   sources: z.array(messageSourceSchema).optional(),
   retrieval: retrievalInfoSchema.optional(),
+  fileNotices: z.array(fileNoticeSchema).optional(),
   ...versionFieldsSchema,
 });
 

@@ -8,7 +8,10 @@ import { CONTEXT_TOKEN_BUDGET } from "./settings.ts";
 import { countTokens } from "./tokens.ts";
 import type { RetrievedChunk } from "./types.ts";
 
-export type ContextChunk = Pick<RetrievedChunk, "chunkId" | "title" | "source" | "headingPath" | "text">;
+export type ContextChunk = Pick<RetrievedChunk, "chunkId" | "title" | "source" | "headingPath" | "text"> & {
+  /** A passage of a file the user attached, not of the knowledge base. */
+  origin?: "file";
+};
 
 export interface PromptSource {
   /** The number the model cites, e.g. 2 for "[2]". */
@@ -31,13 +34,20 @@ export interface SourcesContext {
 export interface SourcesContextOptions {
   /** Token budget for the whole block, instructions included (default CONTEXT_TOKEN_BUDGET). */
   maxTokens?: number;
+  /** Some sources are passages of files the user attached: the instructions say so. */
+  withFiles?: boolean;
 }
 
-export const CITATION_INSTRUCTIONS =
-  "The <source> elements below are excerpts from the knowledge base, most relevant first. Use them when " +
-  "they help answer the question. Cite each source you use by its id in square brackets right after the " +
-  "statement it supports, for example [1] or [1][3]. Cite only the ids listed below and never invent " +
-  "sources. If the sources do not contain the answer, say so rather than guessing.";
+const CITATION_RULES =
+  "Use them when they help answer the question. Cite each source you use by its id in square brackets " +
+  "right after the statement it supports, for example [1] or [1][3]. Cite only the ids listed below and " +
+  "never invent sources. If the sources do not contain the answer, say so rather than guessing.";
+
+export const CITATION_INSTRUCTIONS = `The <source> elements below are excerpts from the knowledge base, most relevant first. ${CITATION_RULES}`;
+
+const FILE_CITATION_INSTRUCTIONS =
+  "The <source> elements below are excerpts from files the user attached to this conversation (marked " +
+  `from="file", in the file's order), then from the knowledge base, most relevant first. ${CITATION_RULES}`;
 
 /**
  * Builds the sources block: `<source id="N" title="..." path="...">text</source>` per chunk, ids 1..n in
@@ -49,7 +59,7 @@ export function buildSourcesContext(
   options: SourcesContextOptions = {},
 ): SourcesContext {
   const maxTokens = options.maxTokens ?? CONTEXT_TOKEN_BUDGET;
-  const head = `${CITATION_INSTRUCTIONS}\n\n<sources>\n`;
+  const head = `${options.withFiles ? FILE_CITATION_INSTRUCTIONS : CITATION_INSTRUCTIONS}\n\n<sources>\n`;
   const tail = "</sources>";
   let used = countTokens(head) + countTokens(tail);
   const blocks: string[] = [];
@@ -75,7 +85,8 @@ export function buildSourcesContext(
 }
 
 function renderSource(id: number, chunk: ContextChunk): string {
-  return `<source id="${id}" title="${escapeAttribute(chunk.title)}" path="${escapeAttribute(chunk.source)}">\n${neutralizeTags(chunk.text)}\n</source>\n`;
+  const from = chunk.origin === "file" ? ' from="file"' : "";
+  return `<source id="${id}" title="${escapeAttribute(chunk.title)}" path="${escapeAttribute(chunk.source)}"${from}>\n${neutralizeTags(chunk.text)}\n</source>\n`;
 }
 
 function escapeAttribute(value: string): string {
