@@ -12,16 +12,17 @@ import {
   useRef,
   useState,
 } from "react";
-import type { ImagePart } from "@/src/lib/api/images.ts";
-import { AttachedImages } from "./attachments/AttachedImages.tsx";
-import { useImageAttachments } from "./attachments/useImageAttachments.ts";
+import { DOCUMENT_ACCEPT } from "@/src/lib/api/documents.ts";
+import { isImagePart } from "@/src/lib/api/images.ts";
+import { AttachedFiles } from "./attachments/AttachedFiles.tsx";
+import { type AttachmentPart, useAttachments } from "./attachments/useAttachments.ts";
 import { clearEarlyDraft, peekEarlyDraft, rememberEarlyDraft } from "./earlyDraft.ts";
 
 export interface ComposerProps {
   /** A request is in flight: Send is off and Stop is offered. */
   busy: boolean;
-  /** Returns false when the message was not sent, so the text and images stay in the box. */
-  onSend: (text: string, images: ImagePart[]) => boolean;
+  /** Returns false when the message was not sent, so the text and files stay in the box. */
+  onSend: (text: string, files: AttachmentPart[]) => boolean;
   onStop: () => void;
   inputRef?: Ref<HTMLTextAreaElement> | undefined;
   /** Why sending is not possible right now (e.g. a setting out of range); shown beside Send. */
@@ -38,7 +39,7 @@ export interface ComposerProps {
 }
 
 // Every file goes to the attacher, which names any it cannot send rather than dropping it silently.
-const imageFiles = (files: FileList | null | undefined) => Array.from(files ?? []);
+const filesOf = (files: FileList | null | undefined) => Array.from(files ?? []);
 
 export function Composer({
   busy,
@@ -55,18 +56,18 @@ export function Composer({
   useEffect(() => {
     if (!early) clearEarlyDraft();
   }, [early]);
-  const attachments = useImageAttachments();
+  const attachments = useAttachments();
   const fileInput = useRef<HTMLInputElement>(null);
   const [dropping, setDropping] = useState(false);
-  const images = attachments.items.map((item) => item.part);
-  const refused = images.length > 0 ? (imageRefusal ?? null) : null;
+  const files = attachments.items.map((item) => item.part);
+  const refused = files.some(isImagePart) ? (imageRefusal ?? null) : null;
   const stop = blocked ?? refused;
   const canSend =
-    !early && !busy && !stop && attachments.preparing === 0 && (text.trim().length > 0 || images.length > 0);
+    !early && !busy && !stop && attachments.preparing === 0 && (text.trim().length > 0 || files.length > 0);
 
   function send() {
     if (!canSend) return;
-    if (onSend(text, images)) {
+    if (onSend(text, files)) {
       setText("");
       attachments.clear();
     }
@@ -81,7 +82,7 @@ export function Composer({
   }
 
   function onPaste(event: ClipboardEvent<HTMLTextAreaElement>) {
-    const files = imageFiles(event.clipboardData.files);
+    const files = filesOf(event.clipboardData.files);
     if (files.length === 0 || early) return;
     // A screenshot pastes as a file; text copied with an image keeps its text.
     if (!event.clipboardData.getData("text/plain")) event.preventDefault();
@@ -106,14 +107,14 @@ export function Composer({
         if (!dragsFiles(event)) return;
         event.preventDefault();
         setDropping(false);
-        attachments.add(imageFiles(event.dataTransfer.files));
+        attachments.add(filesOf(event.dataTransfer.files));
       }}
       className={`mx-auto flex w-full max-w-3xl flex-col gap-1 px-4 pb-4 ${
         dropping ? "rounded-lg outline-2 outline-dashed outline-sky-600" : ""
       }`}
     >
-      <AttachedImages
-        images={attachments.items}
+      <AttachedFiles
+        items={attachments.items}
         preparing={attachments.preparing}
         onRemove={attachments.remove}
       />
@@ -146,8 +147,8 @@ export function Composer({
             disabled={early}
             onClick={() => fileInput.current?.click()}
             className="btn-secondary btn-touch"
-            aria-label="Attach images"
-            title="Attach images (or paste or drop them here)"
+            aria-label="Attach files"
+            title="Attach images or documents (or paste or drop them here)"
           >
             <svg aria-hidden="true" viewBox="0 0 24 24" className="h-5 w-5" fill="none" stroke="currentColor">
               <path
@@ -164,12 +165,12 @@ export function Composer({
         <input
           ref={fileInput}
           type="file"
-          accept="image/*"
+          accept={`image/*,${DOCUMENT_ACCEPT}`}
           multiple
           hidden
-          data-testid="attach-images"
+          data-testid="attach-files"
           onChange={(event) => {
-            attachments.add(imageFiles(event.target.files));
+            attachments.add(filesOf(event.target.files));
             // The same file may be picked again after it was removed.
             event.target.value = "";
           }}

@@ -4,7 +4,6 @@ import { useChat } from "@ai-sdk/react";
 import { type ChatTransport, generateId } from "ai";
 import { type Ref, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { ChatSettings } from "@/src/lib/api/chat.ts";
-import { type ImagePart, isImagePart } from "@/src/lib/api/images.ts";
 import type { ModelInfo } from "@/src/lib/api/models.ts";
 import { answerCost, conversationCost, formatTokens, formatUsd, type Pricing } from "@/src/lib/chat/cost.ts";
 import { estimateTurn, knowledgeEstimate } from "@/src/lib/chat/estimate.ts";
@@ -13,6 +12,7 @@ import { offeredSettings, type SettingErrors, settingsForModel } from "@/src/lib
 import { newVersionFields, switchVersion } from "@/src/lib/chat/versions.ts";
 import { toErrorView } from "@/src/lib/errors.ts";
 import { useStableCallback } from "../ui/useStableCallback.ts";
+import type { AttachmentPart } from "./attachments/useAttachments.ts";
 import { ChatErrorNotice } from "./ChatErrorNotice.tsx";
 import { Composer } from "./Composer.tsx";
 import { ConversationSettings } from "./ConversationSettings.tsx";
@@ -150,8 +150,8 @@ export function Conversation({
     // The question as it was, and what followed it, stays as an earlier version.
     const metadata = newVersionFields(current, index);
     pendingVersions.current = null;
-    // The edit changes the words; the images the question carried go with it again.
-    const files = original.parts.filter(isImagePart);
+    // The edit changes the words; the files the question carried go with it again.
+    const files = original.parts.filter((p) => p.type === "file");
     persist([
       ...current.slice(0, index),
       { ...original, parts: [...files, { type: "text", text }], metadata },
@@ -178,11 +178,11 @@ export function Conversation({
       maxOutputTokens: offered.has("maxOutputTokens") ? settings.maxOutputTokens : undefined,
       countTokens,
     });
-  const send = (text: string, images: ImagePart[]) => {
+  const send = (text: string, files: AttachmentPart[]) => {
     const message: ChatMessage = {
       id: generateId(),
       role: "user",
-      parts: [...images, ...(text.trim() ? [{ type: "text" as const, text }] : [])],
+      parts: [...files, ...(text.trim() ? [{ type: "text" as const, text }] : [])],
     };
     lastEstimate.current = {
       afterMessages: messagesRef.current.length + 2,

@@ -1,6 +1,7 @@
 "use client";
 
 import { memo, useDeferredValue, useId, useState } from "react";
+import { isDocumentPart } from "@/src/lib/api/documents.ts";
 import { isImagePart } from "@/src/lib/api/images.ts";
 import { formatTokens, formatUsageLine, type Pricing } from "@/src/lib/chat/cost.ts";
 import type { ChatMessage } from "@/src/lib/chat/messages.ts";
@@ -9,7 +10,7 @@ import { versionPosition } from "@/src/lib/chat/versions.ts";
 import { CopyButton } from "./CopyButton.tsx";
 import { LazyMarkdown } from "./LazyMarkdown.tsx";
 import { RowProbe } from "./renderProbe.tsx";
-import { RetrievalNote, SourcesList } from "./SourcesList.tsx";
+import { FileNotes, RetrievalNote, SourcesList } from "./SourcesList.tsx";
 import { ThinkingBlock } from "./ThinkingBlock.tsx";
 
 export interface MessageBubbleProps {
@@ -105,6 +106,7 @@ function Bubble({
           />
         ) : null}
         {isUser ? <MessageImages message={message} /> : null}
+        {isUser ? <MessageDocuments message={message} /> : null}
         {text.trim() ? (
           isUser ? (
             <p className="whitespace-pre-wrap break-words">{text}</p>
@@ -138,6 +140,7 @@ function Bubble({
         <>
           <SourcesList sources={message.metadata?.sources ?? []} />
           <RetrievalNote retrieval={message.metadata?.retrieval} />
+          <FileNotes notices={message.metadata?.fileNotices} />
           <VersionSwitcher message={message} busy={busy || streaming} onSwitch={onSwitchVersion} />
           <AnswerFooter
             message={message}
@@ -170,6 +173,22 @@ function MessageImages({ message }: { message: ChatMessage }) {
             alt={image.filename ?? "image"}
             className="max-h-48 max-w-full rounded-lg object-contain"
           />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The documents sent with a question, by name: their text is the answer's "from your file" sources. */
+function MessageDocuments({ message }: { message: ChatMessage }) {
+  const documents = message.parts.filter(isDocumentPart);
+  if (documents.length === 0) return null;
+  return (
+    <ul aria-label="Files sent" className="mb-2 flex flex-wrap justify-end gap-2">
+      {documents.map((document, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the parts of a sent message are fixed
+        <li key={index} className="rounded-md border border-zinc-300 px-2 py-1 text-sm dark:border-zinc-600">
+          {document.filename}
         </li>
       ))}
     </ul>

@@ -2,6 +2,7 @@ import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import type { ReactElement } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { documentPart } from "@/src/lib/api/documents.ts";
 import type { ChatMessage, MessageSource } from "@/src/lib/chat/messages.ts";
 import {
   ask,
@@ -109,6 +110,52 @@ describe("images in a question", () => {
     const images = within(within(mine).getByRole("list", { name: "Images sent" })).getAllByRole("img");
     expect(images.map((i) => [i.getAttribute("alt"), i.getAttribute("src")])).toEqual([["chart.png", url]]);
     expect(within(mine).getByText("Explain this chart")).toBeTruthy();
+  });
+});
+
+describe("documents in a question and its answer", () => {
+  it("names the files sent, marks their passages as the user's file, and says when one was cut", async () => {
+    render(
+      <MessageBubble
+        message={{
+          id: "u1",
+          role: "user",
+          parts: [
+            documentPart("report.pdf", "text/plain", "The crane lifted 4,812 containers."),
+            { type: "text", text: "How many containers?" },
+          ],
+        }}
+      />,
+    );
+    const mine = screen.getByRole("article", { name: "Your message" });
+    expect(
+      within(within(mine).getByRole("list", { name: "Files sent" })).getByText("report.pdf"),
+    ).toBeTruthy();
+
+    await renderBubble(
+      <MessageBubble
+        message={answer("It lifted 4,812 containers [1].", {
+          sources: [
+            {
+              id: 1,
+              title: "report.pdf",
+              source: "report.pdf",
+              headingPath: "",
+              cited: true,
+              origin: "file",
+            },
+          ],
+          fileNotices: [{ filename: "report.pdf", readTokens: 12000, totalTokens: 48512 }],
+        })}
+      />,
+    );
+    const sources = screen.getByRole("region", { name: "Sources" });
+    expect(within(sources).getByText("from your file")).toBeTruthy();
+    expect(
+      screen.getByText(
+        /report\.pdf is too long to read whole: this answer read its first 12,000 of 48,512 tokens\./,
+      ),
+    ).toBeTruthy();
   });
 });
 

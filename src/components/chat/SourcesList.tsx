@@ -1,6 +1,6 @@
 "use client";
 
-import type { MessageSource, RetrievalInfo } from "@/src/lib/chat/messages.ts";
+import type { FileNotice, MessageSource, RetrievalInfo } from "@/src/lib/chat/messages.ts";
 import { retrievalFallbackText } from "@/src/lib/chat/retrievalFallback.ts";
 import { EvidenceNote } from "../ui/EvidenceNote.tsx";
 
@@ -18,7 +18,9 @@ function SourceItem({ source }: { source: MessageSource }) {
   return (
     <li className={source.cited ? "" : "text-zinc-600 dark:text-zinc-400"}>
       {source.cited ? <strong className="font-semibold">{label}</strong> : label}{" "}
-      {isWebUrl(source.source) ? (
+      {source.origin === "file" ? (
+        <span className="text-zinc-700 dark:text-zinc-300">from your file</span>
+      ) : isWebUrl(source.source) ? (
         <a href={source.source} target="_blank" rel="noopener noreferrer nofollow" className="link break-all">
           {source.source}
         </a>
@@ -35,7 +37,7 @@ function SourceItem({ source }: { source: MessageSource }) {
   );
 }
 
-/** Knowledge-base passages the answer was given: cited ones first and bold, the rest folded away. */
+/** Passages of the knowledge base and of attached files the answer was given: cited ones first and bold, the rest folded away. */
 export function SourcesList({ sources }: { sources: ReadonlyArray<MessageSource> }) {
   if (sources.length === 0) return null;
   const cited = sources.filter((s) => s.cited);
@@ -76,5 +78,21 @@ export function RetrievalNote({ retrieval }: { retrieval: RetrievalInfo | undefi
     <p className="mt-1 px-1 text-xs text-amber-800 dark:text-amber-300">
       {retrievalFallbackText(retrieval.degradedReason)}
     </p>
+  );
+}
+
+/** Says which attached files were too long to read whole, and how much of each the answer read. */
+export function FileNotes({ notices }: { notices: ReadonlyArray<FileNotice> | undefined }) {
+  if (!notices?.length) return null;
+  const number = (n: number) => n.toLocaleString("en-US");
+  return (
+    <>
+      {notices.map((n) => (
+        <p key={n.filename} className="mt-1 px-1 text-xs text-amber-800 dark:text-amber-300">
+          {n.filename} is too long to read whole: this answer read its first {number(n.readTokens)} of{" "}
+          {number(n.totalTokens)} tokens. Ask about a part of it, or attach a shorter extract.
+        </p>
+      ))}
+    </>
   );
 }

@@ -1,9 +1,12 @@
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { ImagePart } from "@/src/lib/api/images.ts";
+import { documentText } from "@/src/lib/api/documents.ts";
+import { makePdf } from "@/tests/support/pdf.ts";
 import { Composer } from "../Composer.tsx";
+import { cutToBytes } from "./prepareDocument.ts";
 import { fitWithin } from "./prepareImage.ts";
+import type { AttachmentPart } from "./useAttachments.ts";
 
 // jsdom decodes no images: the browser's decoder is replaced by one that reports a size, so the
 // composer's own behaviour (what it attaches, refuses and sends) runs as in a browser. Resizing
@@ -20,7 +23,7 @@ const fileInput = (container: HTMLElement) =>
 const send = () => screen.getByRole("button", { name: "Send" }) as HTMLButtonElement;
 
 function renderComposer(imageRefusal: string | null = null) {
-  const onSend = vi.fn((_text: string, _images: ImagePart[]) => true);
+  const onSend = vi.fn((_text: string, _files: AttachmentPart[]) => true);
   const view = render(
     <Composer busy={false} onSend={onSend} onStop={() => {}} imageRefusal={imageRefusal} />,
   );
@@ -32,7 +35,7 @@ describe("attaching images in the composer", () => {
     const user = userEvent.setup();
     const { container, onSend } = renderComposer();
     await user.upload(fileInput(container), shot());
-    const attached = await screen.findByRole("list", { name: "Attached images" });
+    const attached = await screen.findByRole("list", { name: "Attachments" });
     expect(await within(attached).findByRole("img", { name: "shot.png" })).toBeTruthy();
 
     await user.type(screen.getByRole("textbox", { name: "Message" }), "what is this?");
@@ -44,7 +47,7 @@ describe("attaching images in the composer", () => {
     expect(Buffer.from(images?.[0]?.url.split(",")[1] ?? "", "base64")).toEqual(
       Buffer.from([137, 80, 78, 71, 1, 2, 3]),
     );
-    expect(screen.queryByRole("list", { name: "Attached images" })).toBeNull();
+    expect(screen.queryByRole("list", { name: "Attachments" })).toBeNull();
   });
 
   it("sends an image without words, and lets one be removed before sending", async () => {
@@ -70,13 +73,15 @@ describe("attaching images in the composer", () => {
     expect(onSend.mock.calls[0]?.[1]).toHaveLength(2);
   });
 
-  it("names a file that is not an image and attaches the rest", async () => {
+  it("names a file it cannot read and attaches the rest", async () => {
     const { container } = renderComposer();
     fireEvent.change(fileInput(container), {
-      target: { files: [new File(["notes"], "notes.txt", { type: "text/plain" }), shot()] },
+      target: { files: [new File(["PK"], "sheet.xlsx", { type: "application/vnd.ms-excel" }), shot()] },
     });
     expect(
-      await screen.findByText(/notes\.txt is not an image: attach PNG, JPEG, WebP or GIF files\./),
+      await screen.findByText(
+        "sheet.xlsx cannot be attached: attach images or text, Markdown, HTML or PDF documents.",
+      ),
     ).toBeTruthy();
     expect(screen.getByRole("img", { name: "shot.png" })).toBeTruthy();
   });
@@ -88,7 +93,9 @@ describe("attaching images in the composer", () => {
       fileInput(container),
       ["1", "2", "3", "4", "5"].map((n) => shot(`${n}.png`)),
     );
-    expect(await screen.findByText("A message may hold at most 4 images.")).toBeTruthy();
+    expect(
+      await screen.findByText("A message may hold at most 4 images: 5.png was not attached."),
+    ).toBeTruthy();
     await waitFor(() => expect(screen.getAllByRole("img")).toHaveLength(4));
   });
 
@@ -106,6 +113,55 @@ describe("attaching images in the composer", () => {
     expect(send().disabled).toBe(false);
     await user.click(send());
     expect(onSend).toHaveBeenCalledWith("hello", []);
+  });
+});
+
+describe("attaching documents in the composer", () => {
+  it("reads a Markdown file's text and a PDF's text, and sends them as documents", async () => {
+    const user = userEvent.setup();
+    const { container, onSend } = renderComposer();
+    const pdf = makePdf([["Harbour report", "The crane lifted 4,812 containers."], ["Page two."]]);
+    await user.upload(fileInput(container), [
+      new File(["# Notes\n\nGrüße from the harbour."], "notes.md", { type: "" }),
+      new File([pdf], "report.pdf", { type: "application/pdf" }),
+    ]);
+    const attached = await screen.findByRole("list", { name: "Attachments" });
+    await within(attached).findByText("report.pdf", {}, { timeout: 10_000 });
+    expect(within(attached).getByText("notes.md")).toBeTruthy();
+    await user.click(send());
+    const files = onSend.mock.calls[0]?.[1] ?? [];
+    expect(files.map((f) => [f.filename, f.mediaType])).toEqual([
+      ["notes.md", "text/markdown"],
+      ["report.pdf", "text/plain"],
+    ]);
+    expect(documentText(files[0] as AttachmentPart)).toBe("# Notes\n\nGrüße from the harbour.");
+    expect(documentText(files[1] as AttachmentPart)).toContain("The crane lifted 4,812 containers.");
+    expect(documentText(files[1] as AttachmentPart)).toContain("Page two.");
+  });
+
+  it("says when a file is empty or a PDF has no text, and takes documents for a text-only model", async () => {
+    const user = userEvent.setup();
+    const { container, onSend } = renderComposer("x reads text only");
+    await user.upload(fileInput(container), [
+      new File([""], "empty.txt", { type: "text/plain" }),
+      new File([makePdf([[]])], "scan.pdf", { type: "application/pdf" }),
+      new File(["<h1>Hi</h1>"], "page.html", { type: "text/html" }),
+    ]);
+    expect(
+      await screen.findByText(
+        "empty.txt is empty. scan.pdf has no text to read: a scanned PDF needs text recognition first.",
+        {},
+        { timeout: 10_000 },
+      ),
+    ).toBeTruthy();
+    await user.click(send());
+    expect(onSend.mock.calls[0]?.[1]).toMatchObject([{ filename: "page.html", mediaType: "text/html" }]);
+  });
+
+  it("cuts text to the limit without splitting a character", () => {
+    expect(cutToBytes("abc", 10)).toEqual({ kept: "abc", cut: false });
+    // "ü" is two bytes: a cut after three bytes keeps "aü", not half of the next one.
+    expect(cutToBytes("aüü", 4)).toEqual({ kept: "aü", cut: true });
   });
 });
 

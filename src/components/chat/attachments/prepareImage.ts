@@ -1,10 +1,11 @@
 import { IMAGE_LIMITS, IMAGE_MEDIA_TYPES, type ImagePart } from "@/src/lib/api/images.ts";
+import { AttachmentError } from "./attachmentError.ts";
 
 // Loaded only when the user first attaches an image. The browser decodes the file itself, so a
 // photo of any size or format it can read (HEIC in Safari, say) is scaled to the models' limit
 // and re-encoded before a byte leaves the machine.
 
-export class AttachmentError extends Error {}
+export { AttachmentError };
 
 /** The size an image is scaled to: its longest side at most `longSide`, proportions kept. */
 export function fitWithin(
