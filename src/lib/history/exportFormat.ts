@@ -1,3 +1,4 @@
+import { isDocumentPart } from "../api/documents.ts";
 import { isImagePart } from "../api/images.ts";
 import { messageText, reasoningText } from "../chat/messages.ts";
 import {
@@ -37,13 +38,16 @@ export function conversationToMarkdown(conversation: Conversation): string {
     const images = message.parts.filter(isImagePart);
     if (images.length > 0)
       lines.push(images.map((i, n) => `![${imageName(i, n)}](${imageName(i, n)})`).join(" "), "");
+    const documents = message.parts.filter(isDocumentPart);
+    if (documents.length > 0) lines.push(`Attached: ${documents.map((d) => d.filename).join(", ")}`, "");
     lines.push(messageText(message).trim(), "");
     const sources = message.metadata?.sources ?? [];
     if (sources.length > 0) {
       lines.push("Sources:", "");
       for (const s of sources) {
         const where = [s.title, s.headingPath].filter(Boolean).join(" — ");
-        lines.push(`- [${s.id}] ${where} (${s.source})${s.cited ? " — cited" : ""}`);
+        const from = s.origin === "file" ? "from your file" : s.source;
+        lines.push(`- [${s.id}] ${where} (${from})${s.cited ? " — cited" : ""}`);
       }
       lines.push("");
     }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { documentPart } from "../api/documents.ts";
 import type { ChatMessage } from "../chat/messages.ts";
 import {
   conversationToMarkdown,
@@ -191,7 +192,7 @@ describe("export and import", () => {
     );
   });
 
-  it("keeps images in JSON, names them in Markdown, and titles an image-only question after it", () => {
+  it("keeps images and documents in JSON, names them in Markdown, and titles a question of only a file after it", () => {
     const image = {
       type: "file" as const,
       mediaType: "image/png",
@@ -207,6 +208,14 @@ describe("export and import", () => {
       "## You\n\n![my%20shot.png](my%20shot.png)\n\nWhat is this?",
     );
     expect(titleFromMessages([{ id: "m1", role: "user", parts: [image] }])).toBe("Image: my shot.png");
+    const document = documentPart("report.pdf", "text/plain", "Text of the report.");
+    const withFile = conversation("conv-doc", "x", 1_700_000_000_000, [
+      { id: "m1", role: "user", parts: [document] },
+      msg("m2", "assistant", "It says so [1]."),
+    ]);
+    expect(parseImport(toJson([withFile]))).toEqual({ ok: true, conversations: [withFile] });
+    expect(conversationToMarkdown(withFile)).toContain("## You\n\nAttached: report.pdf");
+    expect(titleFromMessages(withFile.messages)).toBe("File: report.pdf");
   });
 
   it("still imports version 1 files, which have no settings", () => {

@@ -1,3 +1,4 @@
+import { isDocumentPart } from "../api/documents.ts";
 import { isImagePart } from "../api/images.ts";
 import type { ChatMessage } from "../chat/messages.ts";
 import { messageText } from "../chat/messages.ts";
@@ -23,7 +24,9 @@ export function titleFromText(text: string, max = TITLE_MAX_LENGTH): string {
 export function titleFromMessages(messages: ReadonlyArray<ChatMessage>): string {
   const first = messages.find((m) => m.role === "user");
   const text = first ? messageText(first) : "";
-  // A question that is only an image is named after it.
+  // A question that is only an image or a document is named after it.
   const image = first?.parts.find(isImagePart);
-  return titleFromText(text.trim() || !image ? text : `Image: ${image.filename ?? "untitled"}`);
+  const document = first?.parts.find(isDocumentPart);
+  if (text.trim() || (!image && !document)) return titleFromText(text);
+  return titleFromText(image ? `Image: ${image.filename ?? "untitled"}` : `File: ${document?.filename}`);
 }
