@@ -31,7 +31,7 @@ test("a large photo reaches the vision model scaled to 2048 px, shows in the que
   });
   await chat.attach({ name: "harbour.png", mimeType: "image/png", buffer: Buffer.from(png, "base64") });
   await expect(
-    page.getByRole("list", { name: "Attached images" }).getByRole("img", { name: "harbour.png" }),
+    page.getByRole("list", { name: "Attachments" }).getByRole("img", { name: "harbour.png" }),
   ).toBeVisible();
   await chat.send("What is in this picture?");
 
@@ -48,7 +48,7 @@ test("a large photo reaches the vision model scaled to 2048 px, shows in the que
   await expect(shown).toBeVisible();
   const size = () => shown.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]);
   expect(await size()).toEqual([2048, 1365]);
-  await expect(page.getByRole("list", { name: "Attached images" })).toBeHidden();
+  await expect(page.getByRole("list", { name: "Attachments" })).toBeHidden();
 
   // The exchange is stored once the answer ends.
   await expect(chat.stopButton).toBeHidden({ timeout: 20_000 });

@@ -67,7 +67,7 @@ export class ChatPage {
   /** Picks files through the composer's Attach button, as a user does from the file dialog. */
   async attach(...files: Array<{ name: string; mimeType: string; buffer: Buffer }>): Promise<void> {
     const chooser = this.page.waitForEvent("filechooser");
-    await this.page.getByRole("button", { name: "Attach images" }).click();
+    await this.page.getByRole("button", { name: "Attach files" }).click();
     await (await chooser).setFiles(files);
   }
 
