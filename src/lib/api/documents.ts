@@ -1,6 +1,6 @@
 import type { FileUIPart } from "ai";
 import { z } from "zod";
-import { readDataUrl } from "./images.ts";
+import { refineDataUrl } from "./images.ts";
 
 // Documents attached to one question: the browser extracts their text (a PDF's too) and sends it as
 // a file part of the user's message; the server chunks it into sources of this conversation only
@@ -37,15 +37,12 @@ export const documentPartSchema = z
     filename: z.string().min(1, "a document needs its file name").max(DOCUMENT_LIMITS.filename),
     url: z.string(),
   })
-  .superRefine((part, ctx) => {
-    const data = readDataUrl(part.url);
-    if (!data || data.mediaType !== part.mediaType) {
-      ctx.addIssue({ code: "custom", path: ["url"], message: "a document must be sent as its own text" });
-      return;
-    }
-    if (data.bytes > DOCUMENT_LIMITS.textBytes)
-      ctx.addIssue({ code: "custom", path: ["url"], message: "a document may hold at most 1 MB of text" });
-  });
+  .superRefine(
+    refineDataUrl(DOCUMENT_LIMITS.textBytes, {
+      notOwn: "a document must be sent as its own text",
+      tooBig: "a document may hold at most 1 MB of text",
+    }),
+  );
 
 export type DocumentPart = FileUIPart & { mediaType: DocumentMediaType; filename: string };
 

@@ -34,7 +34,18 @@ export function readDataUrl(url: string): { mediaType: string; bytes: number } |
   return { mediaType: match[1], bytes: (payload.length / 4) * 3 - padding };
 }
 
-const sizeText = `${IMAGE_LIMITS.bytes / (1024 * 1024)} MB`;
+/**
+ * A file part whose data URL must be of its own media type and at most `maxBytes` decoded: the
+ * check images and documents share, with each one's words for what went wrong.
+ */
+export function refineDataUrl(maxBytes: number, words: { notOwn: string; tooBig: string }) {
+  return (part: { mediaType: string; url: string }, ctx: z.RefinementCtx) => {
+    const data = readDataUrl(part.url);
+    if (!data || data.mediaType !== part.mediaType)
+      ctx.addIssue({ code: "custom", path: ["url"], message: words.notOwn });
+    else if (data.bytes > maxBytes) ctx.addIssue({ code: "custom", path: ["url"], message: words.tooBig });
+  };
+}
 
 export const imagePartSchema = z
   .object({
@@ -43,15 +54,12 @@ export const imagePartSchema = z
     filename: z.string().max(IMAGE_LIMITS.filename).optional(),
     url: z.string(),
   })
-  .superRefine((part, ctx) => {
-    const data = readDataUrl(part.url);
-    if (!data || data.mediaType !== part.mediaType) {
-      ctx.addIssue({ code: "custom", path: ["url"], message: "an image must be sent as its own data" });
-      return;
-    }
-    if (data.bytes > IMAGE_LIMITS.bytes)
-      ctx.addIssue({ code: "custom", path: ["url"], message: `an image may be at most ${sizeText}` });
-  });
+  .superRefine(
+    refineDataUrl(IMAGE_LIMITS.bytes, {
+      notOwn: "an image must be sent as its own data",
+      tooBig: `an image may be at most ${IMAGE_LIMITS.bytes / (1024 * 1024)} MB`,
+    }),
+  );
 
 export type ImagePart = FileUIPart & { mediaType: ImageMediaType };
 
