@@ -1,4 +1,6 @@
 import type { Page } from "@playwright/test";
+import { APP_URL } from "../../playwright.config.ts";
+import { API_KEY_HEADER } from "../../src/lib/chutesAuth.ts";
 import { expect, keys, test } from "./fixtures.ts";
 import { SettingsDialog } from "./pages/SettingsDialog.ts";
 
@@ -68,6 +70,25 @@ test.describe("security headers and CSP", () => {
     expect(refused.status()).toBe(405);
     expect(refused.headers().allow).toBe("POST");
     expect((await refused.json()).error.code).toBe("method_not_allowed");
+  });
+
+  test("answers stream uncompressed, as no-transform asks of proxies, while pages are gzipped", async ({
+    page,
+  }) => {
+    const compressed = await page.request.get("/", { headers: { "accept-encoding": "gzip" } });
+    expect(compressed.headers()["content-encoding"]).toBe("gzip");
+    const answer = await page.request.post("/api/chat", {
+      headers: { "accept-encoding": "gzip", origin: APP_URL, [API_KEY_HEADER]: keys.admin },
+      data: {
+        model: "Qwen/Qwen3-32B",
+        messages: [{ id: "u1", role: "user", parts: [{ type: "text", text: "Is the answer compressed?" }] }],
+      },
+    });
+    expect(answer.status()).toBe(200);
+    expect(answer.headers()["content-type"]).toBe("text/event-stream");
+    expect(answer.headers()["cache-control"]).toBe("no-cache, no-transform");
+    expect(answer.headers()["content-encoding"]).toBeUndefined();
+    expect(await answer.text()).toContain('"type":"finish"');
   });
 
   test("Sign in with Chutes works under the CSP, and its session cookie is HttpOnly and SameSite=Lax", async ({

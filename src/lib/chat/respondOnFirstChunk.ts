@@ -77,5 +77,10 @@ export async function respondOnFirstChunk(
       await reader.cancel(reason);
     },
   });
-  return createUIMessageStreamResponse({ stream: replay, headers: headers() });
+  return createUIMessageStreamResponse({
+    stream: replay,
+    // no-transform: Next's gzip (and a proxy's) would otherwise compress the event stream, which
+    // cost four times the CPU of the rest of the route and lets a proxy hold tokens back.
+    headers: { ...headers(), "cache-control": "no-cache, no-transform" },
+  });
 }
