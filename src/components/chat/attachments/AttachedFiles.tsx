@@ -37,7 +37,7 @@ export function AttachedFiles({
               // biome-ignore lint/performance/noImgElement: a data URL thumbnail; next/image adds nothing here
               <img src={part.url} alt={name} className="h-16 w-16 rounded-md object-cover" />
             ) : (
-              <span className="flex h-16 max-w-56 flex-col justify-center rounded-md border border-zinc-300 px-3 text-sm dark:border-zinc-600">
+              <span className="flex h-16 max-w-56 flex-col justify-center rounded-md border border-zinc-300 pr-6 pl-3 text-sm dark:border-zinc-600">
                 <span className="truncate font-medium">{name}</span>
                 <span className="text-xs text-zinc-700 dark:text-zinc-300">
                   Document{notice ? `: ${notice}` : ""}
