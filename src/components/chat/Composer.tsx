@@ -30,7 +30,7 @@ export interface ComposerProps {
   /** Why the chosen model cannot take the attached images (it reads text only); null when it can. */
   imageRefusal?: string | null | undefined;
   /** Shown under the box, from the text being typed (the cost estimate). */
-  footer?: ((text: string) => ReactNode) | undefined;
+  footer?: ((text: string, files: ReadonlyArray<AttachmentPart>) => ReactNode) | undefined;
   /**
    * The painted frame shown while the live chat loads: Send waits, and what is typed is kept
    * for the live composer, which starts from it.
@@ -186,7 +186,7 @@ export function Composer({
           {attachments.problem}
         </p>
       ) : null}
-      {footer ? <div className="text-xs text-zinc-700 dark:text-zinc-300">{footer(text)}</div> : null}
+      {footer ? <div className="text-xs text-zinc-700 dark:text-zinc-300">{footer(text, files)}</div> : null}
     </form>
   );
 }

@@ -6,7 +6,7 @@ import { type Ref, useEffect, useLayoutEffect, useMemo, useRef, useState } from 
 import type { ChatSettings } from "@/src/lib/api/chat.ts";
 import type { ModelInfo } from "@/src/lib/api/models.ts";
 import { answerCost, conversationCost, formatTokens, formatUsd, type Pricing } from "@/src/lib/chat/cost.ts";
-import { estimateTurn, knowledgeEstimate } from "@/src/lib/chat/estimate.ts";
+import { attachedDocumentTokens, estimateTurn, knowledgeEstimate } from "@/src/lib/chat/estimate.ts";
 import { type ChatMessage, messageMetadataSchema, messageText } from "@/src/lib/chat/messages.ts";
 import { offeredSettings, type SettingErrors, settingsForModel } from "@/src/lib/chat/settings.ts";
 import { newVersionFields, switchVersion } from "@/src/lib/chat/versions.ts";
@@ -168,10 +168,15 @@ export function Conversation({
     setMessages(next);
     persist(next);
   });
-  const estimateFor = (text: string, history: ChatMessage[] = messagesRef.current) =>
+  const estimateFor = (
+    text: string,
+    history: ChatMessage[] = messagesRef.current,
+    files: ReadonlyArray<AttachmentPart> = [],
+  ) =>
     estimateTurn({
       systemPrompt: settings.systemPrompt,
       knowledgeTokens: knowledgeEstimate(history, knowledgeAvailable, readRecentKnowledge()),
+      attachedTokens: attachedDocumentTokens(files, countTokens),
       history,
       message: text,
       model,
@@ -186,7 +191,7 @@ export function Conversation({
     };
     lastEstimate.current = {
       afterMessages: messagesRef.current.length + 2,
-      promptTokens: estimateFor(text).promptTokens,
+      promptTokens: estimateFor(text, undefined, files).promptTokens,
     };
     persist([...messagesRef.current, message]);
     // Failures surface through `error`; the user's message stays in the list either way.
@@ -283,9 +288,9 @@ export function Conversation({
         inputRef={composerRef}
         busy={busy}
         blocked={blocked}
-        footer={(text) =>
-          text.trim() || !lastUsage ? (
-            <TurnEstimateLine estimate={estimateFor(text)} />
+        footer={(text, files) =>
+          text.trim() || files.length > 0 || !lastUsage ? (
+            <TurnEstimateLine estimate={estimateFor(text, undefined, files)} />
           ) : (
             <LastTurnUsage
               usage={lastUsage}

@@ -20,6 +20,8 @@ export const DOCUMENT_LIMITS = {
   /** A file the browser will open at all (a PDF is mostly not text). */
   fileBytes: 20 * MiB,
   filename: 255,
+  /** Prompt tokens of attached documents one question carries (the knowledge base has its own). */
+  promptTokens: 12_000,
 } as const;
 
 /** Room in a request body for the most documents it may carry, base64-encoded. */

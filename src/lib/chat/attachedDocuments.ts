@@ -1,5 +1,5 @@
 import "server-only";
-import { type DocumentPart, documentText, isDocumentPart } from "../api/documents.ts";
+import { DOCUMENT_LIMITS, type DocumentPart, documentText, isDocumentPart } from "../api/documents.ts";
 import { type DocumentFormat, parseDocument } from "../rag/chunker.ts";
 import type { ContextChunk } from "../rag/context.ts";
 import type { ChatMessage, FileNotice } from "./messages.ts";
@@ -7,9 +7,6 @@ import type { ChatMessage, FileNotice } from "./messages.ts";
 // Documents the user attached to this conversation, turned into sources for this answer only:
 // chunked with the knowledge base's chunker, newest file first, within their own token budget.
 // Nothing is stored; the browser sends the text again with each question.
-
-/** Tokens of attached documents one question carries (the knowledge base has its own budget). */
-export const FILE_TOKEN_BUDGET = 12_000;
 
 const FORMAT_OF: Record<DocumentPart["mediaType"], DocumentFormat> = {
   "text/plain": "text",
@@ -31,7 +28,7 @@ export const attachedMarker = (filename: string) =>
 
 export function attachedDocuments(
   messages: readonly ChatMessage[],
-  budget = FILE_TOKEN_BUDGET,
+  budget: number = DOCUMENT_LIMITS.promptTokens,
 ): AttachedDocuments {
   const documents = messages
     .filter((m) => m.role === "user")

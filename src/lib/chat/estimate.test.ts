@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { HISTORY_TOKEN_BUDGET } from "../api/chat.ts";
+import { DOCUMENT_LIMITS, documentPart } from "../api/documents.ts";
 import { CONTEXT_TOKEN_BUDGET } from "../rag/settings.ts";
-import { estimateTurn, knowledgeEstimate } from "./estimate.ts";
+import { attachedDocumentTokens, estimateTurn, knowledgeEstimate } from "./estimate.ts";
 import { BASE_SYSTEM_PROMPT } from "./systemPrompt.ts";
 
 // Hand-computed with a counter of one token per word, so every figure can be checked by eye.
@@ -35,6 +36,16 @@ describe("estimateTurn", () => {
     expect(estimate.maxCost).toBeCloseTo(0.0009318, 12);
     expect(estimate.contextShare).toBeCloseTo(0.142, 12);
     expect(estimate.contextWarning).toBeNull();
+  });
+
+  it("counts a document attached to the new message with the sources, up to its budget", () => {
+    const report = documentPart("report.txt", "text/plain", "alpha beta gamma delta");
+    const image = { type: "file", mediaType: "image/png", url: "data:image/png;base64,AAAA" };
+    const attachedTokens = attachedDocumentTokens([report, image], words);
+    expect(attachedTokens).toBe(4);
+    expect(estimateTurn({ ...base, attachedTokens }).breakdown.knowledge).toBe(104);
+    const huge = documentPart("huge.txt", "text/plain", "word ".repeat(DOCUMENT_LIMITS.promptTokens + 500));
+    expect(attachedDocumentTokens([huge], words)).toBe(DOCUMENT_LIMITS.promptTokens);
   });
 
   it("counts the user's instructions with the app's prompt", () => {

@@ -1,4 +1,5 @@
 import { HISTORY_TOKEN_BUDGET } from "../api/chat.ts";
+import { DOCUMENT_LIMITS, documentText, isDocumentPart } from "../api/documents.ts";
 import { CONTEXT_TOKEN_BUDGET } from "../rag/settings.ts";
 import type { Pricing } from "./cost.ts";
 import { fitHistory } from "./historyBudget.ts";
@@ -24,6 +25,8 @@ export interface TurnEstimateInput {
   systemPrompt?: string;
   /** The sources block: the previous answer's size, or the full budget when nothing is known yet. */
   knowledgeTokens: number;
+  /** Documents attached to the new message: their passages join the sources block. */
+  attachedTokens?: number;
   /** The conversation before the new message (for a regenerate: before the question answered). */
   history: ReadonlyArray<Pick<ChatMessage, "role" | "parts">>;
   message: string;
@@ -94,7 +97,7 @@ export function estimateTurn(input: TurnEstimateInput): TurnEstimate {
   const kept = fitted.slice(0, -1);
 
   const system = countTokens(systemPromptText(input.systemPrompt)) + TOKENS_PER_MESSAGE;
-  const knowledge = input.knowledgeTokens;
+  const knowledge = input.knowledgeTokens + (input.attachedTokens ?? 0);
   const history = kept.reduce((sum, m) => sum + textTokens(m) + TOKENS_PER_MESSAGE, 0);
   const message = countTokens(input.message) + TOKENS_PER_MESSAGE + TOKENS_PER_REPLY;
   const promptTokens = system + knowledge + history + message;
@@ -131,4 +134,15 @@ export function estimateTurn(input: TurnEstimateInput): TurnEstimate {
     contextShare,
     contextWarning,
   };
+}
+
+/** What documents attached to the next message add to the prompt: their text, up to its budget. */
+export function attachedDocumentTokens(
+  files: ReadonlyArray<{ type: string; mediaType?: unknown; url?: string }>,
+  count: CountTokens,
+): number {
+  const tokens = files
+    .filter(isDocumentPart)
+    .reduce((sum, document) => sum + count(documentText(document)), 0);
+  return Math.min(tokens, DOCUMENT_LIMITS.promptTokens);
 }
