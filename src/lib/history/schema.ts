@@ -45,8 +45,8 @@ export function summarize({ messages, ...rest }: Conversation): ConversationSumm
 export const EXPORT_FORMAT = "chutes-chat.conversations";
 /**
  * 2 added per-conversation settings; 3 added answer versions (message metadata `versions` and
- * `versionIndex`). Older files still import: their messages simply have one version each, and
- * IndexedDB records from before read the same way, so neither needs rewriting.
+ * `versionIndex`). Older files still import: their messages simply have one version each. Records
+ * in IndexedDB carry the same number as `formatVersion` (src/lib/history/migrate.ts).
  */
 export const EXPORT_VERSION = 3;
 

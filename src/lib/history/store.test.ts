@@ -1,8 +1,15 @@
 import "fake-indexeddb/auto";
 import { IDBFactory } from "fake-indexeddb";
 import { beforeEach, describe, expect, it } from "vitest";
+import { migrateRecord, STORAGE_VERSION } from "./migrate.ts";
 import type { Conversation } from "./schema.ts";
-import { classifyStorageError, HistoryStorageError, memoryHistoryStore, openHistoryStore } from "./store.ts";
+import {
+  classifyStorageError,
+  HISTORY_DB_NAME,
+  HistoryStorageError,
+  memoryHistoryStore,
+  openHistoryStore,
+} from "./store.ts";
 
 const sample: Conversation = {
   id: "c1",
@@ -31,6 +38,40 @@ describe("IndexedDB history store", () => {
     expect((await store.getAll()).map((c) => c.id).sort()).toEqual(["c1", "c3"]);
     await store.clear();
     expect(await store.getAll()).toEqual([]);
+  });
+
+  it("upgrades a database an older app wrote: every record is stamped with the current format", async () => {
+    // The database as version 1 of the app left it: one store, records without a format stamp.
+    await new Promise<void>((resolve, reject) => {
+      const open = indexedDB.open(HISTORY_DB_NAME, 1);
+      open.onupgradeneeded = () => {
+        open.result.createObjectStore("conversations", { keyPath: "id" }).put(sample);
+      };
+      open.onsuccess = () => {
+        open.result.close();
+        resolve();
+      };
+      open.onerror = () => reject(open.error);
+    });
+    const store = await openHistoryStore();
+    expect(await store.getAll()).toEqual([sample]);
+    store.close();
+    const raw = await new Promise<unknown>((resolve, reject) => {
+      const open = indexedDB.open(HISTORY_DB_NAME);
+      open.onsuccess = () => {
+        const get = open.result.transaction("conversations").objectStore("conversations").get("c1");
+        get.onsuccess = () => {
+          resolve(get.result);
+          open.result.close();
+        };
+      };
+      open.onerror = () => reject(open.error);
+    });
+    expect(raw).toEqual({ ...sample, formatVersion: STORAGE_VERSION });
+    expect(migrateRecord({ ...sample, formatVersion: STORAGE_VERSION + 1 })).toEqual({
+      ...sample,
+      formatVersion: STORAGE_VERSION + 1,
+    });
   });
 
   it("reads records written before answer versions, and keeps versions once stored", async () => {

@@ -1,16 +1,18 @@
 import { type DBSchema, type IDBPDatabase, openDB } from "idb";
+import { migrateRecord, STORAGE_VERSION } from "./migrate.ts";
 import { type Conversation, parseConversation } from "./schema.ts";
 
 // Conversations live only in this browser: IndexedDB when it works, memory when it does not.
 // The server never stores them (a promise to self-hosters, stated in the UI).
 
 export const HISTORY_DB_NAME = "chutes-chat";
-const DB_VERSION = 1;
+/** 2: records carry `formatVersion` (src/lib/history/migrate.ts); the upgrade stamps older ones. */
+const DB_VERSION = 2;
 const STORE = "conversations";
 const OPEN_TIMEOUT_MS = 5000;
 
 interface HistoryDb extends DBSchema {
-  conversations: { key: string; value: Conversation };
+  conversations: { key: string; value: Conversation & { formatVersion?: number } };
 }
 
 /** "unavailable": IndexedDB missing or blocked (private mode, policy); "quota": storage is full. */
@@ -78,8 +80,19 @@ export async function openHistoryStore(): Promise<HistoryStore> {
   try {
     db = await withTimeout(
       openDB<HistoryDb>(HISTORY_DB_NAME, DB_VERSION, {
-        upgrade(database) {
-          database.createObjectStore(STORE, { keyPath: "id" });
+        // A newer app in another tab wants to upgrade: let it, rather than leave it waiting.
+        blocking() {
+          db.close();
+        },
+        async upgrade(database, oldVersion, _newVersion, transaction) {
+          if (oldVersion < 1) database.createObjectStore(STORE, { keyPath: "id" });
+          if (oldVersion < 2) {
+            // Bring every record written by an older app to the current format, in the upgrade's
+            // own transaction: nothing reads the database before it is done.
+            const store = transaction.objectStore(STORE);
+            for (let cursor = await store.openCursor(); cursor; cursor = await cursor.continue())
+              await cursor.update(migrateRecord(cursor.value) as Conversation);
+          }
         },
       }),
       OPEN_TIMEOUT_MS,
@@ -92,22 +105,24 @@ export async function openHistoryStore(): Promise<HistoryStore> {
     getAll: () =>
       guard(async () => {
         const records = await db.getAll(STORE);
-        return records.flatMap((record) => parseConversation(record) ?? []);
+        return records.flatMap((record) => parseConversation(migrateRecord(record)) ?? []);
       }),
     put: (conversation) =>
       guard(async () => {
-        await db.put(STORE, conversation);
+        await db.put(STORE, stamped(conversation));
       }),
     putMany: (conversations) =>
       guard(async () => {
         const tx = db.transaction(STORE, "readwrite");
-        await Promise.all([...conversations.map((c) => tx.store.put(c)), tx.done]);
+        await Promise.all([...conversations.map((c) => tx.store.put(stamped(c))), tx.done]);
       }),
     delete: (id) => guard(() => db.delete(STORE, id)),
     clear: () => guard(() => db.clear(STORE)),
     close: () => db.close(),
   };
 }
+
+const stamped = (conversation: Conversation) => ({ ...conversation, formatVersion: STORAGE_VERSION });
 
 export function memoryHistoryStore(): HistoryStore {
   const records = new Map<string, Conversation>();
