@@ -1,33 +1,19 @@
 // @vitest-environment node
 import { Writable } from "node:stream";
 import { NextRequest } from "next/server";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CHAT_LIMITS } from "@/src/lib/api/chat.ts";
 import { API_KEY_HEADER } from "@/src/lib/chutesAuth.ts";
-import { resetConfigForTests } from "@/src/lib/config.ts";
 import { createLogger } from "@/src/lib/log.ts";
-import { applyEnv, emulatorAppEnv } from "@/tests/emulator/appEnv.ts";
 import { ADMIN_KEY, UNKNOWN_KEY } from "@/tests/emulator/fixtures.ts";
-import { type EmulatorHandle, startEmulator } from "@/tests/emulator/server.ts";
+import { withAppEmulator } from "@/tests/support/appEmulator.ts";
 import { POST as validateChutes } from "./auth/chutes/validate-key/route.ts";
 import { POST as chatRoute } from "./chat/route.ts";
 
 // What a public deployment meets from people who are not its users: key guessing, oversized and
 // malformed bodies. Each is refused before anything reaches Chutes, with the error table's JSON.
 
-let emulator: EmulatorHandle;
-let restoreEnv: () => void;
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, tokenDelayMs: 0 });
-  restoreEnv = applyEnv(emulatorAppEnv(emulator.url));
-  resetConfigForTests();
-});
-afterAll(async () => {
-  await emulator.close();
-  restoreEnv();
-  resetConfigForTests();
-});
-beforeEach(() => emulator.reset());
+const emulator = withAppEmulator();
 
 const validation = (apiKey: string, address: string) =>
   validateChutes(

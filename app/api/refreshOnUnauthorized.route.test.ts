@@ -1,14 +1,8 @@
 // @vitest-environment node
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { NextRequest } from "next/server";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { getConfig, resetConfigForTests } from "@/src/lib/config.ts";
-import { runIngest } from "@/src/lib/rag/ingest.ts";
-import { applyEnv, emulatorAppEnv } from "@/tests/emulator/appEnv.ts";
-import { ADMIN_KEY } from "@/tests/emulator/fixtures.ts";
-import { type EmulatorHandle, startEmulator } from "@/tests/emulator/server.ts";
+import { describe, expect, it } from "vitest";
+import { emulatorAppEnv } from "@/tests/emulator/appEnv.ts";
+import { withAppEmulator } from "@/tests/support/appEmulator.ts";
 import { SESSION_SECRET, signedInSession } from "@/tests/support/oauthSession.ts";
 import { POST as chatRoute } from "./chat/route.ts";
 import { GET as modelsRoute } from "./models/route.ts";
@@ -18,28 +12,13 @@ import { POST as searchRoute } from "./rag/search/route.ts";
 // route that spends the credential then refreshes the session once, retries with the new token,
 // and hands the rotated cookie back, so the user never sees the hiccup.
 
-let emulator: EmulatorHandle;
-let dataDir: string;
-let restoreEnv: () => void;
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, tokenDelayMs: 0 });
-  dataDir = mkdtempSync(join(tmpdir(), "chutes-chat-refresh-"));
-  restoreEnv = applyEnv({
-    ...emulatorAppEnv(emulator.url, { appUrl: "http://localhost:3000" }),
+const emulator = withAppEmulator({
+  ingestDocs: true,
+  env: (url) => ({
+    ...emulatorAppEnv(url, { appUrl: "http://localhost:3000" }),
     NEXTAUTH_SECRET: SESSION_SECRET,
-    CHUTES_API_KEY: ADMIN_KEY,
-    DATA_DIR: dataDir,
-  });
-  resetConfigForTests();
-  await runIngest({ paths: ["docs"] }, getConfig());
-}, 60_000);
-afterAll(async () => {
-  await emulator.close();
-  restoreEnv();
-  resetConfigForTests();
-  rmSync(dataDir, { recursive: true, force: true });
+  }),
 });
-beforeEach(() => emulator.reset());
 
 function request(path: string, cookie: string, body?: unknown): NextRequest {
   return new NextRequest(`http://localhost:3000${path}`, {

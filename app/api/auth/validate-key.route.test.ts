@@ -1,7 +1,6 @@
 // @vitest-environment node
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { resetConfigForTests } from "@/src/lib/config.ts";
-import { applyEnv, emulatorAppEnv } from "@/tests/emulator/appEnv.ts";
 import {
   ADMIN_KEY,
   OPENROUTER_BROKE_KEY,
@@ -9,24 +8,13 @@ import {
   SCOPED_KEY,
   UNKNOWN_KEY,
 } from "@/tests/emulator/fixtures.ts";
-import { type EmulatorHandle, startEmulator } from "@/tests/emulator/server.ts";
+import { withAppEmulator } from "@/tests/support/appEmulator.ts";
 import { POST as validateChutes } from "./chutes/validate-key/route.ts";
 import { POST as validateOpenRouter } from "./openrouter/validate-key/route.ts";
 
 // Both key-validation routes against the emulator: what a user sees for each kind of key.
 
-let emulator: EmulatorHandle;
-let restoreEnv: () => void;
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
-  restoreEnv = applyEnv(emulatorAppEnv(emulator.url));
-  resetConfigForTests();
-});
-afterAll(async () => {
-  await emulator.close();
-  restoreEnv();
-  resetConfigForTests();
-});
+const _emulator = withAppEmulator();
 
 const post = (route: (r: Request) => Promise<Response>, apiKey: string) =>
   route(

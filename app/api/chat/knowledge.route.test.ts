@@ -1,17 +1,11 @@
 // @vitest-environment node
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { NextRequest } from "next/server";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { API_KEY_HEADER } from "@/src/lib/chutesAuth.ts";
-import { getConfig, resetConfigForTests } from "@/src/lib/config.ts";
 import { PROVIDER_HEADER } from "@/src/lib/credentials/providers.ts";
 import { OPENROUTER_KEY_HEADER } from "@/src/lib/openrouterAuth.ts";
-import { runIngest } from "@/src/lib/rag/ingest.ts";
-import { applyEnv, emulatorAppEnv } from "@/tests/emulator/appEnv.ts";
-import { ADMIN_KEY, OPENROUTER_KEY, SCOPED_KEY } from "@/tests/emulator/fixtures.ts";
-import { type EmulatorHandle, startEmulator } from "@/tests/emulator/server.ts";
+import { OPENROUTER_KEY, SCOPED_KEY } from "@/tests/emulator/fixtures.ts";
+import { withAppEmulator } from "@/tests/support/appEmulator.ts";
 import { POST as searchRoute } from "../rag/search/route.ts";
 import { GET as statusRoute } from "../rag/status/route.ts";
 import { POST } from "./route.ts";
@@ -19,23 +13,7 @@ import { POST } from "./route.ts";
 // Answers from the sample docs/ corpus: ingested with the operator's key, queried with the user's,
 // through the real route, store and emulator.
 
-let emulator: EmulatorHandle;
-let dataDir: string;
-let restoreEnv: () => void;
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, tokenDelayMs: 0 });
-  dataDir = mkdtempSync(join(tmpdir(), "chutes-chat-kb-"));
-  restoreEnv = applyEnv({ ...emulatorAppEnv(emulator.url), CHUTES_API_KEY: ADMIN_KEY, DATA_DIR: dataDir });
-  resetConfigForTests();
-  await runIngest({ paths: ["docs"] }, getConfig());
-}, 60_000);
-afterAll(async () => {
-  await emulator.close();
-  restoreEnv();
-  resetConfigForTests();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-beforeEach(() => emulator.reset());
+const emulator = withAppEmulator({ ingestDocs: true });
 
 type Part = { type: string; [k: string]: unknown };
 type Source = { id: number; title: string; source: string; cited: boolean };

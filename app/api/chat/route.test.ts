@@ -1,30 +1,16 @@
 // @vitest-environment node
 import { NextRequest } from "next/server";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { API_KEY_HEADER } from "@/src/lib/chutesAuth.ts";
-import { resetConfigForTests } from "@/src/lib/config.ts";
-import { applyEnv, emulatorAppEnv } from "@/tests/emulator/appEnv.ts";
 import { ADMIN_KEY, BROKE_KEY } from "@/tests/emulator/fixtures.ts";
-import { type EmulatorHandle, startEmulator } from "@/tests/emulator/server.ts";
+import { withAppEmulator } from "@/tests/support/appEmulator.ts";
 import { GET as listModels } from "../models/route.ts";
 import { POST } from "./route.ts";
 
 // The real route handlers against the real emulator: what the browser's useChat sends, what
 // reaches Chutes, and what comes back. No mocks between them.
 
-let emulator: EmulatorHandle;
-let restoreEnv: () => void;
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, tokenDelayMs: 1 });
-  restoreEnv = applyEnv(emulatorAppEnv(emulator.url));
-  resetConfigForTests();
-});
-afterAll(async () => {
-  await emulator.close();
-  restoreEnv();
-  resetConfigForTests();
-});
-beforeEach(() => emulator.reset());
+const emulator = withAppEmulator({ tokenDelayMs: 1 });
 
 const MODEL = "deepseek-ai/DeepSeek-V3.2-TEE";
 

@@ -1,33 +1,16 @@
 // Shared by the chat route's tests: the real emulator behind the route, a same-origin POST and
 // the UI message stream parsed into chunks.
 import { NextRequest } from "next/server";
-import { afterAll, beforeAll, beforeEach } from "vitest";
 import { API_KEY_HEADER } from "@/src/lib/chutesAuth.ts";
-import { resetConfigForTests } from "@/src/lib/config.ts";
-import { applyEnv, emulatorAppEnv } from "@/tests/emulator/appEnv.ts";
 import { ADMIN_KEY } from "@/tests/emulator/fixtures.ts";
-import { type EmulatorHandle, startEmulator } from "@/tests/emulator/server.ts";
+import type { EmulatorHandle } from "@/tests/emulator/server.ts";
+import { withAppEmulator } from "@/tests/support/appEmulator.ts";
 import { POST } from "./route.ts";
 
 /** Starts the emulator for the file's tests and points the app at it. */
 export function withEmulator(): () => EmulatorHandle {
-  let emulator: EmulatorHandle | undefined;
-  let restoreEnv = () => {};
-  beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, tokenDelayMs: 0 });
-    restoreEnv = applyEnv(emulatorAppEnv(emulator.url));
-    resetConfigForTests();
-  });
-  afterAll(async () => {
-    await emulator?.close();
-    restoreEnv();
-    resetConfigForTests();
-  });
-  beforeEach(() => emulator?.reset());
-  return () => {
-    if (!emulator) throw new Error("the emulator starts in beforeAll");
-    return emulator;
-  };
+  const emulator = withAppEmulator();
+  return () => emulator;
 }
 
 export type StreamChunk = { type: string; [k: string]: unknown };

@@ -1,26 +1,15 @@
 // @vitest-environment node
 import { NextRequest } from "next/server";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { modelListResponseSchema } from "@/src/lib/api/models.ts";
 import { API_KEY_HEADER } from "@/src/lib/chutesAuth.ts";
 import { resetConfigForTests } from "@/src/lib/config.ts";
-import { applyEnv, emulatorAppEnv } from "@/tests/emulator/appEnv.ts";
+import { emulatorAppEnv } from "@/tests/emulator/appEnv.ts";
 import { ADMIN_KEY } from "@/tests/emulator/fixtures.ts";
-import { type EmulatorHandle, startEmulator } from "@/tests/emulator/server.ts";
+import { withAppEmulator } from "@/tests/support/appEmulator.ts";
 import { GET } from "./route.ts";
 
-let emulator: EmulatorHandle;
-let restoreEnv = () => {};
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
-  restoreEnv = applyEnv(emulatorAppEnv(emulator.url));
-  resetConfigForTests();
-});
-afterAll(async () => {
-  await emulator.close();
-  restoreEnv();
-  resetConfigForTests();
-});
+const emulator = withAppEmulator();
 const useDefaultModel = (id: string) => {
   process.env.CHUTES_DEFAULT_MODEL = id;
   resetConfigForTests();
