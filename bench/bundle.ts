@@ -10,9 +10,7 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
-import { API_KEY_STORAGE_KEY } from "../src/lib/chutesAuth.ts";
-import { ADMIN_KEY, alice } from "../tests/emulator/fixtures.ts";
-import { startProductionApp } from "./productionApp.ts";
+import { SAVED_KEY_ENTRY, savedKeyHintCookie, startProductionApp } from "./productionApp.ts";
 
 const check = process.argv.includes("--check");
 const BUDGET_KIB = Number(process.env.BUNDLE_BUDGET_KIB ?? 170);
@@ -21,7 +19,6 @@ const APP_URL = `http://127.0.0.1:${APP_PORT}`;
 const CHROME_PATH = process.env.CHROME_PATH ?? "/usr/bin/chromium";
 const DIST_DIR = process.env.NEXT_DIST_DIR ?? ".next";
 const OUT = process.env.BUNDLE_OUT ?? "bench/results/bundle.json";
-const HINT_COOKIE = "chutes-chat-hint";
 
 /** Strings that survive minification and name the library a chunk holds. */
 const MARKERS: Record<string, RegExp> = {
@@ -79,20 +76,8 @@ async function measureScreen(screen: "setup" | "chat"): Promise<ScreenFigures> {
     const context = await browser.newContext();
     if (screen === "chat") {
       // What the browser holds after a key was saved: the key in localStorage, the hint cookie.
-      await context.addInitScript(
-        ([storageKey, key, username]) => {
-          localStorage.setItem(
-            storageKey,
-            JSON.stringify({
-              key,
-              account: { scope: "admin", username, balance: 12.35 },
-              savedAt: new Date().toISOString(),
-            }),
-          );
-        },
-        [API_KEY_STORAGE_KEY, ADMIN_KEY, alice.username] as const,
-      );
-      await context.addCookies([{ name: HINT_COOKIE, value: "key", url: APP_URL }]);
+      await context.addInitScript(([name, value]) => localStorage.setItem(name, value), SAVED_KEY_ENTRY);
+      await context.addCookies([savedKeyHintCookie(APP_URL)]);
     }
     const page = await context.newPage();
     const scripts = new Set<string>();

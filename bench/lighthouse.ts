@@ -7,15 +7,12 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse, { desktopConfig } from "lighthouse";
 import { chromium } from "playwright-core";
-import { API_KEY_STORAGE_KEY } from "../src/lib/chutesAuth.ts";
-import { ADMIN_KEY, alice } from "../tests/emulator/fixtures.ts";
-import { startProductionApp } from "./productionApp.ts";
+import { SAVED_KEY_ENTRY, savedKeyHintCookie, startProductionApp } from "./productionApp.ts";
 
 const APP_PORT = Number(process.env.BENCH_APP_PORT ?? 3710);
 const APP_URL = `http://127.0.0.1:${APP_PORT}`;
 const CHROME_PATH = process.env.CHROME_PATH ?? "/usr/bin/chromium";
 const OUT = process.env.LIGHTHOUSE_OUT ?? "bench/results/lighthouse.json";
-const HINT_COOKIE = "chutes-chat-hint";
 
 const app = await startProductionApp(APP_PORT, "bench/out/lighthouse-data");
 
@@ -54,20 +51,8 @@ async function audit(screen: Screen, profile: Profile): Promise<Figures> {
       const context = browser.contexts()[0] ?? (await browser.newContext());
       const page = await context.newPage();
       await page.goto(`${APP_URL}/robots.txt`);
-      await page.evaluate(
-        ([storageKey, key, username]) => {
-          localStorage.setItem(
-            storageKey,
-            JSON.stringify({
-              key,
-              account: { scope: "admin", username, balance: 12.35 },
-              savedAt: new Date().toISOString(),
-            }),
-          );
-        },
-        [API_KEY_STORAGE_KEY, ADMIN_KEY, alice.username] as const,
-      );
-      await context.addCookies([{ name: HINT_COOKIE, value: "key", url: APP_URL }]);
+      await page.evaluate(([name, value]) => localStorage.setItem(name, value), SAVED_KEY_ENTRY);
+      await context.addCookies([savedKeyHintCookie(APP_URL)]);
       await page.close();
       await browser.close();
     }

@@ -3,7 +3,10 @@
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { HINT_COOKIE } from "../src/components/shell/connectionHint.ts";
+import { API_KEY_STORAGE_KEY } from "../src/lib/chutesAuth.ts";
 import { emulatorAppEnv } from "../tests/emulator/appEnv.ts";
+import { ADMIN_KEY, alice } from "../tests/emulator/fixtures.ts";
 import { type EmulatorHandle, startEmulator } from "../tests/emulator/server.ts";
 
 export interface ProductionApp {
@@ -68,3 +71,17 @@ export function processTree(root: number): number[] {
     for (const [pid, parent] of parents) if (parent === tree[i]) tree.push(pid);
   return tree;
 }
+
+/**
+ * What a browser holds after a key was saved: the entry in localStorage (as [name, value], for
+ * `localStorage.setItem` inside the page) and the hint cookie the server paints the chat from.
+ */
+export const SAVED_KEY_ENTRY: readonly [string, string] = [
+  API_KEY_STORAGE_KEY,
+  JSON.stringify({
+    key: ADMIN_KEY,
+    account: { scope: "admin", username: alice.username, balance: 12.35 },
+    savedAt: new Date().toISOString(),
+  }),
+];
+export const savedKeyHintCookie = (url: string) => ({ name: HINT_COOKIE, value: "key", url });
