@@ -3,6 +3,7 @@
 import { DefaultChatTransport } from "ai";
 import { useLayoutEffect, useMemo, useRef } from "react";
 import type { Connection } from "@/src/hooks/useConnection.ts";
+import { documentsForRequest } from "@/src/lib/api/documents.ts";
 import { imagesForModel } from "@/src/lib/api/images.ts";
 import type { ChatMessage } from "@/src/lib/chat/messages.ts";
 import { withoutVersions } from "@/src/lib/chat/versions.ts";
@@ -50,12 +51,12 @@ export function useChatTransport(
           });
         },
         // Earlier versions stay in the browser: they would only add bytes to every request. So do
-        // images the model cannot see, and the oldest beyond the per-request limit.
+        // images the model cannot see, and the oldest images and documents beyond the limits.
         prepareSendMessagesRequest: ({ id, messages, body, trigger, messageId }) => ({
           body: {
             ...body,
             id,
-            messages: imagesForModel(withoutVersions(messages), imagesRef.current),
+            messages: documentsForRequest(imagesForModel(withoutVersions(messages), imagesRef.current)),
             trigger,
             messageId,
           },

@@ -1,6 +1,6 @@
 import type { FileUIPart } from "ai";
 import { z } from "zod";
-import { refineDataUrl } from "./images.ts";
+import { newestParts, refineDataUrl } from "./images.ts";
 
 // Documents attached to one question: the browser extracts their text (a PDF's too) and sends it as
 // a file part of the user's message; the server chunks it into sources of this conversation only
@@ -67,4 +67,20 @@ export function documentPart(filename: string, mediaType: DocumentMediaType, tex
   for (let i = 0; i < bytes.length; i += 0x8000)
     binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return { type: "file", mediaType, filename, url: `data:${mediaType};base64,${btoa(binary)}` };
+}
+
+/**
+ * The conversation as a request carries it: the newest `perRequest` documents, a line naming each
+ * older one, so a long conversation keeps working instead of being refused.
+ */
+export function documentsForRequest<
+  M extends { parts: ReadonlyArray<{ type: string; mediaType?: unknown }> },
+>(messages: M[]): M[] {
+  return newestParts(
+    messages,
+    isDocumentPart,
+    DOCUMENT_LIMITS.perRequest,
+    (part) =>
+      `[file ${part.filename ?? "untitled"}, no longer read: a question reads the ${DOCUMENT_LIMITS.perRequest} newest files]`,
+  );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { documentPart } from "./documents.ts";
+import { DOCUMENT_LIMITS, documentPart, documentsForRequest } from "./documents.ts";
 import { IMAGE_LIMITS, imagesForModel, readDataUrl } from "./images.ts";
 
 const image = (name: string) => ({
@@ -58,6 +58,17 @@ describe("imagesForModel", () => {
     const report = documentPart("report.pdf", "text/plain", "Text");
     const sent = imagesForModel([question("q", report, image("cat.png"))], false);
     expect(sent[0]?.parts).toEqual([report, { type: "text", text: "[image cat.png, not sent]" }]);
+  });
+
+  it("sends the newest documents only, naming the older ones, so the server never refuses the conversation", () => {
+    const many = Array.from({ length: DOCUMENT_LIMITS.perRequest + 1 }, (_, i) =>
+      question(`q${i}`, documentPart(`f${i}.txt`, "text/plain", `text ${i}`)),
+    );
+    const sent = documentsForRequest(many);
+    expect(sent[0]?.parts).toEqual([
+      { type: "text", text: "[file f0.txt, no longer read: a question reads the 4 newest files]" },
+    ]);
+    expect(sent.slice(1).map((m) => m.parts[0])).toEqual(many.slice(1).map((m) => m.parts[0]));
   });
 
   it("leaves a conversation without images as it was", () => {

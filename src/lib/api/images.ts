@@ -72,36 +72,41 @@ export function imagePlaceholder(part: Pick<FileUIPart, "filename">): string {
   return `[image${part.filename ? ` ${part.filename}` : ""}, not sent]`;
 }
 
+type FilePartLike = { type: string; mediaType?: unknown; filename?: string | undefined };
+
+/**
+ * Keeps the newest `room` parts that `matches` and puts `placeholder(part)` in place of older ones:
+ * what a request may carry of a conversation's attachments.
+ */
+export function newestParts<M extends { parts: ReadonlyArray<FilePartLike> }>(
+  messages: M[],
+  matches: (part: FilePartLike) => boolean,
+  room: number,
+  placeholder: (part: FilePartLike) => string,
+): M[] {
+  const kept = new Set<object>();
+  for (let i = messages.length - 1; i >= 0 && kept.size < room; i--) {
+    const parts = messages[i]?.parts ?? [];
+    for (let j = parts.length - 1; j >= 0 && kept.size < room; j--) {
+      const part = parts[j];
+      if (part && matches(part)) kept.add(part);
+    }
+  }
+  const dropped = (p: FilePartLike) => matches(p) && !kept.has(p);
+  return messages.map((m) =>
+    m.parts.some(dropped)
+      ? { ...m, parts: m.parts.map((p) => (dropped(p) ? { type: "text", text: placeholder(p) } : p)) }
+      : m,
+  );
+}
+
 /**
  * The conversation as it goes to the model: a model that cannot see gets a placeholder for each
  * image, one that can gets the newest `perRequest` images and placeholders for older ones.
  */
-export function imagesForModel<M extends { parts: ReadonlyArray<{ type: string; mediaType?: unknown }> }>(
+export function imagesForModel<M extends { parts: ReadonlyArray<FilePartLike> }>(
   messages: M[],
   acceptsImages: boolean,
 ): M[] {
-  let room = acceptsImages ? IMAGE_LIMITS.perRequest : 0;
-  const kept = new Set<object>();
-  for (let i = messages.length - 1; i >= 0; i--) {
-    const parts = messages[i]?.parts ?? [];
-    for (let j = parts.length - 1; j >= 0; j--) {
-      const part = parts[j];
-      if (part && isImagePart(part) && room > 0) {
-        kept.add(part);
-        room--;
-      }
-    }
-  }
-  return messages.map((m) =>
-    m.parts.some((p) => isImagePart(p) && !kept.has(p))
-      ? {
-          ...m,
-          parts: m.parts.map((p) =>
-            isImagePart(p) && !kept.has(p)
-              ? { type: "text", text: imagePlaceholder(p as Pick<FileUIPart, "filename">) }
-              : p,
-          ),
-        }
-      : m,
-  );
+  return newestParts(messages, isImagePart, acceptsImages ? IMAGE_LIMITS.perRequest : 0, imagePlaceholder);
 }
