@@ -42,7 +42,7 @@ export const POST = credentialRoute(
     const knowledge = await knowledgeFor(question, ctx.credential, {
       signal,
       fetch: ctx.fetch,
-      files: attached.chunks,
+      files: attached,
     });
 
     const encodeUpstreamError = (error: unknown) =>

@@ -19,6 +19,8 @@ export interface AttachedDocuments {
   messages: ChatMessage[];
   /** Passages for the sources block, in the order they should be given. */
   chunks: ContextChunk[];
+  /** Tokens of those passages (the chunker's counts). */
+  tokens: number;
   /** Documents that did not fit the budget whole. */
   notices: FileNotice[];
 }
@@ -73,6 +75,7 @@ export function attachedDocuments(
         : m,
     ),
     chunks,
+    tokens: budget - room,
     notices,
   };
 }

@@ -8,7 +8,6 @@ import { EmbeddingDimensionError, KbMismatchError } from "../rag/errors.ts";
 import { retrieve } from "../rag/retriever.ts";
 import { CONTEXT_TOKEN_BUDGET } from "../rag/settings.ts";
 import { getKbStore } from "../rag/store.ts";
-import { countTokens } from "../rag/tokens.ts";
 import type { DegradedReason, RetrievalResult, RetrievedChunk } from "../rag/types.ts";
 import type { MessageSource, RetrievalInfo } from "./messages.ts";
 import type { RetrievalFallback } from "./retrievalFallback.ts";
@@ -19,7 +18,7 @@ import { evidenceOf, type SourceEvidence } from "./sourceEvidence.ts";
 // failed or impossible embedding reported as a typed fallback to text search, never as no answer.
 
 /** A knowledge-base passage carries why it was chosen; a passage of an attached file says so. */
-export type KnowledgeSource = PromptSource & { evidence?: SourceEvidence; origin?: "file" };
+export type KnowledgeSource = PromptSource & { evidence?: SourceEvidence };
 
 export interface KnowledgeContext {
   prompt: string;
@@ -74,9 +73,12 @@ function isMismatch(error: unknown): boolean {
   return error instanceof KbMismatchError || error instanceof EmbeddingDimensionError;
 }
 
+/** What a `<source id="N" title="…" path="…" from="file">` tag costs, about. */
+const SOURCE_TAG_TOKENS = 32;
+
 interface KnowledgeOptions extends SearchOptions {
-  /** Passages of documents attached to the conversation: given first, as sources "from your file". */
-  files?: readonly ContextChunk[];
+  /** Passages of documents attached to the conversation, and their tokens: given first, "from your file". */
+  files?: { chunks: readonly ContextChunk[]; tokens: number };
 }
 
 export async function knowledgeFor(
@@ -84,7 +86,7 @@ export async function knowledgeFor(
   credential: Credential,
   options: KnowledgeOptions = {},
 ): Promise<KnowledgeContext> {
-  const files = options.files ?? [];
+  const files = options.files?.chunks ?? [];
   if (!question.trim() && files.length === 0) return NONE;
   let found: RetrievedChunk[] = [];
   let retrieval: RetrievalInfo = { mode: "none" };
@@ -101,15 +103,14 @@ export async function knowledgeFor(
     }
   }
   if (found.length === 0 && files.length === 0) return { ...NONE, retrieval };
-  const fileTokens = files.reduce((sum, c) => sum + countTokens(c.text) + 32, 0);
-  const context = buildSourcesContext([...files, ...found], {
-    maxTokens: CONTEXT_TOKEN_BUDGET + fileTokens,
-    withFiles: files.length > 0,
-  });
-  // Ids are 1..n in the chunks' order: files first, then the knowledge base's ranking.
+  // The files were cut to their own budget already; the knowledge base keeps its whole budget beside
+  // them (plus room for each file passage's tag).
+  const fileTokens = (options.files?.tokens ?? 0) + files.length * SOURCE_TAG_TOKENS;
+  const context = buildSourcesContext([...files, ...found], { maxTokens: CONTEXT_TOKEN_BUDGET + fileTokens });
+  const byId = new Map(found.map((chunk) => [chunk.chunkId, chunk]));
   const sources = context.sources.map((source): KnowledgeSource => {
-    if (source.id <= files.length) return { ...source, origin: "file" };
-    return { ...source, evidence: evidenceOf(found[source.id - 1 - files.length] as RetrievedChunk) };
+    const chunk = source.origin === "file" ? undefined : byId.get(source.chunkId);
+    return chunk ? { ...source, evidence: evidenceOf(chunk) } : source;
   });
   return { prompt: context.prompt, sources, retrieval };
 }

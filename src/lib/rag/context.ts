@@ -20,6 +20,8 @@ export interface PromptSource {
   title: string;
   source: string;
   headingPath: string;
+  /** "file": a passage of a document the user attached (see ContextChunk). */
+  origin?: "file";
 }
 
 export interface SourcesContext {
@@ -34,8 +36,6 @@ export interface SourcesContext {
 export interface SourcesContextOptions {
   /** Token budget for the whole block, instructions included (default CONTEXT_TOKEN_BUDGET). */
   maxTokens?: number;
-  /** Some sources are passages of files the user attached: the instructions say so. */
-  withFiles?: boolean;
 }
 
 const CITATION_RULES =
@@ -59,7 +59,8 @@ export function buildSourcesContext(
   options: SourcesContextOptions = {},
 ): SourcesContext {
   const maxTokens = options.maxTokens ?? CONTEXT_TOKEN_BUDGET;
-  const head = `${options.withFiles ? FILE_CITATION_INSTRUCTIONS : CITATION_INSTRUCTIONS}\n\n<sources>\n`;
+  const withFiles = chunks.some((chunk) => chunk.origin === "file");
+  const head = `${withFiles ? FILE_CITATION_INSTRUCTIONS : CITATION_INSTRUCTIONS}\n\n<sources>\n`;
   const tail = "</sources>";
   let used = countTokens(head) + countTokens(tail);
   const blocks: string[] = [];
@@ -77,6 +78,7 @@ export function buildSourcesContext(
       title: chunk.title,
       source: chunk.source,
       headingPath: chunk.headingPath,
+      ...(chunk.origin ? { origin: chunk.origin } : {}),
     });
   }
   const dropped = chunks.length - sources.length;
