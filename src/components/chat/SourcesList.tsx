@@ -1,5 +1,6 @@
 "use client";
 
+import { formatTokens } from "@/src/lib/chat/cost.ts";
 import type { FileNotice, MessageSource, RetrievalInfo } from "@/src/lib/chat/messages.ts";
 import { retrievalFallbackText } from "@/src/lib/chat/retrievalFallback.ts";
 import { EvidenceNote } from "../ui/EvidenceNote.tsx";
@@ -84,13 +85,12 @@ export function RetrievalNote({ retrieval }: { retrieval: RetrievalInfo | undefi
 /** Says which attached files were too long to read whole, and how much of each the answer read. */
 export function FileNotes({ notices }: { notices: ReadonlyArray<FileNotice> | undefined }) {
   if (!notices?.length) return null;
-  const number = (n: number) => n.toLocaleString("en-US");
   return (
     <>
       {notices.map((n) => (
         <p key={n.filename} className="mt-1 px-1 text-xs text-amber-800 dark:text-amber-300">
-          {n.filename} is too long to read whole: this answer read its first {number(n.readTokens)} of{" "}
-          {number(n.totalTokens)} tokens. Ask about a part of it, or attach a shorter extract.
+          {n.filename} is too long to read whole: this answer read its first {formatTokens(n.readTokens)} of{" "}
+          {formatTokens(n.totalTokens)}. To ask about a later part, attach that part as its own file.
         </p>
       ))}
     </>

@@ -2,7 +2,7 @@ import { EXPORT_VERSION } from "./schema.ts";
 
 // The stored shape of a conversation is versioned like the export files: each record in IndexedDB
 // carries `formatVersion`, and a record from an older format is brought up to date, one step at a
-// time, when the database is upgraded (and again on read, for a record another tab wrote late).
+// time, when the database is upgraded (a format change bumps the database version with it).
 
 /** The format this code writes. */
 export const STORAGE_VERSION = EXPORT_VERSION;

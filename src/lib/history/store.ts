@@ -105,7 +105,7 @@ export async function openHistoryStore(): Promise<HistoryStore> {
     getAll: () =>
       guard(async () => {
         const records = await db.getAll(STORE);
-        return records.flatMap((record) => parseConversation(migrateRecord(record)) ?? []);
+        return records.flatMap((record) => parseConversation(record) ?? []);
       }),
     put: (conversation) =>
       guard(async () => {

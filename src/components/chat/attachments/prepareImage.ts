@@ -5,8 +5,6 @@ import { AttachmentError } from "./attachmentError.ts";
 // photo of any size or format it can read (HEIC in Safari, say) is scaled to the models' limit
 // and re-encoded before a byte leaves the machine.
 
-export { AttachmentError };
-
 /** The size an image is scaled to: its longest side at most `longSide`, proportions kept. */
 export function fitWithin(
   width: number,
