@@ -30,7 +30,12 @@ const nextConfig: NextConfig = {
   },
   poweredByHeader: false,
   distDir,
-  ...(tsconfigPath ? { typescript: { tsconfigPath } } : {}),
+  typescript: {
+    ...(tsconfigPath ? { tsconfigPath } : {}),
+    // CI (and the benchmarks) type-check in their own step first; NEXT_SKIP_TYPECHECK=1 spares the
+    // build a second pass over the same files.
+    ignoreBuildErrors: process.env.NEXT_SKIP_TYPECHECK === "1",
+  },
 };
 
 export default nextConfig;

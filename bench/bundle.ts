@@ -6,7 +6,7 @@
 // Next's own compression uses) from the dist dir. Each chunk is tagged with the libraries whose
 // marker strings it holds, to say where the bytes go.
 // Run: npm run bench:bundle (writes bench/results/bundle.json, or BUNDLE_OUT)
-//      npm run check:bundle (exit 1 when the chat screen is over BUNDLE_BUDGET_KIB, default 170)
+//      npm run check:bundle (exit 1 when a screen's first load is over BUNDLE_BUDGET_KIB, default 170)
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
@@ -124,16 +124,20 @@ try {
       );
     }
   }
-  const chat = screens.find((s) => s.screen === "chat");
   if (check) {
-    const total = chat?.totalGzipKiB ?? Number.POSITIVE_INFINITY;
-    if (total > BUDGET_KIB) {
-      console.error(
-        `bundle budget exceeded: the chat screen loads ${total} KiB gzip, budget ${BUDGET_KIB} KiB`,
-      );
-      exitCode = 1;
-    } else {
-      console.info(`bundle budget ok: ${total} KiB gzip <= ${BUDGET_KIB} KiB`);
+    // The budget is first-load JavaScript (what the server's HTML references, before the page is
+    // interactive), on both screens; the chat's lazy chunks are reported, not budgeted.
+    for (const s of screens) {
+      if (s.initialGzipKiB > BUDGET_KIB) {
+        console.error(
+          `bundle budget exceeded: the ${s.screen} screen's first load is ${s.initialGzipKiB} KiB gzip, budget ${BUDGET_KIB} KiB`,
+        );
+        exitCode = 1;
+      } else {
+        console.info(
+          `bundle budget ok: ${s.screen} first load ${s.initialGzipKiB} KiB gzip <= ${BUDGET_KIB} KiB`,
+        );
+      }
     }
   } else {
     writeFileSync(

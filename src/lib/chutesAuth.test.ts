@@ -45,4 +45,23 @@ describe("key storage", () => {
     localStorage.setItem(API_KEY_STORAGE_KEY, JSON.stringify({ key: "cpk_evil", account: {}, savedAt: "t" }));
     expect(keyStores.chutes.read()).toBeNull();
   });
+
+  it("ignores an entry whose account summary is not one, and drops fields it does not know", () => {
+    const account = { scope: "admin", username: "alice", balance: 1 };
+    const stored = (entry: object) => {
+      localStorage.setItem(API_KEY_STORAGE_KEY, JSON.stringify({ key: KEY, savedAt: "t", ...entry }));
+      return keyStores.chutes.read();
+    };
+    expect(stored({ account: { ...account, scope: "owner" } })).toBeNull();
+    expect(stored({ account: { ...account, balance: "1" } })).toBeNull();
+    expect(stored({ account: { ...account, username: 7 } })).toBeNull();
+    expect(stored({ account })).toMatchObject({ key: KEY, account });
+    expect(stored({ account: { ...account, extra: "x" }, other: 1 })).toEqual({
+      key: KEY,
+      account,
+      savedAt: "t",
+    });
+    localStorage.setItem(API_KEY_STORAGE_KEY, "not json");
+    expect(keyStores.chutes.read()).toBeNull();
+  });
 });

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { redactSecrets } from "./upstream/redact.ts";
 
 // The one error table. The server answers with `{ error: { code, message } }`, the chat stream
@@ -194,18 +193,34 @@ export const errorTable: Record<ErrorCode, ErrorSpec> = {
   },
 };
 
-export const appErrorSchema = z.object({
-  code: z.enum(ERROR_CODES),
-  message: z.string(),
+export interface AppError {
+  code: ErrorCode;
+  message: string;
   /** Which provider failed, when it is not Chutes (titles and top-up links follow it). */
-  provider: z.enum(PROVIDERS).optional(),
+  provider?: ProviderId | undefined;
   /** When a used-up quota resets (ISO 8601), as Chutes' 402 says. */
-  resetsAt: z.string().max(40).optional(),
-});
+  resetsAt?: string | undefined;
+}
 
-export type AppError = z.infer<typeof appErrorSchema>;
-
-export const appErrorBodySchema = z.object({ error: appErrorSchema });
+/**
+ * An error as our server, a stream or a thrown value carries it, or undefined when it is not one.
+ * A plain check rather than zod: every screen shows errors, and zod in the first paint would cost
+ * 28 KiB gzip (bench/RESULTS.md, bundle). Unknown fields are dropped.
+ */
+export function readAppError(value: unknown): AppError | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const { code, message, provider, resetsAt } = value as Record<string, unknown>;
+  if (!(ERROR_CODES as ReadonlyArray<unknown>).includes(code) || typeof message !== "string")
+    return undefined;
+  if (provider !== undefined && !(PROVIDERS as ReadonlyArray<unknown>).includes(provider)) return undefined;
+  if (resetsAt !== undefined && (typeof resetsAt !== "string" || resetsAt.length > 40)) return undefined;
+  return {
+    code: code as ErrorCode,
+    message,
+    ...(provider === undefined ? {} : { provider: provider as ProviderId }),
+    ...(resetsAt === undefined ? {} : { resetsAt }),
+  };
+}
 
 export function appError(code: ErrorCode, message?: string, provider: ProviderId = "chutes"): AppError {
   const fallback = withProviderName(errorTable[code].message, provider);
@@ -225,8 +240,10 @@ export function encodeAppError(error: AppError): string {
 export function decodeAppError(text: string | undefined | null): AppError | undefined {
   if (!text) return undefined;
   try {
-    const parsed = appErrorBodySchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data.error : undefined;
+    const body: unknown = JSON.parse(text);
+    return typeof body === "object" && body !== null
+      ? readAppError((body as { error?: unknown }).error)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -264,7 +281,7 @@ export function toErrorView(error: unknown): ErrorView {
       ? decodeAppError(error.message)
       : typeof error === "string"
         ? decodeAppError(error)
-        : appErrorSchema.safeParse(error).data;
+        : readAppError(error);
   const app = decoded ?? appError(isNetworkFailure(error) ? "network" : "internal");
   const spec = errorTable[app.code];
   const provider = app.provider ?? "chutes";

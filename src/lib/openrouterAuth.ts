@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { keyFormatCheck } from "./credentials/keyFormat.ts";
 
 // How OpenRouter, the second provider, authenticates a pasted key: its shape, the header it
@@ -16,13 +15,21 @@ export const checkOpenRouterKeyFormat = keyFormatCheck({
   shapeHint: "an OpenRouter key is sk-or-v1- and 64 hex characters.",
 });
 
-export const openRouterAccountSchema = z.object({
-  label: z.string().nullable(),
+export interface OpenRouterAccount {
+  label: string | null;
   /** USD left on the account (credits minus usage), or null when unknown. */
-  creditRemaining: z.number().nullable(),
-});
+  creditRemaining: number | null;
+}
 
-export type OpenRouterAccount = z.infer<typeof openRouterAccountSchema>;
+/** As parseKeyAccount (chutesAuth.ts), for an OpenRouter key's account. */
+export function parseOpenRouterAccount(value: unknown): OpenRouterAccount | null {
+  if (typeof value !== "object" || value === null) return null;
+  const { label, creditRemaining } = value as Record<string, unknown>;
+  if (label !== null && typeof label !== "string") return null;
+  if (creditRemaining !== null && (typeof creditRemaining !== "number" || !Number.isFinite(creditRemaining)))
+    return null;
+  return { label, creditRemaining };
+}
 
 export function maskOpenRouterKey(key: string): string {
   return `sk-or-…${key.slice(-4)}`;

@@ -1,7 +1,6 @@
 "use client";
 
 import { type KeyboardEvent, type Ref, useId, useMemo, useState } from "react";
-import { unlistedModel } from "@/src/lib/api/models.ts";
 import {
   CAPABILITIES,
   CAPABILITY_LABELS,
@@ -12,7 +11,7 @@ import {
   type ModelSort,
   selectModels,
 } from "@/src/lib/models/catalog.ts";
-import { contextText, filterModels, priceText } from "./modelText.ts";
+import { contextText, filterModels, priceText, unlistedModel } from "./modelText.ts";
 import type { ModelCatalog, ModelInfo } from "./useModelCatalog.ts";
 
 export interface ModelPickerProps {

@@ -31,3 +31,17 @@ export function filterModels(models: ReadonlyArray<ModelInfo>, query: string): M
   const exact = query.trim().toLowerCase();
   return matches.sort((a, b) => Number(b.id.toLowerCase() === exact) - Number(a.id.toLowerCase() === exact));
 }
+
+/** What the picker knows about a model id that is not (or not yet) in the list. */
+export function unlistedModel(id: string): ModelInfo {
+  return {
+    id,
+    contextLength: null,
+    maxOutputTokens: null,
+    pricing: { input: null, output: null, cacheRead: null },
+    confidential: false,
+    inputModalities: ["text"],
+    features: [],
+    samplingParameters: null,
+  };
+}

@@ -1,14 +1,13 @@
 "use client";
 
 import { Composer } from "../chat/Composer.tsx";
-import { MessageList } from "../chat/MessageList.tsx";
+import { EmptyConversation } from "../chat/ConversationFrame.tsx";
 import { ModelPicker } from "../models/ModelPicker.tsx";
 import { ChatLayout, HeaderActions, MenuButton } from "./ChatLayout.tsx";
 
 const LOADING_CATALOG = { state: "loading" } as const;
 const ignore = () => {};
 const notSent = () => false;
-const NONE: ReadonlySet<string> = new Set();
 
 /**
  * What the server renders for a returning user, before the browser has read its key (the key
@@ -23,7 +22,7 @@ export function ChatShell() {
       actions={<HeaderActions />}
     >
       {/* The empty conversation, as the live chat shows it: the same paint, so nothing shifts. */}
-      <MessageList messages={[]} busy={false} incompleteIds={NONE} />
+      <EmptyConversation />
       <Composer busy={false} onSend={notSent} onStop={ignore} early />
     </ChatLayout>
   );

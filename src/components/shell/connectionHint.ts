@@ -1,4 +1,3 @@
-import { z } from "zod";
 import type { ConnectionStatus } from "@/src/hooks/useConnection.ts";
 
 // A cookie that tells the server which screen to render at first paint for this browser, so a
@@ -10,16 +9,16 @@ import type { ConnectionStatus } from "@/src/hooks/useConnection.ts";
 export const HINT_COOKIE = "chutes-chat-hint";
 const HINT_MAX_AGE_S = 365 * 24 * 60 * 60;
 
-export const connectionHintSchema = z.enum(["key", "openrouter"]);
-export type ConnectionHint = z.infer<typeof connectionHintSchema>;
+const CONNECTION_HINTS = ["key", "openrouter"] as const;
+export type ConnectionHint = (typeof CONNECTION_HINTS)[number];
 
 /** The screen the server renders before the browser has read its keys. */
 export type FirstScreen = "setup" | "chat";
 
 /** A cookie value from the request; anything else (tampered, outdated) counts as no hint. */
 export function parseConnectionHint(value: string | undefined): ConnectionHint | null {
-  const parsed = connectionHintSchema.safeParse(value);
-  return parsed.success ? parsed.data : null;
+  // Not zod: this module is in the first paint (see readAppError in errors.ts).
+  return (CONNECTION_HINTS as ReadonlyArray<unknown>).includes(value) ? (value as ConnectionHint) : null;
 }
 
 /** What the cookie should say for a connection; undefined while the browser is still reading it. */

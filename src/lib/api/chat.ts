@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { DOCUMENT_BODY_BYTES, DOCUMENT_LIMITS, documentPartSchema, isDocumentPart } from "./documents.ts";
-import { IMAGE_BODY_BYTES, IMAGE_LIMITS, imagePartSchema } from "./images.ts";
+import { DOCUMENT_BODY_BYTES, DOCUMENT_LIMITS, isDocumentPart } from "./documents.ts";
+import { documentPartSchema, imagePartSchema } from "./fileParts.ts";
+import { IMAGE_BODY_BYTES, IMAGE_LIMITS } from "./images.ts";
 
 // POST /api/chat, as the AI SDK's chat transport sends it. The system prompt is the server's, so
 // only user and assistant turns are accepted. Limits keep one request from costing the server

@@ -1,6 +1,5 @@
 import type { FileUIPart } from "ai";
-import { z } from "zod";
-import { newestParts, refineDataUrl } from "./images.ts";
+import { newestParts } from "./images.ts";
 
 // Documents attached to one question: the browser extracts their text (a PDF's too) and sends it as
 // a file part of the user's message; the server chunks it into sources of this conversation only
@@ -31,20 +30,6 @@ export const DOCUMENT_BODY_BYTES =
 /** What the composer's file picker offers besides images. */
 export const DOCUMENT_ACCEPT =
   ".txt,.md,.markdown,.html,.htm,.pdf,text/plain,text/markdown,text/html,application/pdf";
-
-export const documentPartSchema = z
-  .object({
-    type: z.literal("file"),
-    mediaType: z.enum(DOCUMENT_MEDIA_TYPES, "a document must be text, Markdown, HTML or a PDF's text"),
-    filename: z.string().min(1, "a document needs its file name").max(DOCUMENT_LIMITS.filename),
-    url: z.string(),
-  })
-  .superRefine(
-    refineDataUrl(DOCUMENT_LIMITS.textBytes, {
-      notOwn: "a document must be sent as its own text",
-      tooBig: "a document may hold at most 1 MB of text",
-    }),
-  );
 
 export type DocumentPart = FileUIPart & { mediaType: DocumentMediaType; filename: string };
 

@@ -1,10 +1,27 @@
-import type { z } from "zod";
 import { type AppError, appError, decodeAppError } from "../errors.ts";
 
 // The browser's one way to call our API: JSON in, a response checked against the route's own
 // schema out, and every failure as an entry of the error table (never an exception to catch).
 
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: AppError };
+
+/**
+ * How an answer is checked: a zod schema (which has this shape), or `plainCheck` where zod would
+ * weigh on the first paint. Keeping zod out of this module keeps it out of the setup screen.
+ */
+export interface ResponseCheck<T> {
+  safeParse(value: unknown): { success: true; data: T } | { success: false };
+}
+
+/** A check written by hand: the value, or null when it is not one. */
+export function plainCheck<T>(read: (value: unknown) => T | null): ResponseCheck<T> {
+  return {
+    safeParse(value) {
+      const data = read(value);
+      return data === null ? { success: false } : { success: true, data };
+    },
+  };
+}
 
 export interface ApiRequest {
   method?: "GET" | "POST";
@@ -15,11 +32,11 @@ export interface ApiRequest {
 }
 
 /** Rejects only when `signal` aborts, so callers can tell "cancelled" from "failed". */
-export async function fetchApi<S extends z.ZodType>(
+export async function fetchApi<T>(
   route: string,
-  schema: S,
+  check: ResponseCheck<T>,
   request: ApiRequest = {},
-): Promise<ApiResult<z.infer<S>>> {
+): Promise<ApiResult<T>> {
   const headers: Record<string, string> = { accept: "application/json", ...request.headers };
   if (request.json !== undefined) headers["content-type"] = "application/json";
   let response: Response;
@@ -38,7 +55,7 @@ export async function fetchApi<S extends z.ZodType>(
   }
   if (!response.ok) return { ok: false, error: decodeAppError(text) ?? statusError(response.status) };
   try {
-    const parsed = schema.safeParse(JSON.parse(text));
+    const parsed = check.safeParse(JSON.parse(text));
     if (parsed.success) return { ok: true, data: parsed.data };
   } catch {
     // not JSON: reported below

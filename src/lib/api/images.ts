@@ -1,5 +1,4 @@
 import type { FileUIPart } from "ai";
-import { z } from "zod";
 
 // Images sent to vision models: one set of limits for the browser (which resizes to them before
 // sending) and the server (which refuses anything beyond them). Chutes takes images only as
@@ -33,33 +32,6 @@ export function readDataUrl(url: string): { mediaType: string; bytes: number } |
   const padding = payload.endsWith("==") ? 2 : payload.endsWith("=") ? 1 : 0;
   return { mediaType: match[1], bytes: (payload.length / 4) * 3 - padding };
 }
-
-/**
- * A file part whose data URL must be of its own media type and at most `maxBytes` decoded: the
- * check images and documents share, with each one's words for what went wrong.
- */
-export function refineDataUrl(maxBytes: number, words: { notOwn: string; tooBig: string }) {
-  return (part: { mediaType: string; url: string }, ctx: z.RefinementCtx) => {
-    const data = readDataUrl(part.url);
-    if (!data || data.mediaType !== part.mediaType)
-      ctx.addIssue({ code: "custom", path: ["url"], message: words.notOwn });
-    else if (data.bytes > maxBytes) ctx.addIssue({ code: "custom", path: ["url"], message: words.tooBig });
-  };
-}
-
-export const imagePartSchema = z
-  .object({
-    type: z.literal("file"),
-    mediaType: z.enum(IMAGE_MEDIA_TYPES, "an image must be PNG, JPEG, WebP or GIF"),
-    filename: z.string().max(IMAGE_LIMITS.filename).optional(),
-    url: z.string(),
-  })
-  .superRefine(
-    refineDataUrl(IMAGE_LIMITS.bytes, {
-      notOwn: "an image must be sent as its own data",
-      tooBig: `an image may be at most ${IMAGE_LIMITS.bytes / (1024 * 1024)} MB`,
-    }),
-  );
 
 export type ImagePart = FileUIPart & { mediaType: ImageMediaType };
 

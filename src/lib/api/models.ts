@@ -36,17 +36,3 @@ export const modelListResponseSchema = z.object({
 export type ModelListResponse = z.infer<typeof modelListResponseSchema>;
 
 export const MODELS_ROUTE = "/api/models";
-
-/** What the picker knows about a model id that is not (or not yet) in the list. */
-export function unlistedModel(id: string): ModelInfo {
-  return {
-    id,
-    contextLength: null,
-    maxOutputTokens: null,
-    pricing: { input: null, output: null, cacheRead: null },
-    confidential: false,
-    inputModalities: ["text"],
-    features: [],
-    samplingParameters: null,
-  };
-}

@@ -1,6 +1,5 @@
-import { z } from "zod";
 import type { ProviderId } from "../errors.ts";
-import { type AccountOf, accountSchemaOf, PROVIDER_PREFERENCE_KEY, PROVIDER_TABLE } from "./providers.ts";
+import { type AccountOf, accountParserOf, PROVIDER_PREFERENCE_KEY, PROVIDER_TABLE } from "./providers.ts";
 
 // Pasted keys live in this browser's localStorage, one entry per provider (the row's storageKey),
 // each with what the provider said about the account when the key was checked.
@@ -27,11 +26,15 @@ function notify(): void {
 
 function createKeyStore<P extends ProviderId>(provider: P): KeyStore<AccountOf<P>> {
   const spec = PROVIDER_TABLE[provider];
-  const schema = z.object({
-    key: z.string().regex(spec.keyPattern),
-    account: accountSchemaOf(provider),
-    savedAt: z.string(),
-  });
+  const parseAccount = accountParserOf(provider);
+  // A plain check, not zod: this store decides the first screen (see parseKeyAccount).
+  const parseEntry = (value: unknown): StoredKey<AccountOf<P>> | null => {
+    if (typeof value !== "object" || value === null) return null;
+    const { key, account, savedAt } = value as Record<string, unknown>;
+    if (typeof key !== "string" || !spec.keyPattern.test(key) || typeof savedAt !== "string") return null;
+    const parsed = parseAccount(account);
+    return parsed ? { key, account: parsed, savedAt } : null;
+  };
   return {
     storageKey: spec.storageKey,
     read(storage = globalThis.localStorage) {
@@ -39,9 +42,8 @@ function createKeyStore<P extends ProviderId>(provider: P): KeyStore<AccountOf<P
       try {
         const raw = storage.getItem(spec.storageKey);
         if (!raw) return null;
-        const parsed = schema.safeParse(JSON.parse(raw));
         // A tampered or outdated entry is ignored rather than sent.
-        return parsed.success ? (parsed.data as StoredKey<AccountOf<P>>) : null;
+        return parseEntry(JSON.parse(raw));
       } catch {
         return null;
       }

@@ -1,11 +1,11 @@
-import type { z } from "zod";
 import {
   API_KEY_HEADER,
   API_KEY_PATTERN,
   API_KEY_STORAGE_KEY,
   checkApiKeyFormat,
-  keyAccountSchema,
+  type KeyAccount,
   maskKey,
+  parseKeyAccount,
 } from "../chutesAuth.ts";
 import type { ProviderId } from "../errors.ts";
 import {
@@ -14,7 +14,8 @@ import {
   OPENROUTER_KEY_HEADER,
   OPENROUTER_KEY_PATTERN,
   OPENROUTER_KEY_STORAGE_KEY,
-  openRouterAccountSchema,
+  type OpenRouterAccount,
+  parseOpenRouterAccount,
 } from "../openrouterAuth.ts";
 import type { KeyFormatCheck } from "./keyFormat.ts";
 
@@ -31,7 +32,8 @@ export interface ProviderSpec<Account> {
   storageKey: string;
   checkFormat: (raw: string) => KeyFormatCheck;
   maskKey: (key: string) => string;
-  accountSchema: z.ZodType<Account>;
+  /** The account summary beside a key (from our server or localStorage), or null when it is not one. */
+  parseAccount: (value: unknown) => Account | null;
   /** Our route that asks the provider whether a pasted key works. */
   validationRoute: string;
   /** How the key form presents itself. */
@@ -47,7 +49,7 @@ export const PROVIDER_TABLE = {
     storageKey: API_KEY_STORAGE_KEY,
     checkFormat: checkApiKeyFormat,
     maskKey,
-    accountSchema: keyAccountSchema,
+    parseAccount: parseKeyAccount,
     validationRoute: "/api/auth/chutes/validate-key",
     form: {
       label: "Chutes API key",
@@ -65,7 +67,7 @@ export const PROVIDER_TABLE = {
     storageKey: OPENROUTER_KEY_STORAGE_KEY,
     checkFormat: checkOpenRouterKeyFormat,
     maskKey: maskOpenRouterKey,
-    accountSchema: openRouterAccountSchema,
+    parseAccount: parseOpenRouterAccount,
     validationRoute: "/api/auth/openrouter/validate-key",
     form: {
       label: "OpenRouter API key",
@@ -76,14 +78,14 @@ export const PROVIDER_TABLE = {
     },
   },
 } as const satisfies {
-  chutes: ProviderSpec<z.infer<typeof keyAccountSchema>>;
-  openrouter: ProviderSpec<z.infer<typeof openRouterAccountSchema>>;
+  chutes: ProviderSpec<KeyAccount>;
+  openrouter: ProviderSpec<OpenRouterAccount>;
 };
 
 export type ProviderTable = typeof PROVIDER_TABLE;
 
 /** What the provider says about the account behind a key (Chutes: scope and balance...). */
-export type AccountOf<P extends ProviderId> = z.infer<ProviderTable[P]["accountSchema"]>;
+export type AccountOf<P extends ProviderId> = NonNullable<ReturnType<ProviderTable[P]["parseAccount"]>>;
 
 /** Which provider a request is for, when it is not Chutes (the browser has already chosen). */
 export const PROVIDER_HEADER = "x-chat-provider";
@@ -91,7 +93,7 @@ export const PROVIDER_HEADER = "x-chat-provider";
 /** localStorage: the provider the user connected last, which answers when both are connected. */
 export const PROVIDER_PREFERENCE_KEY = "chutes-chat:provider";
 
-/** The row's account schema, typed by provider (TypeScript cannot narrow the table's union itself). */
-export function accountSchemaOf<P extends ProviderId>(provider: P): z.ZodType<AccountOf<P>> {
-  return PROVIDER_TABLE[provider].accountSchema as unknown as z.ZodType<AccountOf<P>>;
+/** The row's account check, typed by provider (TypeScript cannot narrow the table's union itself). */
+export function accountParserOf<P extends ProviderId>(provider: P): (value: unknown) => AccountOf<P> | null {
+  return PROVIDER_TABLE[provider].parseAccount as (value: unknown) => AccountOf<P> | null;
 }

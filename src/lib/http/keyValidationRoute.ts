@@ -1,5 +1,6 @@
 import "server-only";
-import { VALIDATE_KEY_MAX_BODY_BYTES, validateKeyRequestSchema } from "../api/validateKey.ts";
+import { z } from "zod";
+import { VALIDATE_KEY_MAX_BODY_BYTES, VALIDATE_KEY_MAX_KEY_CHARS } from "../api/validateKey.ts";
 import { getConfig } from "../config.ts";
 import { type AccountOf, PROVIDER_TABLE } from "../credentials/providers.ts";
 import { type AppError, appError, appErrorResponse, type ProviderId } from "../errors.ts";
@@ -7,6 +8,8 @@ import { clientAddress } from "./clientAddress.ts";
 import { readJsonBody, rejectCrossOrigin } from "./guards.ts";
 import { consumeRateLimit, rateLimitSubject } from "./rateLimit.ts";
 import { tooManyRequests } from "./rateLimitResponse.ts";
+
+const validateKeyRequestSchema = z.strictObject({ apiKey: z.string().max(VALIDATE_KEY_MAX_KEY_CHARS) });
 
 export type KeyCheck<A> = { ok: true; account: A } | { ok: false; error: AppError };
 

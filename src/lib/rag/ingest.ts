@@ -212,7 +212,9 @@ function startRun(options: IngestOptions): IngestRun {
     now,
     started,
     processingStarted: started,
-    baseDir: resolve(options.baseDir ?? process.cwd()),
+    // Not a build-time path: without the comment Next's file tracing copies the whole project
+    // folder (data/, bench/, tests) into the standalone server.
+    baseDir: resolve(/* turbopackIgnore: true */ options.baseDir ?? process.cwd()),
     batchSize: Math.max(1, options.batchSize ?? EMBED_BATCH_SIZE),
     chunkOptions,
     settingsTag:
