@@ -169,7 +169,7 @@ async function ingestCorpus(store: KbStore) {
   let texts = 0;
   const embed = async (batch: string[]) => {
     texts += batch.length;
-    return batch.map(embedText);
+    return batch.map((text) => embedText(text));
   };
   const first = await ingest({ paths: [CORPUS], baseDir: CORPUS, store, embed });
   const again = await ingest({ paths: [CORPUS], baseDir: CORPUS, store, embed });
@@ -216,7 +216,7 @@ async function main() {
   // The app's retriever with the configuration's defaults (fusion weights, vector floor, per-file cap).
   const retriever = createRetriever({
     store,
-    embed: async (texts) => texts.map(embedText),
+    embed: async (texts) => texts.map((text) => embedText(text)),
     topK: K,
     minScore: DEFAULT_MIN_SIMILARITY,
     fusion: DEFAULT_FUSION,
@@ -285,7 +285,12 @@ async function main() {
       poolSize: 1,
       embedding: IDENTITY,
     });
-    await ingest({ paths: [CORPUS], baseDir: CORPUS, store: pgStore, embed: async (b) => b.map(embedText) });
+    await ingest({
+      paths: [CORPUS],
+      baseDir: CORPUS,
+      store: pgStore,
+      embed: async (b) => b.map((text) => embedText(text)),
+    });
     const key = (h: SearchHit) => `${h.source}#${h.headingPath}#${h.text.length}`;
     sameRankingOnPostgres = true;
     for (const question of questions) {

@@ -247,6 +247,57 @@ describe.each(BACKENDS)("retrieve() on $name", (backend) => {
       expect(embeddingCalls(emulator)).toHaveLength(0);
     });
   });
+
+  describe("with a cached status", () => {
+    it("reads the status once, and again after a write from this process", async () => {
+      await store.reset();
+      let statusReads = 0;
+      const counting: KbStore = {
+        ...store,
+        status: () => {
+          statusReads++;
+          return store.status();
+        },
+      };
+      const retrieve = createRetriever({ ...deps, store: counting, statusCacheMs: Number.POSITIVE_INFINITY });
+      const question = { query: "What prefix do API keys have?", credential: USER_CREDENTIAL };
+      expect((await retrieve(question)).chunks).toEqual([]);
+      expect((await retrieve(question)).chunks).toEqual([]);
+      expect(statusReads).toBe(1);
+
+      await ingest({ paths: ["docs/api-keys.md"], store, embed: null, baseDir: PROJECT });
+      const result = await retrieve(question);
+      expect(statusReads).toBe(2);
+      expect(result.degraded).toEqual({ reason: "not_embedded" });
+      expect(result.chunks[0]?.source).toBe("docs/api-keys.md");
+    });
+  });
+});
+
+describe("retrieve() order of work", () => {
+  it("sends the query embedding before the full-text search holds the event loop", async () => {
+    const order: string[] = [];
+    const store = {
+      embedding: IDENTITY,
+      status: async () => ({ meta: IDENTITY, hasChunks: true, hasEmbeddings: true }),
+      searchText: async () => {
+        order.push("text search");
+        return [];
+      },
+      searchVector: async () => [],
+    } as unknown as KbStore;
+    const result = await createRetriever({
+      store,
+      embed: async (texts) => {
+        order.push("embedding");
+        return texts.map(() => new Array(DIM).fill(0.01));
+      },
+      topK: 4,
+      minScore: 0,
+    })({ query: "anything", credential: USER_CREDENTIAL });
+    expect(result.mode).toBe("hybrid");
+    expect(order).toEqual(["embedding", "text search"]);
+  });
 });
 
 describe("fuse (reciprocal rank fusion)", () => {

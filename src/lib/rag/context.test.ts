@@ -47,16 +47,19 @@ describe("buildSourcesContext", () => {
     expect(cut.sources.map((s) => s.chunkId)).toEqual([1, 2]);
     expect(cut.dropped).toBe(2);
     expect(countTokens(cut.prompt)).toBeLessThanOrEqual(budget);
+    // Counted in parts, as the budget was: within a token or two of counting the whole prompt.
+    expect(Math.abs(cut.tokens - countTokens(cut.prompt))).toBeLessThanOrEqual(2);
     expect(cut.prompt).not.toContain("docs/file-3.md");
     expect(cut.prompt).not.toContain("docs/file-4.md"); // not promoted over a higher-ranked dropped chunk
   });
 
   it("returns no prompt when nothing fits or nothing was retrieved", () => {
-    expect(buildSourcesContext([])).toEqual({ prompt: "", sources: [], dropped: 0 });
+    expect(buildSourcesContext([])).toEqual({ prompt: "", sources: [], dropped: 0, tokens: 0 });
     expect(buildSourcesContext([chunk(1, "x ".repeat(500))], { maxTokens: 50 })).toEqual({
       prompt: "",
       sources: [],
       dropped: 1,
+      tokens: 0,
     });
   });
 

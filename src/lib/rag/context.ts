@@ -31,6 +31,8 @@ export interface SourcesContext {
   sources: PromptSource[];
   /** Lowest-ranked chunks left out because they did not fit the token budget. */
   dropped: number;
+  /** What the prompt costs, as counted against the budget (its parts counted apart); 0 without one. */
+  tokens: number;
 }
 
 export interface SourcesContextOptions {
@@ -82,8 +84,8 @@ export function buildSourcesContext(
     });
   }
   const dropped = chunks.length - sources.length;
-  if (sources.length === 0) return { prompt: "", sources, dropped };
-  return { prompt: `${head}${blocks.join("")}${tail}`, sources, dropped };
+  if (sources.length === 0) return { prompt: "", sources, dropped, tokens: 0 };
+  return { prompt: `${head}${blocks.join("")}${tail}`, sources, dropped, tokens: used };
 }
 
 function renderSource(id: number, chunk: ContextChunk): string {

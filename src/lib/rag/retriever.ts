@@ -8,7 +8,14 @@ import {
 } from "./embeddings.ts";
 import { EmbeddingDimensionError } from "./errors.ts";
 import { CANDIDATE_MULTIPLIER, DEFAULT_FUSION, MAX_QUERY_CHARS, MIN_CANDIDATES, RRF_K } from "./settings.ts";
-import { assertSameIdentity, getKbStore, type KbStore, type SearchHit } from "./store.ts";
+import {
+  assertSameIdentity,
+  getKbStore,
+  type KbStatus,
+  type KbStore,
+  kbWriteGeneration,
+  type SearchHit,
+} from "./store.ts";
 import type { DegradedReason, RetrievalResult, RetrievedChunk } from "./types.ts";
 
 export type { DegradedReason, RetrievalResult, RetrievedChunk } from "./types.ts";
@@ -56,25 +63,50 @@ export interface RetrieverDeps {
   topK: number;
   minScore: number;
   fusion?: FusionOptions;
+  /**
+   * How long the knowledge base's status (identity, has chunks, has embeddings) may be reused between
+   * questions (default 0: read it for each). A write from this process makes it stale at once.
+   */
+  statusCacheMs?: number;
 }
 
 export type Retriever = (options: RetrieveOptions) => Promise<RetrievalResult>;
 
 export function createRetriever(deps: RetrieverDeps): Retriever {
   const fusion: FusionOptions = deps.fusion ?? DEFAULT_FUSION;
+  const cacheMs = deps.statusCacheMs ?? 0;
+  let cached: { status: KbStatus; at: number; generation: number } | undefined;
+  const readStatus = async (): Promise<KbStatus> => {
+    const generation = kbWriteGeneration();
+    if (cached && cached.generation === generation && performance.now() - cached.at < cacheMs)
+      return cached.status;
+    const at = performance.now();
+    const status = await deps.store.status();
+    // A write that ended meanwhile may not be in this answer: keep it for this question only.
+    cached = cacheMs > 0 && kbWriteGeneration() === generation ? { status, at, generation } : undefined;
+    return status;
+  };
   return async ({ query, credential, k, minScore, signal, fetch }) => {
     const limit = clampInt(k ?? deps.topK, 1, 50);
     const floor = minScore ?? deps.minScore;
     const question = query.trim().slice(0, MAX_QUERY_CHARS);
     const { store } = deps;
 
-    const status = await store.status();
+    const status = await readStatus();
     assertSameIdentity(status.meta, store.embedding);
     if (question === "" || !status.hasChunks) return { chunks: [], mode: "hybrid" };
 
     const candidates = Math.max(limit * CANDIDATE_MULTIPLIER, MIN_CANDIDATES);
-    // The full-text search runs while the question is being embedded.
-    const textSearch = store.searchText(question, candidates);
+    const embedding =
+      status.hasEmbeddings && credential !== null && credential.trim() !== ""
+        ? deps.embed([question], credential, { signal, fetch })
+        : undefined;
+    embedding?.catch(() => {}); // awaited below, after the text search may have failed first
+    // The full-text search runs while the question is being embedded: started once the embedding
+    // request is on its way, since an embedded (PGlite) query holds the event loop while it runs.
+    const textSearch = (embedding ? new Promise((resolve) => setImmediate(resolve)) : Promise.resolve()).then(
+      () => store.searchText(question, candidates),
+    );
     textSearch.catch(() => {}); // awaited below; avoid an unhandled rejection while we wait on the embedding
 
     const textOnly = async (reason: DegradedReason, httpStatus?: number): Promise<RetrievalResult> => ({
@@ -84,11 +116,11 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
     });
 
     if (!status.hasEmbeddings) return textOnly("not_embedded");
-    if (credential === null || credential.trim() === "") return textOnly("no_credential");
+    if (!embedding) return textOnly("no_credential");
 
     let vector: number[] | undefined;
     try {
-      [vector] = await deps.embed([question], credential, { signal, fetch });
+      [vector] = await embedding;
     } catch (error) {
       if (signal?.aborted) throw error;
       if (!(error instanceof EmbeddingError)) throw error;
@@ -204,6 +236,10 @@ export function retrieverDepsFromConfig(config: AppConfig): RetrieverDeps {
   });
   return {
     store: getKbStore(config),
+    // Embedded PGlite: only this process can write to it while it is open (`npm run ingest` hands its
+    // work to the running app), so the status changes only with a write counted here. A server
+    // database can be written by another process (the CLI, another instance): re-read it often.
+    statusCacheMs: config.DATABASE_URL ? POSTGRES_STATUS_CACHE_MS : Number.POSITIVE_INFINITY,
     embed: client.embed,
     topK: config.RAG_TOP_K,
     minScore: config.RAG_MIN_SCORE,
@@ -215,6 +251,9 @@ export function retrieverDepsFromConfig(config: AppConfig): RetrieverDeps {
     },
   };
 }
+
+/** How stale a server database's status may be for a question (an ingest elsewhere shows up after this). */
+const POSTGRES_STATUS_CACHE_MS = 2000;
 
 let configured: { config: AppConfig; retriever: Retriever } | undefined;
 

@@ -60,5 +60,12 @@ export const BM25_K1 = 1.2;
 export const BM25_B = 0.75;
 /** Full-text candidates scored before the duplicate-text penalty picks the final order (× the limit). */
 export const TEXT_RERANK_FACTOR = 2;
+/**
+ * Full text: a question's term held by more than this share of the chunks (and by more than
+ * TEXT_COMMON_TERM_MIN_CHUNKS of them) is "common": its postings are read only for the chunks that hold one
+ * of the question's rarer terms (the ranking stays exact; bench/retrieval-scale.ts measures the gain).
+ */
+export const TEXT_COMMON_TERM_SHARE = 0.05;
+export const TEXT_COMMON_TERM_MIN_CHUNKS = 1000;
 /** Text-search configuration used when none is set (stop words and stemming). */
 export const DEFAULT_TEXT_SEARCH_LANGUAGE = "english";

@@ -12,6 +12,8 @@ import {
   BM25_K1,
   DEFAULT_TEXT_SEARCH_LANGUAGE,
   PGLITE_SUBDIR,
+  TEXT_COMMON_TERM_MIN_CHUNKS,
+  TEXT_COMMON_TERM_SHARE,
   TEXT_RERANK_FACTOR,
 } from "./settings.ts";
 import type { Passage } from "./types.ts";
@@ -172,6 +174,21 @@ interface HitRow {
 interface MetaRow {
   embedding_model: string;
   embedding_dimensions: number;
+}
+
+// Every write to a knowledge base from this process (any store instance, any route bundle: hence
+// globalThis) counts here, so a cached status can tell it is out of date.
+const writes = globalThis as typeof globalThis & { __chutesChatKbWrites?: number };
+
+/** How many knowledge-base writes this process has made (or attempted): changes after each one. */
+export function kbWriteGeneration(): number {
+  return writes.__chutesChatKbWrites ?? 0;
+}
+
+function afterWrite<T>(work: Promise<T>): Promise<T> {
+  return work.finally(() => {
+    writes.__chutesChatKbWrites = kbWriteGeneration() + 1;
+  });
 }
 
 const INSERT_BATCH = 200;
@@ -348,22 +365,23 @@ export function createKbStore(options: KbStoreOptions): KbStore {
         chunk.embedding === null ? null : toVectorLiteral(chunk.embedding, identity),
       );
       const db = await ready();
-      return db.transaction(async (tx) => {
-        const [doc] = await tx.query<{ id: number | string }>(
-          `INSERT INTO kb_documents (source, title, content_hash) VALUES ($1, $2, $3)
+      return afterWrite(
+        db.transaction(async (tx) => {
+          const [doc] = await tx.query<{ id: number | string }>(
+            `INSERT INTO kb_documents (source, title, content_hash) VALUES ($1, $2, $3)
            ON CONFLICT (source) DO UPDATE
              SET title = EXCLUDED.title, content_hash = EXCLUDED.content_hash, updated_at = now()
            RETURNING id`,
-          [document.source, document.title, document.contentHash],
-        );
-        if (!doc) throw new Error(`Could not write document ${document.source}`);
-        const documentId = Number(doc.id);
-        await tx.query("DELETE FROM kb_chunks WHERE document_id = $1", [documentId]);
-        for (let i = 0; i < document.chunks.length; i += INSERT_BATCH) {
-          const batch = document.chunks.slice(i, i + INSERT_BATCH);
-          // The heading path is indexed too (weight A: its terms count twice in BM25).
-          await tx.query(
-            `INSERT INTO kb_chunks (document_id, ordinal, heading_path, text, token_count, content_hash, embedding,
+            [document.source, document.title, document.contentHash],
+          );
+          if (!doc) throw new Error(`Could not write document ${document.source}`);
+          const documentId = Number(doc.id);
+          await tx.query("DELETE FROM kb_chunks WHERE document_id = $1", [documentId]);
+          for (let i = 0; i < document.chunks.length; i += INSERT_BATCH) {
+            const batch = document.chunks.slice(i, i + INSERT_BATCH);
+            // The heading path is indexed too (weight A: its terms count twice in BM25).
+            await tx.query(
+              `INSERT INTO kb_chunks (document_id, ordinal, heading_path, text, token_count, content_hash, embedding,
                                     tsv, exact_terms, lex_len)
              SELECT $1, u.ordinal, u.heading_path, u.text, u.token_count, u.content_hash, u.embedding::vector,
                     v.tsv, v.exact, coalesce((SELECT sum(p.tf) FROM kb_chunk_postings(v.tsv, v.exact) p), 0)
@@ -371,29 +389,32 @@ export function createKbStore(options: KbStoreOptions): KbStore {
                     AS u (ordinal, heading_path, text, token_count, content_hash, embedding, exact),
                     LATERAL (SELECT ${tsvSql("u.heading_path", "u.text", "$9")} AS tsv,
                                     string_to_array(u.exact, ' ') AS exact) AS v`,
-            [
-              documentId,
-              batch.map((c) => c.ordinal),
-              batch.map((c) => c.headingPath),
-              batch.map((c) => c.text),
-              batch.map((c) => c.tokenCount),
-              batch.map((c) => c.contentHash),
-              vectors.slice(i, i + INSERT_BATCH),
-              batch.map((c) => exactTerms(`${c.headingPath}\n${c.headingPath}\n${c.text}`).join(" ")),
-              language,
-            ],
-          );
-        }
-        return { documentId };
-      });
+              [
+                documentId,
+                batch.map((c) => c.ordinal),
+                batch.map((c) => c.headingPath),
+                batch.map((c) => c.text),
+                batch.map((c) => c.tokenCount),
+                batch.map((c) => c.contentHash),
+                vectors.slice(i, i + INSERT_BATCH),
+                batch.map((c) => exactTerms(`${c.headingPath}\n${c.headingPath}\n${c.text}`).join(" ")),
+                language,
+              ],
+            );
+          }
+          return { documentId };
+        }),
+      );
     },
 
     async deleteDocuments(ids) {
       if (ids.length === 0) return 0;
       const db = await ready();
-      const rows = await db.query<{ id: number | string }>(
-        "DELETE FROM kb_documents WHERE id = ANY ($1::bigint[]) RETURNING id",
-        [[...ids]],
+      const rows = await afterWrite(
+        db.query<{ id: number | string }>(
+          "DELETE FROM kb_documents WHERE id = ANY ($1::bigint[]) RETURNING id",
+          [[...ids]],
+        ),
       );
       return rows.length;
     },
@@ -430,6 +451,13 @@ export function createKbStore(options: KbStoreOptions): KbStore {
       const db = await ready();
       // Only the postings of the question's terms are read; the corpus size and average length come from
       // kb_corpus, so no query scans every chunk. Ties in BM25 fall to the lower chunk id (stable order).
+      // A term in a large share of the chunks ("common": "the" of a corpus, its product name) has postings
+      // in nearly every chunk but an IDF near 0. When the question also has rarer terms, only the chunks
+      // holding one of those are candidates, and common terms are scored for them by key (MaxScore). That is
+      // exact as long as the weakest candidate kept outscores the most a chunk with common terms alone can
+      // get, (k1 + 1) × the sum of their IDFs; otherwise (checked in the query) every posting is scored.
+      const k1 = `${BM25_K1 + 1}::float8`;
+      const term = "w.idf * p.tf / (p.tf + corpus.c1 + corpus.c2 * p.len)";
       const rows = await db.query<HitRow>(
         `WITH words AS (
            SELECT DISTINCT w.word, l.lexeme
@@ -442,24 +470,70 @@ export function createKbStore(options: KbStoreOptions): KbStore {
            -- BM25's denominator is tf + k1 (1 - b) + (k1 b / avglen) len: two constants per query.
            SELECT greatest(chunks, 1)::float8 AS n,
                   ${BM25_K1 * (1 - BM25_B)}::float8 AS c1,
-                  ${BM25_K1 * BM25_B}::float8 / greatest(total_length::float8 / greatest(chunks, 1), 1) AS c2
+                  ${BM25_K1 * BM25_B}::float8 / greatest(total_length::float8 / greatest(chunks, 1), 1) AS c2,
+                  greatest(${TEXT_COMMON_TERM_MIN_CHUNKS}, chunks * ${TEXT_COMMON_TERM_SHARE}::float8) AS common_df
              FROM kb_corpus WHERE id = 1
          ),
-         weights AS (
-           SELECT t.lexeme, ln(1 + (corpus.n - t.df::float8 + 0.5) / (t.df::float8 + 0.5)) AS idf
+         terms AS (
+           SELECT t.lexeme, t.df, ln(1 + (corpus.n - t.df::float8 + 0.5) / (t.df::float8 + 0.5)) AS idf
              FROM (SELECT DISTINCT lexeme FROM words) AS q JOIN kb_terms t ON t.lexeme = q.lexeme, corpus
          ),
-         scored AS (
-           SELECT p.chunk_id, ${BM25_K1 + 1}::float8 * sum(w.idf * p.tf / (p.tf + corpus.c1 + corpus.c2 * p.len)) AS bm25
-             FROM weights w JOIN kb_postings p ON p.lexeme = w.lexeme, corpus
+         weights AS (
+           SELECT t.lexeme, t.idf,
+                  t.df > corpus.common_df AND EXISTS (SELECT 1 FROM terms r WHERE r.df <= corpus.common_df) AS common
+             FROM terms t, corpus
+         ),
+         -- OFFSET 0 keeps each term's postings an index lookup whatever the planner's statistics say
+         -- (a join could read all of kb_postings, common terms included).
+         candidates AS (
+           SELECT p.chunk_id, sum(${term}) AS part
+             FROM weights w,
+                  LATERAL (SELECT chunk_id, tf, len FROM kb_postings x WHERE x.lexeme = w.lexeme OFFSET 0)
+                    AS p (chunk_id, tf, len),
+                  corpus
+            WHERE NOT w.common
             GROUP BY p.chunk_id
-            ORDER BY bm25 DESC, p.chunk_id
+         ),
+         pruned AS (
+           SELECT c.chunk_id,
+                  ${k1} * (c.part + coalesce((SELECT sum(${term})
+                                               FROM weights w,
+                                                    LATERAL (SELECT tf, len FROM kb_postings x
+                                                              WHERE x.lexeme = w.lexeme AND x.chunk_id = c.chunk_id
+                                                             OFFSET 0) AS p (tf, len),
+                                                    corpus
+                                              WHERE w.common), 0)) AS bm25
+             FROM candidates c
+            ORDER BY bm25 DESC, c.chunk_id
             LIMIT $3 * ${TEXT_RERANK_FACTOR}
+         ),
+         bound AS (
+           SELECT NOT EXISTS (SELECT 1 FROM weights WHERE common)
+                  OR ((SELECT count(*) FROM pruned) = $3 * ${TEXT_RERANK_FACTOR}
+                      AND (SELECT min(bm25) FROM pruned) > ${k1} * (SELECT sum(idf) FROM weights WHERE common))
+                  AS exact
+         ),
+         scored AS (
+           SELECT chunk_id, bm25 FROM pruned WHERE (SELECT exact FROM bound)
+           UNION ALL
+           -- Runs only when the bound does not hold (a gating one-time filter).
+           SELECT chunk_id, bm25 FROM (
+             SELECT p.chunk_id, ${k1} * sum(${term}) AS bm25
+               FROM weights w JOIN kb_postings p ON p.lexeme = w.lexeme, corpus
+              GROUP BY p.chunk_id
+              ORDER BY bm25 DESC, p.chunk_id
+              LIMIT $3 * ${TEXT_RERANK_FACTOR}
+           ) AS everything
+            WHERE NOT (SELECT exact FROM bound)
          )
          SELECT c.id, c.document_id, d.title, d.source, c.heading_path, c.text,
                 s.bm25 / (1 + ln((SELECT count(*) FROM kb_chunks x WHERE x.text_md5 = c.text_md5))) AS score,
-                ARRAY(SELECT DISTINCT wd.word FROM words wd JOIN kb_postings m ON m.lexeme = wd.lexeme
-                       WHERE m.chunk_id = s.chunk_id ORDER BY wd.word) AS matched
+                -- One key lookup per word, not a read of all the chunk's postings.
+                ARRAY(SELECT DISTINCT wd.word
+                        FROM words wd,
+                             LATERAL (SELECT 1 FROM kb_postings m
+                                       WHERE m.lexeme = wd.lexeme AND m.chunk_id = s.chunk_id OFFSET 0) AS hit
+                       ORDER BY wd.word) AS matched
            FROM scored s JOIN kb_chunks c ON c.id = s.chunk_id JOIN kb_documents d ON d.id = c.document_id
           ORDER BY score DESC, c.id
           LIMIT $3`,
@@ -470,7 +544,7 @@ export function createKbStore(options: KbStoreOptions): KbStore {
 
     async reset() {
       const db = await open();
-      await resetSchema(db, identity);
+      await afterWrite(resetSchema(db, identity));
       await applyTextSearchLanguage(db, language);
       migrated = Promise.resolve(0);
     },
