@@ -12,5 +12,8 @@ export async function register(): Promise<void> {
     installGracefulShutdown();
     const { advertiseIngestHandoffFromConfig } = await import("./src/lib/ingestHandoff/advertise.ts");
     advertiseIngestHandoffFromConfig();
+    // The knowledge base opened now rather than by the first chat (never fatal, no upstream call).
+    const { startWarmUp } = await import("./src/lib/server/warmUp.ts");
+    startWarmUp();
   }
 }

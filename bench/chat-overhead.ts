@@ -1,81 +1,53 @@
-// How much chutes-chat adds to Chutes' time to first token, and what the server costs in memory.
-// Baseline, in the same run: the same request sent straight to the Chutes emulator. Needs a
-// production build (`npm run build`). Run: npm run bench:chat
-import { spawn } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+// How much chutes-chat adds to Chutes' time to first token. Baseline, in the same run: the same
+// request sent straight to the Chutes emulator, interleaved with the app's (direct, app, direct,
+// app...), so both see the same machine. Two knowledge bases (empty, docs/ ingested) × two model
+// latencies (the emulator's first token at 0 ms and at 200 ms). With the sample knowledge base the
+// app embeds the question first: that call is timed on its own in the same loop (straight to the
+// emulator's embeddings host) and reported both included and subtracted.
+// Needs a production build (`npm run build`). Run: npm run bench:chat. Writes bench/results/chat-overhead.json.
+import { mkdirSync, writeFileSync } from "node:fs";
 import { getConfig, resetConfigForTests } from "../src/lib/config.ts";
 import { runIngest } from "../src/lib/rag/ingest.ts";
+import { createKbStore, storeOptionsFromConfig } from "../src/lib/rag/store.ts";
 import { emulatorAppEnv } from "../tests/emulator/appEnv.ts";
+import { EmulatorClient } from "../tests/emulator/client.ts";
 import { ADMIN_KEY } from "../tests/emulator/fixtures.ts";
-import { startEmulator } from "../tests/emulator/server.ts";
+import { startProductionApp } from "./productionApp.ts";
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 40);
-const APP_PORT = 3700;
+const RUNS = Number(process.env.BENCH_RUNS ?? 200);
+const WARM_UP = 5;
+const DELAYS_MS = [0, 200];
+const APP_PORT = Number(process.env.BENCH_PORT ?? 3700);
 const MODEL = "deepseek-ai/DeepSeek-V3.2-TEE";
+const EMBEDDING_MODEL = "BAAI/bge-m3";
 
-const emulator = await startEmulator({ port: 0, tokenDelayMs: 0 });
-const nextBin = fileURLToPath(new URL("../node_modules/next/dist/bin/next", import.meta.url));
-const chutesEnv = emulatorAppEnv(emulator.url);
+const question = (i: number) => `Benchmark question number ${i}: how do I ingest documents?`;
 
-function startApp(dataDir: string) {
-  return spawn(process.execPath, [nextBin, "start", "-p", String(APP_PORT), "-H", "127.0.0.1"], {
-    // One client sends every request: the per-address chat limit (30 a minute) would refuse most.
-    env: { ...process.env, ...chutesEnv, DATA_DIR: dataDir, RATE_LIMIT_CHATS_PER_MIN: "10000" },
-    stdio: "ignore",
-  });
-}
-
-// The sample corpus, embedded through the emulator, for the "with knowledge base" runs.
-rmSync("bench/out/kb-empty", { recursive: true, force: true });
-rmSync("bench/out/kb-docs", { recursive: true, force: true });
-Object.assign(process.env, chutesEnv, { DATA_DIR: "bench/out/kb-docs", CHUTES_API_KEY: ADMIN_KEY });
-resetConfigForTests();
-await runIngest({ paths: ["docs"] }, getConfig());
-
-async function waitForApp(): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${APP_PORT}/`)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("the app did not start (did you run npm run build?)");
-}
-
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
-
-/** Milliseconds to the first byte of answer text, and to the end of the stream. */
-async function timed(
-  url: string,
-  init: RequestInit,
-  firstText: RegExp,
-): Promise<{ first: number; total: number }> {
+/** Milliseconds to the first answer text; the request is then aborted (a Stop), which saves the rest. */
+async function firstToken(url: string, init: RequestInit, marker: RegExp): Promise<number> {
+  const abort = new AbortController();
   const started = performance.now();
-  const response = await fetch(url, init);
+  const response = await fetch(url, { ...init, signal: abort.signal });
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  const reader = response.body!.getReader();
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   const decoder = new TextDecoder();
-  let first = Number.NaN;
   let seen = "";
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (Number.isNaN(first)) {
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) throw new Error(`${url}: the stream ended before any answer text`);
       seen += decoder.decode(value, { stream: true });
-      if (firstText.test(seen)) first = performance.now() - started;
+      if (marker.test(seen)) return performance.now() - started;
     }
+  } finally {
+    abort.abort();
+    await reader.cancel().catch(() => undefined);
   }
-  return { first, total: performance.now() - started };
 }
 
-const question = (i: number) => `Benchmark question number ${i}?`;
-const direct = (i: number) =>
-  timed(
-    `${emulator.url}/llm/v1/chat/completions`,
+const direct = (emulatorUrl: string, i: number) =>
+  firstToken(
+    `${emulatorUrl}/llm/v1/chat/completions`,
     {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_KEY}` },
@@ -87,9 +59,10 @@ const direct = (i: number) =>
     },
     /"content":"[^"]/,
   );
-const viaApp = (i: number) =>
-  timed(
-    `http://127.0.0.1:${APP_PORT}/api/chat`,
+
+const viaApp = (appUrl: string, i: number) =>
+  firstToken(
+    `${appUrl}/api/chat`,
     {
       method: "POST",
       headers: { "content-type": "application/json", "x-chutes-api-key": ADMIN_KEY },
@@ -101,80 +74,156 @@ const viaApp = (i: number) =>
     /"type":"text-delta"/,
   );
 
+/** The query embedding the app makes before it calls the model, sent straight to the emulator. */
+async function embedding(emulatorUrl: string, i: number): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(`${emulatorUrl}/embed/v1/embeddings`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_KEY}` },
+    body: JSON.stringify({ model: EMBEDDING_MODEL, input: [question(i)] }),
+  });
+  if (!response.ok) throw new Error(`embeddings: HTTP ${response.status}`);
+  await response.arrayBuffer();
+  return performance.now() - started;
+}
+
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 };
+const round = (n: number) => Math.round(n * 100) / 100;
 
-interface Measured {
-  name: string;
-  runs: { first: number; total: number }[];
-  idleRss: number;
-  loadedRss: number;
+interface Configuration {
+  knowledgeBase: "empty" | "docs";
+  firstTokenDelayMs: number;
+  runs: number;
+  direct: { p50: number; p95: number };
+  app: { p50: number; p95: number };
+  embedding?: { p50: number };
+  /** p50 of the per-pair differences (app − direct), and of app − direct − embedding. */
+  addedP50: number;
+  addedP95: number;
+  addedExclEmbeddingP50?: number;
+  /** p50(app) − p50(direct). */
+  addedP50OfP50s: number;
 }
 
-/** One app configuration, interleaved with the baseline so both see the same machine. */
-async function measure(
-  name: string,
+interface Server {
+  knowledgeBase: "empty" | "docs";
+  startMs: number;
+  /** The first /api/chat after the server answered its first page, and the second. */
+  firstChatMs: number;
+  secondChatMs: number;
+  configurations: Configuration[];
+}
+
+/**
+ * The knowledge base, made before the server starts: the app then opens an existing one, as after a
+ * restart. (A first start on an empty data folder also creates the database: seconds more, once.)
+ */
+async function prepareKnowledgeBase(
+  kind: "empty" | "docs",
+  emulatorUrl: string,
   dataDir: string,
-  baseline: { first: number; total: number }[],
-): Promise<Measured> {
-  const app = startApp(dataDir);
+): Promise<void> {
+  Object.assign(process.env, emulatorAppEnv(emulatorUrl), { DATA_DIR: dataDir, CHUTES_API_KEY: ADMIN_KEY });
+  resetConfigForTests();
+  if (kind === "docs") {
+    await runIngest({ paths: ["docs"] }, getConfig());
+    return;
+  }
+  const store = createKbStore(storeOptionsFromConfig(getConfig()));
   try {
-    await waitForApp();
-    const idleRss = rssMb(app.pid!);
-    for (let i = 0; i < 5; i++) await viaApp(i); // warm-up: first connections, store opening
-    const runs: { first: number; total: number }[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      baseline.push(await direct(i));
-      runs.push(await viaApp(i));
-    }
-    return { name, runs, idleRss, loadedRss: rssMb(app.pid!) };
+    await store.migrate();
   } finally {
-    app.kill("SIGTERM");
-    await new Promise((r) => app.once("exit", r));
+    await store.close();
   }
 }
 
-const p50 = (runs: { first: number }[]) =>
-  percentile(
-    runs.map((r) => r.first),
-    50,
+async function measureServer(knowledgeBase: "empty" | "docs"): Promise<Server> {
+  const dataDir = `bench/out/chat-overhead-${knowledgeBase}`;
+  const app = await startProductionApp(
+    APP_PORT,
+    dataDir,
+    // One client sends every request: the per-address chat limit (30 a minute) would refuse most.
+    { RATE_LIMIT_CHATS_PER_MIN: "10000" },
+    { emulatorProcess: true, prepare: (url) => prepareKnowledgeBase(knowledgeBase, url, dataDir) },
   );
-
-try {
-  const baseline: { first: number; total: number }[] = [];
-  const results = [
-    await measure("through /api/chat, empty knowledge base", "bench/out/kb-empty", baseline),
-    await measure(
-      "through /api/chat, docs/ ingested (query embedding + hybrid search)",
-      "bench/out/kb-docs",
-      baseline,
-    ),
-  ];
-  const row = (name: string, runs: { first: number; total: number }[]) =>
-    `| ${name} | ${p50(runs).toFixed(1)} | ${percentile(
-      runs.map((r) => r.first),
-      95,
-    ).toFixed(1)} | ${percentile(
-      runs.map((r) => r.total),
-      50,
-    ).toFixed(1)} |`;
-  const lines = [
-    `Chat overhead, ${RUNS} runs per configuration interleaved with the baseline, emulator with no token delay (Node ${process.version})`,
-    "",
-    "| path | first token p50 (ms) | first token p95 (ms) | whole answer p50 (ms) |",
-    "| --- | ---: | ---: | ---: |",
-    row("straight to the emulator (baseline)", baseline),
-    ...results.map((r) => row(r.name, r.runs)),
-    "",
-    ...results.map(
-      (r) =>
-        `${r.name}: first token ${(p50(r.runs) / p50(baseline)).toFixed(2)}x the baseline (+${(p50(r.runs) - p50(baseline)).toFixed(1)} ms p50); server RSS ${r.idleRss.toFixed(0)} MB idle, ${r.loadedRss.toFixed(0)} MB after (${(r.loadedRss / r.idleRss).toFixed(2)}x)`,
-    ),
-    "",
-  ];
-  process.stdout.write(lines.join("\n"));
-} finally {
-  await emulator.close();
+  const control = new EmulatorClient(app.emulator.url);
+  try {
+    // Right after start, as a first user would meet it.
+    const firstChatMs = await viaApp(app.url, -1);
+    const secondChatMs = await viaApp(app.url, -2);
+    const configurations: Configuration[] = [];
+    for (const delay of DELAYS_MS) {
+      await control.configure({ firstTokenDelayMs: delay });
+      for (let i = 0; i < WARM_UP; i++) {
+        await direct(app.emulator.url, i);
+        await viaApp(app.url, i);
+      }
+      const d: number[] = [];
+      const a: number[] = [];
+      const e: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        d.push(await direct(app.emulator.url, i));
+        if (knowledgeBase === "docs") e.push(await embedding(app.emulator.url, i));
+        a.push(await viaApp(app.url, i));
+      }
+      const added = a.map((t, i) => t - (d[i] ?? 0));
+      const addedExcl = added.map((t, i) => t - (e[i] ?? 0));
+      configurations.push({
+        knowledgeBase,
+        firstTokenDelayMs: delay,
+        runs: RUNS,
+        direct: { p50: round(percentile(d, 50)), p95: round(percentile(d, 95)) },
+        app: { p50: round(percentile(a, 50)), p95: round(percentile(a, 95)) },
+        ...(e.length > 0 ? { embedding: { p50: round(percentile(e, 50)) } } : {}),
+        addedP50: round(percentile(added, 50)),
+        addedP95: round(percentile(added, 95)),
+        ...(e.length > 0 ? { addedExclEmbeddingP50: round(percentile(addedExcl, 50)) } : {}),
+        addedP50OfP50s: round(percentile(a, 50) - percentile(d, 50)),
+      });
+      const c = configurations.at(-1) as Configuration;
+      console.info(
+        `${knowledgeBase} kb, first token at ${delay} ms: direct ${c.direct.p50} ms, app ${c.app.p50} ms, added ${c.addedP50} ms p50${c.addedExclEmbeddingP50 === undefined ? "" : ` (${c.addedExclEmbeddingP50} ms without the embedding call, ${c.embedding?.p50} ms)`}`,
+      );
+    }
+    return {
+      knowledgeBase,
+      startMs: round(app.startMs),
+      firstChatMs: round(firstChatMs),
+      secondChatMs: round(secondChatMs),
+      configurations,
+    };
+  } finally {
+    await app.stop();
+  }
 }
+
+const BUDGET_MS = { empty: 5, docs: 12 };
+const started = performance.now();
+const servers = [await measureServer("empty"), await measureServer("docs")];
+const rows = servers.flatMap((s) => s.configurations);
+const lines = [
+  `Chat overhead, ${RUNS} interleaved pairs per configuration, first token aborted after (Node ${process.version})`,
+  "",
+  "| knowledge base | emulator first token | direct p50 | app p50 | added p50 (paired) | added p95 | embedding p50 | added p50 without embedding | budget |",
+  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+  ...rows.map(
+    (c) =>
+      `| ${c.knowledgeBase} | ${c.firstTokenDelayMs} ms | ${c.direct.p50} | ${c.app.p50} | ${c.addedP50} | ${c.addedP95} | ${c.embedding?.p50 ?? "–"} | ${c.addedExclEmbeddingP50 ?? c.addedP50} | ≤ ${BUDGET_MS[c.knowledgeBase]} |`,
+  ),
+  "",
+  ...servers.map(
+    (s) =>
+      `${s.knowledgeBase} kb server: started in ${s.startMs.toFixed(0)} ms; first chat ${s.firstChatMs.toFixed(1)} ms, second ${s.secondChatMs.toFixed(1)} ms (first token at 0 ms)`,
+  ),
+  `whole bench: ${((performance.now() - started) / 1000).toFixed(0)} s`,
+  "",
+];
+process.stdout.write(lines.join("\n"));
+mkdirSync("bench/results", { recursive: true });
+writeFileSync(
+  "bench/results/chat-overhead.json",
+  `${JSON.stringify({ node: process.version, measuredAt: new Date().toISOString(), runs: RUNS, budgetMs: BUDGET_MS, servers }, null, 2)}\n`,
+);

@@ -13,19 +13,64 @@ export interface ProductionApp {
   url: string;
   /** The `next start` process (its server may run in a child: see processTree). */
   pid: number;
-  emulator: EmulatorHandle;
+  /** From spawning `next start` to its first answer (GET /), in milliseconds. */
+  startMs: number;
+  emulator: Pick<EmulatorHandle, "url" | "close"> & {
+    /** The emulator's own process when it runs in one (`emulatorProcess`), else this process. */
+    pid: number;
+  };
   stop(): Promise<void>;
+}
+
+/**
+ * The emulator in a process of its own (tests/emulator/cli.ts), so a benchmark's client does not
+ * share an event loop, and a core's time, with the upstream it measures against.
+ */
+async function startEmulatorProcess(): Promise<ProductionApp["emulator"]> {
+  const cli = fileURLToPath(new URL("../tests/emulator/cli.ts", import.meta.url));
+  const child = spawn(
+    process.execPath,
+    ["--conditions=react-server", cli, "--port", "0", "--token-delay-ms", "0"],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (data: Buffer) => {
+      out += data.toString();
+      const line = out.split("\n")[0];
+      if (out.includes("\n")) resolve((JSON.parse(line ?? "") as { url: string }).url);
+    });
+    child.once("exit", (code) => reject(new Error(`the emulator exited (${code})`)));
+  });
+  return {
+    url,
+    pid: child.pid ?? 0,
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
 }
 
 export async function startProductionApp(
   port: number,
   dataDir: string,
   env: Record<string, string> = {},
+  options: {
+    emulatorProcess?: boolean;
+    /** Runs once the emulator is up and the data folder is empty, before the app starts (e.g. an ingest). */
+    prepare?: (emulatorUrl: string) => Promise<void>;
+  } = {},
 ): Promise<ProductionApp> {
   const url = `http://127.0.0.1:${port}`;
-  const emulator = await startEmulator({ port: 0, tokenDelayMs: 0 });
+  const emulator = options.emulatorProcess
+    ? await startEmulatorProcess()
+    : Object.assign(await startEmulator({ port: 0, tokenDelayMs: 0 }), { pid: process.pid });
   const nextBin = fileURLToPath(new URL("../node_modules/next/dist/bin/next", import.meta.url));
   rmSync(dataDir, { recursive: true, force: true });
+  await options.prepare?.(emulator.url);
+  const spawnedAt = performance.now();
   // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=bench/out/prof", to profile the server.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
   const app = spawn(
@@ -34,6 +79,8 @@ export async function startProductionApp(
     {
       env: { ...process.env, ...emulatorAppEnv(emulator.url, { appUrl: url }), DATA_DIR: dataDir, ...env },
       stdio: "ignore",
+      // BENCH_APP_DIR: another checkout whose build to start (an A/B of two builds from one bench).
+      cwd: process.env.BENCH_APP_DIR || undefined,
     },
   );
   const stop = async () => {
@@ -48,7 +95,8 @@ export async function startProductionApp(
   };
   for (let i = 0; i < 300; i++) {
     try {
-      if ((await fetch(`${url}/`)).ok) return { url, pid: app.pid ?? 0, emulator, stop };
+      if ((await fetch(`${url}/`)).ok)
+        return { url, pid: app.pid ?? 0, startMs: performance.now() - spawnedAt, emulator, stop };
     } catch {}
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -24,6 +24,9 @@ function spyTimers() {
         .filter((h) => h !== undefined);
       return clear.mock.calls.some(([handle]) => handles.includes(handle));
     },
+    delays(): unknown[] {
+      return set.mock.calls.map((call) => call[1]);
+    },
     restore() {
       set.mockRestore();
       clear.mockRestore();
@@ -103,6 +106,31 @@ describe("streaming chat completions", () => {
     const started = Date.now();
     const { stream } = await streamed("How slow is this?");
     expect(Date.now() - started).toBeGreaterThanOrEqual(stream.events.length * 20 * 0.8);
+  });
+
+  it("holds only the first chunk (and the status line) for firstTokenDelayMs", async () => {
+    emu.configure({ tokenDelayMs: 0, firstTokenDelayMs: 150 });
+    const timers = spyTimers();
+    try {
+      const started = performance.now();
+      const response = await chatRequest(emu.url, ADMIN_KEY, {
+        model: MODEL,
+        stream: true,
+        messages: userMessage("How long until the first word?"),
+      });
+      const headersAt = performance.now() - started;
+      const stream = parseSse(await response.text());
+      expect(stream.done).toBe(true);
+      expect(headersAt).toBeGreaterThanOrEqual(140);
+      const delays = timers.delays();
+      // One wait of 150 ms before the first chunk, none of the later ones.
+      expect(delays.filter((d) => d === 150)).toHaveLength(1);
+      expect(delays.filter((d) => d === 0).length).toBeGreaterThanOrEqual(stream.events.length - 1);
+    } finally {
+      timers.restore();
+    }
+    emu.reset();
+    expect(emu.settings.firstTokenDelayMs).toBeNull();
   });
 
   it("stops with finish_reason length at max_tokens", async () => {

@@ -74,10 +74,16 @@ describe("EmulatorClient and /_emulator control endpoints", () => {
     expect(settings).toMatchObject({ tokenDelayMs: 7, accessTokenTtlSeconds: 60 });
     expect(emu.settings.tokenDelayMs).toBe(7);
     await expect(client.configure({ tokenDelayMs: -1 })).rejects.toThrow(/400/);
+    expect(await client.configure({ firstTokenDelayMs: 200 })).toMatchObject({ firstTokenDelayMs: 200 });
+    await expect(client.configure({ firstTokenDelayMs: -1 })).rejects.toThrow(/400/);
 
     await client.reset();
     expect(await (await me(BROKE_KEY)).json()).toMatchObject({ balance: 0 });
-    expect(emu.settings).toMatchObject({ tokenDelayMs: 0, accessTokenTtlSeconds: 3600 });
+    expect(emu.settings).toMatchObject({
+      tokenDelayMs: 0,
+      firstTokenDelayMs: null,
+      accessTokenTtlSeconds: 3600,
+    });
     expect(await client.requests()).toHaveLength(1);
   });
 

@@ -23,6 +23,7 @@ export const injectionSchema = z.object({
 export const settingsPatchSchema = z
   .object({
     tokenDelayMs: z.number().nonnegative(),
+    firstTokenDelayMs: z.number().nonnegative().nullable(),
     accessTokenTtlSeconds: z.number().positive(),
     refreshTokenTtlSeconds: z.number().positive(),
     redirectUris: z.array(z.string().min(1)),

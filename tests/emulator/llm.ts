@@ -383,7 +383,7 @@ async function streamReply(
 ): Promise<"finished" | "aborted"> {
   const delay = ctx.emu.settings.tokenDelayMs;
   const frames = reply.deltas.map((_, i) => sseData(chunk(reply, i)));
-  let firstDelayMs = delay;
+  let firstDelayMs = ctx.emu.settings.firstTokenDelayMs ?? delay;
   switch (failure?.failure) {
     case "midstream_error":
       // Raw JSON, not SSE-framed, and no [DONE]: an SSE parser just sees a truncated stream.

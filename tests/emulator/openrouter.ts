@@ -103,7 +103,7 @@ export async function handleOpenRouterChat(ctx: RequestContext): Promise<void> {
     status: 200,
     headers: SSE_HEADERS,
     frames,
-    firstDelayMs: delay,
+    firstDelayMs: ctx.emu.settings.firstTokenDelayMs ?? delay,
     intervalMs: delay,
   });
 }

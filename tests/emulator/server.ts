@@ -66,6 +66,8 @@ export type EmulatorOptions = {
   port?: number;
   host?: string;
   tokenDelayMs?: number;
+  /** Delay before a stream's first chunk (default: tokenDelayMs). */
+  firstTokenDelayMs?: number;
   accessTokenTtlSeconds?: number;
   refreshTokenTtlSeconds?: number;
   redirectUris?: string[];
@@ -234,6 +236,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const emu = createEmulator(
     {
       tokenDelayMs: options.tokenDelayMs ?? DEFAULT_TOKEN_DELAY_MS,
+      firstTokenDelayMs: options.firstTokenDelayMs ?? null,
       accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? DEFAULT_ACCESS_TTL_SECONDS,
       refreshTokenTtlSeconds: options.refreshTokenTtlSeconds ?? DEFAULT_REFRESH_TTL_SECONDS,
       redirectUris: [...(options.redirectUris ?? DEFAULT_REDIRECT_URIS)],

@@ -44,6 +44,11 @@ export type InjectionRule = {
 export type EmulatorSettings = {
   /** Delay between streamed chunks. */
   tokenDelayMs: number;
+  /**
+   * Delay before a stream's first chunk (a model's time to first token), when it differs from
+   * tokenDelayMs; null = tokenDelayMs. As on Chutes, the status line is held until that chunk.
+   */
+  firstTokenDelayMs: number | null;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   /** Redirect URIs registered for the OAuth app (exact string match). */

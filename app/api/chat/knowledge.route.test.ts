@@ -4,6 +4,8 @@ import { describe, expect, it } from "vitest";
 import { API_KEY_HEADER } from "@/src/lib/chutesAuth.ts";
 import { PROVIDER_HEADER } from "@/src/lib/credentials/providers.ts";
 import { OPENROUTER_KEY_HEADER } from "@/src/lib/openrouterAuth.ts";
+import { CITATION_INSTRUCTIONS } from "@/src/lib/rag/context.ts";
+import { countTokens } from "@/src/lib/rag/tokens.ts";
 import { OPENROUTER_KEY, SCOPED_KEY } from "@/tests/emulator/fixtures.ts";
 import { withAppEmulator } from "@/tests/support/appEmulator.ts";
 import { POST as searchRoute } from "../rag/search/route.ts";
@@ -47,13 +49,16 @@ async function ask(
     | { messageMetadata?: { sources?: Source[] } }
     | undefined;
   const start = parts.find((p) => p.type === "start") as
-    | { messageMetadata?: { retrieval?: { mode: string; degradedReason?: string } } }
+    | {
+        messageMetadata?: { retrieval?: { mode: string; degradedReason?: string }; knowledgeTokens?: number };
+      }
     | undefined;
   return {
     status: response.status,
     answer,
     sources: finish?.messageMetadata?.sources ?? [],
     retrieval: start?.messageMetadata?.retrieval,
+    knowledgeTokens: start?.messageMetadata?.knowledgeTokens,
   };
 }
 
@@ -75,6 +80,19 @@ describe("answers with sources", () => {
     const chat = emulator.requests({ path: "/llm/v1/chat/completions" })[0];
     const system = JSON.stringify(chat?.body);
     expect(system).toContain(`<source id=\\"${cited[0]?.id}\\" title=\\"The knowledge base\\"`);
+  });
+
+  it("reports what the sources block cost, as counted while it was built", async () => {
+    const { knowledgeTokens } = await ask(question, { [API_KEY_HEADER]: SCOPED_KEY });
+    const body = emulator.requests({ path: "/llm/v1/chat/completions" })[0]?.body as {
+      messages: { role: string; content: string }[];
+    };
+    const system = body.messages.find((m) => m.role === "system")?.content ?? "";
+    const joined = system.slice(system.indexOf(CITATION_INSTRUCTIONS) - 2); // "\n\n" + the block
+    expect(joined.startsWith("\n\n")).toBe(true);
+    expect(joined).toContain("</sources>");
+    // Counted in parts while it was built vs counted whole: a token or two apart, never retokenized.
+    expect(Math.abs((knowledgeTokens ?? 0) - countTokens(joined))).toBeLessThanOrEqual(3);
   });
 
   it("embeds the question once, billed to the user's credential, not the operator's", async () => {

@@ -81,6 +81,37 @@ describe("estimateTurn", () => {
     expect(estimate.maxCost).toBeNull();
     expect(estimate.contextWarning).toBeNull();
   });
+
+  it("counts each history message once, however often the estimate runs (it runs per key press)", () => {
+    const counted: string[] = [];
+    const counter = (text: string) => {
+      counted.push(text);
+      return words(text);
+    };
+    const history = Array.from({ length: 200 }, (_, i) => turn(i % 2 ? "assistant" : "user", `message ${i}`));
+    const first = estimateTurn({ ...base, history, countTokens: counter });
+    const historyCounts = counted.filter((text) => text.startsWith("message ")).length;
+    // Fitting the budget and adding up what fits read each message once.
+    expect(historyCounts).toBe(200);
+
+    counted.length = 0;
+    const again = estimateTurn({
+      ...base,
+      history,
+      message: "six seven eight nine ten",
+      countTokens: counter,
+    });
+    expect(counted.filter((text) => text.startsWith("message "))).toEqual([]);
+    expect(again.breakdown.history).toBe(first.breakdown.history);
+    expect(again.breakdown.message).toBe(first.breakdown.message + 1);
+
+    // A message the chat replaced (a new object, e.g. an edited question) is counted afresh.
+    const edited = [...history.slice(0, -1), turn("assistant", "message edited to be longer")];
+    counted.length = 0;
+    const after = estimateTurn({ ...base, history: edited, countTokens: counter });
+    expect(counted.filter((text) => text.startsWith("message "))).toEqual(["message edited to be longer"]);
+    expect(after.breakdown.history).toBe(first.breakdown.history + 3);
+  });
 });
 
 describe("knowledgeEstimate", () => {

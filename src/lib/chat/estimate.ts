@@ -88,10 +88,31 @@ export function knowledgeEstimate(
   return last?.metadata?.knowledgeTokens ?? recent ?? CONTEXT_TOKEN_BUDGET;
 }
 
+// Token counts of messages, per counter. The estimate runs on every key press in the composer, and
+// the history it fits is up to the route's whole budget (in a long chat, dozens of messages): counted
+// afresh, a key press cost tens of milliseconds. Messages in the chat's list are replaced, never
+// changed in place, so the object is the key.
+const countedByCounter = new WeakMap<CountTokens, WeakMap<object, number>>();
+
+/** Tokens of a message's text, counted once per message object and counter. */
+export function messageTokens(message: Pick<ChatMessage, "parts">, countTokens: CountTokens): number {
+  let counted = countedByCounter.get(countTokens);
+  if (!counted) {
+    counted = new WeakMap();
+    countedByCounter.set(countTokens, counted);
+  }
+  let tokens = counted.get(message);
+  if (tokens === undefined) {
+    tokens = countTokens(messageText(message));
+    counted.set(message, tokens);
+  }
+  return tokens;
+}
+
 export function estimateTurn(input: TurnEstimateInput): TurnEstimate {
   const { countTokens } = input;
   const newMessage = { role: "user", parts: [{ type: "text" as const, text: input.message }] };
-  const textTokens = (m: Pick<ChatMessage, "parts">) => countTokens(messageText(m));
+  const textTokens = (m: Pick<ChatMessage, "parts">) => messageTokens(m, countTokens);
   // The route fits the conversation, new message included, with the same rule.
   const fitted = fitHistory([...input.history, newMessage], HISTORY_TOKEN_BUDGET, textTokens);
   const kept = fitted.slice(0, -1);

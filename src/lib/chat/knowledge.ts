@@ -8,6 +8,7 @@ import { EmbeddingDimensionError, KbMismatchError } from "../rag/errors.ts";
 import { retrieve } from "../rag/retriever.ts";
 import { CONTEXT_TOKEN_BUDGET } from "../rag/settings.ts";
 import { getKbStore } from "../rag/store.ts";
+import { countTokens } from "../rag/tokens.ts";
 import type { DegradedReason, RetrievalResult, RetrievedChunk } from "../rag/types.ts";
 import type { MessageSource, RetrievalInfo } from "./messages.ts";
 import type { RetrievalFallback } from "./retrievalFallback.ts";
@@ -22,11 +23,19 @@ export type KnowledgeSource = PromptSource & { evidence?: SourceEvidence };
 
 export interface KnowledgeContext {
   prompt: string;
+  /**
+   * What the prompt costs once joined to the system prompt (the blank line included): counted while
+   * it was built, so the answer's metadata need not tokenize it again before the first chunk.
+   */
+  promptTokens: number;
   sources: KnowledgeSource[];
   retrieval: RetrievalInfo;
 }
 
-const NONE: KnowledgeContext = { prompt: "", sources: [], retrieval: { mode: "none" } };
+const NONE: KnowledgeContext = { prompt: "", promptTokens: 0, sources: [], retrieval: { mode: "none" } };
+
+/** The blank line that joins the sources block to the system prompt (see knowledgeTokens). */
+const JOIN_TOKENS = countTokens("\n\n");
 
 /** The retriever's reason, in the words of the error table; a refused OAuth token is a session that ended. */
 function fallbackFor(reason: DegradedReason, credential: Credential): RetrievalFallback {
@@ -112,7 +121,12 @@ export async function knowledgeFor(
     const chunk = source.origin === "file" ? undefined : byId.get(source.chunkId);
     return chunk ? { ...source, evidence: evidenceOf(chunk) } : source;
   });
-  return { prompt: context.prompt, sources, retrieval };
+  return {
+    prompt: context.prompt,
+    promptTokens: context.prompt ? context.tokens + JOIN_TOKENS : 0,
+    sources,
+    retrieval,
+  };
 }
 
 export function sourcesMetadata(sources: readonly KnowledgeSource[], answerText?: string): MessageSource[] {

@@ -1,0 +1,152 @@
+// What the server costs in memory: RSS of the whole `next start` process tree (the server runs in a
+// child of it) idle after start, after 1,000 chats, and while 64 answers stream at once. The sample
+// knowledge base (docs/) is ingested first, so every chat embeds its question and searches it.
+// Needs a production build (`npm run build`). Run: npm run bench:memory. Writes bench/results/memory.json.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { getConfig, resetConfigForTests } from "../src/lib/config.ts";
+import { runIngest } from "../src/lib/rag/ingest.ts";
+import { emulatorAppEnv } from "../tests/emulator/appEnv.ts";
+import { EmulatorClient } from "../tests/emulator/client.ts";
+import { ADMIN_KEY } from "../tests/emulator/fixtures.ts";
+import { processTree, startProductionApp } from "./productionApp.ts";
+
+const PORT = Number(process.env.BENCH_PORT ?? 3710);
+const CHATS = Number(process.env.BENCH_CHATS ?? 1000);
+const CHAT_CONCURRENCY = 8;
+const STREAMS = 64;
+/** Paces the 64 answers so that they are all open at once for a while. */
+const STREAM_TOKEN_DELAY_MS = 25;
+const IDLE_MS = 3000;
+const MODEL = "deepseek-ai/DeepSeek-V3.2-TEE";
+const DATA_DIR = "bench/out/memory";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** RSS of a process and all its descendants, in MB. */
+function treeRssMb(root: number): number {
+  let kb = 0;
+  for (const pid of processTree(root)) {
+    try {
+      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+    } catch {} // exited meanwhile
+  }
+  return Math.round(kb / 1024);
+}
+
+const chatInit = (i: number): RequestInit => ({
+  method: "POST",
+  headers: { "content-type": "application/json", "x-chutes-api-key": ADMIN_KEY },
+  body: JSON.stringify({
+    model: MODEL,
+    messages: [
+      {
+        id: `m${i}`,
+        role: "user",
+        parts: [{ type: "text", text: `Memory question ${i}: how do I ingest?` }],
+      },
+    ],
+  }),
+});
+
+async function chat(url: string, i: number): Promise<void> {
+  const response = await fetch(`${url}/api/chat`, chatInit(i));
+  const text = await response.text();
+  if (!response.ok || !text.includes('"type":"finish"'))
+    throw new Error(`chat ${i}: HTTP ${response.status}`);
+}
+
+/** A streamed answer: resolves `open` at its first text, `done` at its end. */
+function stream(url: string, i: number): { open: Promise<void>; done: Promise<void> } {
+  let opened: () => void = () => {};
+  const open = new Promise<void>((resolve) => {
+    opened = resolve;
+  });
+  const done = (async () => {
+    const response = await fetch(`${url}/api/chat`, chatInit(i));
+    if (!response.ok) throw new Error(`stream ${i}: HTTP ${response.status}`);
+    const decoder = new TextDecoder();
+    let seen = "";
+    for await (const chunk of response.body as ReadableStream<Uint8Array>) {
+      if (seen !== "done") {
+        seen += decoder.decode(chunk, { stream: true });
+        if (seen.includes('"type":"text-delta"')) {
+          seen = "done";
+          opened();
+        }
+      }
+    }
+  })();
+  return { open, done };
+}
+
+const started = performance.now();
+const app = await startProductionApp(
+  PORT,
+  DATA_DIR,
+  { RATE_LIMIT_CHATS_PER_MIN: "10000" },
+  {
+    emulatorProcess: true,
+    prepare: async (emulatorUrl) => {
+      Object.assign(process.env, emulatorAppEnv(emulatorUrl), { DATA_DIR, CHUTES_API_KEY: ADMIN_KEY });
+      resetConfigForTests();
+      await runIngest({ paths: ["docs"] }, getConfig());
+    },
+  },
+);
+const control = new EmulatorClient(app.emulator.url);
+const points: { point: string; rssMb: number; peakMb?: number }[] = [];
+try {
+  await sleep(IDLE_MS);
+  points.push({ point: "idle after start", rssMb: treeRssMb(app.pid) });
+
+  let peak = 0;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, treeRssMb(app.pid));
+  }, 100);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CHAT_CONCURRENCY }, async () => {
+      while (next < CHATS) await chat(app.url, next++);
+    }),
+  );
+  clearInterval(sampler);
+  await sleep(IDLE_MS);
+  points.push({
+    point: `idle after ${CHATS} chats (${CHAT_CONCURRENCY} at a time)`,
+    rssMb: treeRssMb(app.pid),
+    peakMb: peak,
+  });
+
+  await control.configure({ tokenDelayMs: STREAM_TOKEN_DELAY_MS });
+  const streams = Array.from({ length: STREAMS }, (_, i) => stream(app.url, CHATS + i));
+  await Promise.all(streams.map((s) => s.open));
+  const open = treeRssMb(app.pid);
+  peak = open;
+  const openSampler = setInterval(() => {
+    peak = Math.max(peak, treeRssMb(app.pid));
+  }, 100);
+  await Promise.all(streams.map((s) => s.done));
+  clearInterval(openSampler);
+  points.push({ point: `${STREAMS} answers streaming at once`, rssMb: open, peakMb: peak });
+  await sleep(IDLE_MS);
+  points.push({ point: `idle after the ${STREAMS} streams`, rssMb: treeRssMb(app.pid) });
+} finally {
+  await app.stop();
+}
+
+const lines = [
+  `Server memory (RSS of the whole next start process tree, MB), docs/ ingested (Node ${process.version})`,
+  "",
+  "| point | RSS (MB) | peak during (MB) |",
+  "| --- | ---: | ---: |",
+  ...points.map((p) => `| ${p.point} | ${p.rssMb} | ${p.peakMb ?? "–"} |`),
+  "",
+  `whole bench: ${((performance.now() - started) / 1000).toFixed(0)} s`,
+  "",
+];
+process.stdout.write(lines.join("\n"));
+mkdirSync("bench/results", { recursive: true });
+writeFileSync(
+  "bench/results/memory.json",
+  `${JSON.stringify({ node: process.version, measuredAt: new Date().toISOString(), knowledgeBase: "docs", points }, null, 2)}\n`,
+);

@@ -1,0 +1,72 @@
+// @vitest-environment node
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { ADMIN_KEY } from "../../../tests/emulator/fixtures.ts";
+import { parseConfig } from "../config.ts";
+import { createLogger } from "../log.ts";
+import { createKbStore, type KbStore, storeOptionsFromConfig } from "../rag/store.ts";
+import { warmUp } from "./warmUp.ts";
+
+const holder = globalThis as { __chutesChatLogger?: unknown };
+let previousLogger: unknown;
+let logged = "";
+
+beforeEach(() => {
+  logged = "";
+  previousLogger = holder.__chutesChatLogger;
+  holder.__chutesChatLogger = createLogger(
+    new Writable({
+      write(chunk, _encoding, done) {
+        logged += chunk.toString();
+        done();
+      },
+    }),
+    "info",
+  );
+});
+afterEach(() => {
+  holder.__chutesChatLogger = previousLogger;
+  vi.restoreAllMocks();
+});
+
+describe("warming up at server start", () => {
+  it("opens the embedded knowledge base and runs its status query, without calling upstream", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "chutes-chat-warmup-"));
+    const fetchSpy = vi.spyOn(globalThis, "fetch");
+    const config = parseConfig({ DATA_DIR: dataDir, CHUTES_API_KEY: ADMIN_KEY });
+    const store = createKbStore(storeOptionsFromConfig(config));
+    const status = vi.spyOn(store, "status");
+    try {
+      expect((await warmUp(config, () => store)).ok).toBe(true);
+      expect(status).toHaveBeenCalledTimes(1);
+      // Migrated and open: the knowledge base answers at once.
+      expect(await store.status()).toMatchObject({
+        hasChunks: false,
+        meta: { model: config.CHUTES_EMBEDDING_MODEL },
+      });
+      expect(fetchSpy).not.toHaveBeenCalled();
+    } finally {
+      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("does not fail when the database is unreachable, and logs no connection string", async () => {
+    const config = parseConfig({ DATABASE_URL: "postgres://user:pw-secret@127.0.0.1:1/kb" });
+    const result = await warmUp(config);
+    expect(result.ok).toBe(false);
+    expect(logged).toContain("knowledge base not opened at start");
+    expect(logged).not.toContain("pw-secret");
+  });
+
+  it("never throws, whatever the store does", async () => {
+    const broken = { status: () => Promise.reject(new Error("postgres://u:secret@db/x refused")) };
+    await expect(warmUp(parseConfig({}), () => broken as unknown as KbStore)).resolves.toMatchObject({
+      ok: false,
+    });
+    expect(logged).not.toContain("secret");
+  });
+});

@@ -1,0 +1,49 @@
+import "server-only";
+import { type AppConfig, getConfig } from "../config.ts";
+import { log } from "../log.ts";
+import { getKbStore, type KbStore } from "../rag/store.ts";
+
+// At server start, what the first chat would otherwise wait for: the knowledge base opened
+// (embedded PGlite: the WebAssembly module instantiated and the data folder read; a server
+// database: its pool connected), pending migrations applied, and the status query every question
+// makes run once. The store is shared by every bundle (see getKbStore), so the chat route finds it
+// open. (Next loads the routes' modules at start itself: experimental.preloadEntriesOnStart.)
+// Never fatal: an unreachable database is logged here and reported by the first request that
+// needs it, as before. No call to Chutes or OpenRouter is made, with or without a credential.
+
+export interface WarmUpResult {
+  ok: boolean;
+  ms: number;
+}
+
+export async function warmUp(
+  config: AppConfig = getConfig(),
+  store: () => KbStore = () => getKbStore(config),
+): Promise<WarmUpResult> {
+  const started = performance.now();
+  try {
+    await store().status();
+    const ms = Math.round(performance.now() - started);
+    log().info({ ms }, "server: knowledge base opened");
+    return { ok: true, ms };
+  } catch (error) {
+    const ms = Math.round(performance.now() - started);
+    // The name only: a driver's message may carry the connection string.
+    log().warn(
+      { ms, err: error instanceof Error ? error.name : typeof error },
+      "server: knowledge base not opened at start (the first request will try again)",
+    );
+    return { ok: false, ms };
+  }
+}
+
+/** Starts the warm-up without holding the server back; it never throws. */
+export function startWarmUp(): void {
+  let config: AppConfig;
+  try {
+    config = getConfig();
+  } catch {
+    return; // a broken configuration is the start-up check's to report
+  }
+  void warmUp(config);
+}
