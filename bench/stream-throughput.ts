@@ -1,18 +1,35 @@
 // Streaming throughput through /api/chat against the same streams straight from the Chutes
 // emulator (no token delay, so the upstream is as fast as it gets), at 1, 16 and 64 concurrent
-// streams, rounds interleaved (direct, app, app with identity encoding, ...). Also the server's
-// CPU per 1,000 chunks and its RSS. Needs a production build. Run: npm run bench:stream
+// streams, rounds interleaved (direct, app, app with identity encoding, ...). The emulator runs in
+// a process of its own, apart from this client, and every process's CPU is counted: the server's
+// (the `next start` tree), the emulator's and the client's, per side. Throughput compares whole
+// answers (the same answers both sides), not SSE events, which the two sides frame differently.
+// Needs a production build. Run: npm run bench:stream
 import { readFileSync, writeFileSync } from "node:fs";
+import { EmulatorClient } from "../tests/emulator/client.ts";
 import { ADMIN_KEY } from "../tests/emulator/fixtures.ts";
 import { processTree, startProductionApp } from "./productionApp.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const LEVELS = (process.env.BENCH_LEVELS ?? "1,16,64").split(",").map(Number);
+const SIDES = (process.env.BENCH_SIDES ?? "direct,app,app, identity").split(/,(?! )/) as Side[];
+// Also N streams from an upstream paced at M ms per token ("N@M", "" for none): still several
+// times faster than a real model, but an upstream the emulator keeps up with, so the ratio there
+// shows whether the server keeps up rather than how the 2 cores are shared.
+const PACED = (process.env.BENCH_PACED ?? "64@4")
+  .split(",")
+  .filter(Boolean)
+  .map((level) => level.split("@").map(Number));
 const MODEL = "deepseek-ai/DeepSeek-V3.2-TEE";
 const QUESTION = "Please give me a long answer about streaming";
 
 // One client sends every stream here: the per-address chat limit would refuse most of them.
-const app = await startProductionApp(3710, "bench/out/stream", { RATE_LIMIT_CHATS_PER_MIN: "10000" });
+const app = await startProductionApp(
+  3710,
+  `${process.cwd()}/bench/out/stream`,
+  { RATE_LIMIT_CHATS_PER_MIN: "10000" },
+  { emulatorProcess: true },
+);
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 function cpuMs(pids: number[]): number {
@@ -33,27 +50,41 @@ function rssMb(pids: number[]): number {
       kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
     } catch {}
   }
-  return Math.round(kb / 1024);
+  return kb / 1024;
 }
+const clientCpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 
-/** Reads a stream to its end and counts its SSE events. */
-async function events(response: Response): Promise<number> {
+type Side = "direct" | "app" | "app, identity";
+
+/**
+ * Reads a stream to its end as a client would: every SSE event parsed, the answer's text put
+ * together (an OpenAI chunk's content, a UI message stream's text deltas).
+ */
+async function answer(response: Response, side: Side): Promise<{ events: number; text: number }> {
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
-  let count = 0;
+  let events = 0;
+  let text = 0;
   let tail = "";
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    const text = tail + decoder.decode(value, { stream: true });
-    const parts = text.split("\n\n");
+    const parts = (tail + decoder.decode(value, { stream: true })).split("\n\n");
     tail = parts.pop() ?? "";
-    count += parts.length;
+    for (const part of parts) {
+      events++;
+      if (!part.startsWith("data: ") || part === "data: [DONE]") continue;
+      const data = JSON.parse(part.slice(6));
+      if (side === "direct") text += data.choices?.[0]?.delta?.content?.length ?? 0;
+      else if (data.type === "text-delta") text += data.delta.length;
+    }
   }
-  return count;
+  return { events, text };
 }
 
-type Side = "direct" | "app" | "app, identity";
 const request = (side: Side, i: number) =>
   side === "direct"
     ? fetch(`${app.emulator.url}/llm/v1/chat/completions`, {
@@ -81,55 +112,123 @@ const request = (side: Side, i: number) =>
       });
 
 async function round(side: Side, concurrency: number) {
-  const tree = processTree(app.pid);
-  const cpuBefore = cpuMs(tree);
+  const server = processTree(app.pid);
+  const before = { server: cpuMs(server), emulator: cpuMs([app.emulator.pid]), client: clientCpuMs() };
+  let rssPeak = rssMb(server);
+  const sampler = setInterval(() => {
+    rssPeak = Math.max(rssPeak, rssMb(server));
+  }, 50);
   const started = performance.now();
-  const counts = await Promise.all(
+  const failures: string[] = [];
+  const results = await Promise.all(
     Array.from({ length: concurrency }, async (_, i) => {
-      const response = await request(side, i);
-      if (!response.ok) throw new Error(`${side}: HTTP ${response.status}`);
-      return events(response);
+      const response = await request(side, i).catch((error: unknown) => error as Error);
+      if (response instanceof Error || !response.ok) {
+        // Counted and shown, not fatal: one refused stream should not lose the whole run.
+        failures.push(
+          response instanceof Error ? response.message : `HTTP ${response.status} ${await response.text()}`,
+        );
+        return undefined;
+      }
+      // The app answers on the first chunk: its status is the first byte, after the route's prologue.
+      const firstByte = performance.now() - started;
+      const read = await answer(response, side);
+      const ms = performance.now() - started;
+      return { ...read, ms, firstByte, streaming: ms - firstByte };
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  const chunks = counts.reduce((a, b) => a + b, 0);
-  const cpu = cpuMs(processTree(app.pid)) - cpuBefore;
+  clearInterval(sampler);
+  if (failures.length > 0) console.warn(`${side} x${concurrency}: ${failures.length} failed: ${failures[0]}`);
+  const answers = results.filter((a) => a !== undefined);
+  const sum = (key: "events" | "text") => answers.reduce((total, a) => total + a[key], 0);
   return {
-    chunksPerSecond: chunks / seconds,
-    perStream: chunks / seconds / concurrency,
-    chunks,
-    serverCpuMsPer1000: side === "direct" ? 0 : (cpu / chunks) * 1000,
+    failures: failures.length,
+    answersPerSecond: answers.length / seconds,
+    answerMs: median(answers.map((a) => a.ms)),
+    firstByteMs: median(answers.map((a) => a.firstByte)),
+    // First byte to last: the streaming alone, without the prologue (question search, etc.).
+    streamingMs: median(answers.map((a) => a.streaming)),
+    eventsPerSecond: sum("events") / seconds,
+    eventsPerAnswer: sum("events") / answers.length,
+    textPerAnswer: sum("text") / answers.length,
+    // CPU per answer, ms: the same answers on both sides, whatever their framing.
+    serverCpu: (cpuMs(processTree(app.pid)) - before.server) / answers.length,
+    emulatorCpu: (cpuMs([app.emulator.pid]) - before.emulator) / answers.length,
+    clientCpu: (clientCpuMs() - before.client) / answers.length,
+    seconds,
+    rssPeak,
   };
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
 const rows: Array<Record<string, number | string>> = [];
+const benchStarted = performance.now();
 try {
   // Warm up both paths (route compilation, the first store open) before measuring.
   await round("app", 4);
   await round("direct", 4);
-  for (const concurrency of LEVELS) {
-    const seen: Record<Side, Array<Awaited<ReturnType<typeof round>>>> = {
-      direct: [],
-      app: [],
-      "app, identity": [],
-    };
+  await round("app", 16);
+  const emulator = new EmulatorClient(app.emulator.url);
+  const levels = [
+    ...LEVELS.map((concurrency) => ({ concurrency, paceMs: 0, sides: SIDES })),
+    ...PACED.map(([concurrency = 64, paceMs = 4]) => ({
+      concurrency,
+      paceMs,
+      sides: ["direct", "app"] as Side[],
+    })),
+  ];
+  for (const { concurrency, paceMs, sides } of levels) {
+    await emulator.configure({ tokenDelayMs: paceMs });
+    const seen = new Map<Side, Array<Awaited<ReturnType<typeof round>>>>(sides.map((side) => [side, []]));
     for (let r = 0; r < ROUNDS; r++)
-      for (const side of ["direct", "app", "app, identity"] as Side[])
-        seen[side].push(await round(side, concurrency));
-    const direct = median(seen.direct.map((s) => s.chunksPerSecond));
-    for (const side of ["direct", "app", "app, identity"] as Side[]) {
-      const rates = seen[side].map((s) => s.chunksPerSecond);
+      for (const side of sides) seen.get(side)?.push(await round(side, concurrency));
+    const direct = seen.get("direct") ?? [];
+    const directRate = median(direct.map((s) => s.answersPerSecond));
+    const directMs = median(direct.map((s) => s.answerMs));
+    const directStreamingMs = median(direct.map((s) => s.streamingMs));
+    // The upstream's chunks per answer (direct events less [DONE]): the unit of server cost.
+    const upstreamChunks = median(direct.map((s) => s.eventsPerAnswer)) - 1;
+    for (const [side, runs] of seen) {
+      const m = (pick: (s: (typeof runs)[number]) => number) => median(runs.map(pick));
+      const rates = runs.map((s) => s.answersPerSecond);
+      const fixed = (value: number, digits = 2) => Number(value.toFixed(digits));
       rows.push({
         concurrency,
+        paceMs,
         side,
-        chunksPerSecond: Math.round(median(rates)),
-        min: Math.round(Math.min(...rates)),
-        max: Math.round(Math.max(...rates)),
-        perStream: Math.round(median(seen[side].map((s) => s.perStream))),
-        ratioToDirect: Number((median(rates) / direct).toFixed(3)),
-        serverCpuMsPer1000Chunks: Number(median(seen[side].map((s) => s.serverCpuMsPer1000)).toFixed(1)),
-        serverRssMb: rssMb(processTree(app.pid)),
+        answersPerSecond: fixed(m((s) => s.answersPerSecond)),
+        min: fixed(Math.min(...rates)),
+        max: fixed(Math.max(...rates)),
+        ratioToDirect: directRate ? fixed(m((s) => s.answersPerSecond) / directRate, 3) : 0,
+        medianAnswerMs: Math.round(m((s) => s.answerMs)),
+        answerTimeRatio: directMs ? fixed(directMs / m((s) => s.answerMs), 3) : 0,
+        medianFirstByteMs: Math.round(m((s) => s.firstByteMs)),
+        medianStreamingMs: Math.round(m((s) => s.streamingMs)),
+        streamingTimeRatio: directStreamingMs ? fixed(directStreamingMs / m((s) => s.streamingMs), 3) : 0,
+        eventsPerSecond: Math.round(m((s) => s.eventsPerSecond)),
+        eventsPerAnswer: Math.round(m((s) => s.eventsPerAnswer)),
+        textPerAnswer: Math.round(m((s) => s.textPerAnswer)),
+        serverCpuMsPerAnswer: fixed(
+          m((s) => s.serverCpu),
+          1,
+        ),
+        serverCpuMsPer1000UpstreamChunks: upstreamChunks
+          ? Math.round((m((s) => s.serverCpu) / upstreamChunks) * 1000)
+          : 0,
+        emulatorCpuMsPerAnswer: fixed(
+          m((s) => s.emulatorCpu),
+          1,
+        ),
+        clientCpuMsPerAnswer: fixed(
+          m((s) => s.clientCpu),
+          1,
+        ),
+        serverRssPeakMb: Math.round(Math.max(...runs.map((s) => s.rssPeak))),
+        failures: runs.reduce((total, s) => total + s.failures, 0),
       });
     }
   }
@@ -142,8 +241,9 @@ for (const row of rows)
       .map(([k, v]) => `${k}=${v}`)
       .join("  "),
   );
+const seconds = Math.round((performance.now() - benchStarted) / 1000);
 writeFileSync(
   "bench/results/stream-throughput.json",
-  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rounds: ROUNDS, rows }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rounds: ROUNDS, seconds, rows }, null, 2)}\n`,
 );
-console.info("wrote bench/results/stream-throughput.json");
+console.info(`wrote bench/results/stream-throughput.json (${seconds} s)`);
