@@ -3,7 +3,8 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useCallback, useLayoutEffect, useRef, useState } from "react";
 import type { Pricing } from "@/src/lib/chat/cost.ts";
-import type { ChatMessage } from "@/src/lib/chat/messages.ts";
+import { type ChatMessage, messageText } from "@/src/lib/chat/messages.ts";
+import { ConversationFrame, EmptyConversationText } from "./ConversationFrame.tsx";
 import { MessageBubble } from "./MessageBubble.tsx";
 
 export interface MessageListProps {
@@ -104,53 +105,73 @@ export function MessageList({ messages, busy, ...rest }: MessageListProps) {
 
   const virtual = rows.length > VIRTUALIZE_AFTER;
   return (
-    <div
-      ref={attachScroll}
+    <ConversationFrame
+      busy={busy}
+      virtual={virtual}
+      scrollRef={attachScroll}
       onScroll={(event) => {
         const el = event.currentTarget;
         stickToBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_THRESHOLD_PX;
       }}
-      className="min-h-0 flex-1 overflow-y-auto"
     >
-      {/* Not a live region: tokens would flood screen readers. The answer is announced once done. */}
-      <div
-        role="log"
-        aria-live="off"
-        aria-busy={busy}
-        aria-label="Conversation"
-        className={`mx-auto w-full max-w-3xl px-4 ${virtual ? "" : "flex flex-col gap-4 py-6"}`}
-      >
-        {messages.length === 0 ? (
-          <p className="py-16 text-center text-zinc-700 dark:text-zinc-300">
-            Ask anything. Answers are billed to your own account.
-          </p>
-        ) : null}
-        {virtual ? (
-          scrollElement ? (
-            <VirtualRows scrollElement={scrollElement} {...rowsProps} />
-          ) : null
-        ) : (
-          rows.map((message) => <Row key={message.id} message={message} props={rowsProps} />)
-        )}
-        {waiting ? (
-          <p
-            className={`text-sm text-zinc-700 dark:text-zinc-300 ${virtual ? "pb-6" : ""}`}
-            aria-hidden="true"
-          >
-            Waiting for the model…
-          </p>
-        ) : null}
-      </div>
-    </div>
+      {messages.length === 0 ? <EmptyConversationText /> : null}
+      {virtual ? (
+        scrollElement ? (
+          <VirtualRows scrollElement={scrollElement} {...rowsProps} />
+        ) : null
+      ) : (
+        rows.map((message) => <Row key={message.id} message={message} props={rowsProps} />)
+      )}
+      {waiting ? (
+        <p className={`text-sm text-zinc-700 dark:text-zinc-300 ${virtual ? "pb-6" : ""}`} aria-hidden="true">
+          Waiting for the model…
+        </p>
+      ) : null}
+    </ConversationFrame>
   );
+}
+
+const estimates = new WeakMap<ChatMessage, number>();
+
+/**
+ * A row's height before it is measured, from its lines of text (about 80 characters a line): near
+ * the truth, the rows mounted to fill the view are the ones that stay. Kept per message, as the
+ * virtualiser asks again for every unmeasured row each time a row is measured.
+ */
+function estimatedRowSize(message: ChatMessage | undefined): number {
+  if (!message) return 180;
+  let size = estimates.get(message);
+  if (size === undefined) {
+    const lines = messageText(message)
+      .split("\n")
+      .reduce((n, line) => n + Math.max(1, Math.ceil(line.length / 80)), 0);
+    const extras = message.role === "user" ? 48 : 72 + (message.metadata?.sources?.length ? 32 : 0);
+    size = extras + lines * 22;
+    estimates.set(message, size);
+  }
+  return size;
 }
 
 function VirtualRows({ scrollElement, ...props }: RowsProps & { scrollElement: HTMLDivElement }) {
   const { rows } = props;
+  // Read once: the options are rebuilt on every render, and this read would force a layout each time.
+  const [initialRect] = useState(() => ({
+    width: scrollElement.clientWidth,
+    height: scrollElement.clientHeight,
+  }));
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollElement,
-    estimateSize: () => 180,
+    estimateSize: (index) => estimatedRowSize(rows[index]),
+    // Start at the end, where a long chat opens: from offset 0 the first rows were mounted (their
+    // Markdown rendered) only to be dropped for the last ones; the bench saw 53 rows mounted to show 8.
+    initialOffset: () =>
+      Math.max(
+        0,
+        rows.reduce((sum, m) => sum + estimatedRowSize(m) + ROW_GAP_PX, 2 * LIST_PADDING_PX) -
+          initialRect.height,
+      ),
+    initialRect,
     getItemKey: (index) => rows[index]?.id ?? index,
     overscan: 6,
     gap: ROW_GAP_PX,
