@@ -2,7 +2,7 @@ import { convertToModelMessages, safeValidateUIMessages, streamText } from "ai";
 import { CHAT_LIMITS, chatRequestSchema, HISTORY_TOKEN_BUDGET } from "@/src/lib/api/chat.ts";
 import { attachedDocuments } from "@/src/lib/chat/attachedDocuments.ts";
 import { balanceBeforeFinish } from "@/src/lib/chat/balanceAfterAnswer.ts";
-import { systemPromptText } from "@/src/lib/chat/estimate.ts";
+import { knowledgeTokens, systemPromptText } from "@/src/lib/chat/estimate.ts";
 import { fitHistory } from "@/src/lib/chat/historyBudget.ts";
 import { knowledgeFor, sourcesMetadata } from "@/src/lib/chat/knowledge.ts";
 import {
@@ -88,7 +88,7 @@ export const POST = credentialRoute(
             retrieval: knowledge.retrieval,
             ...(attached.notices.length > 0 ? { fileNotices: attached.notices } : {}),
             // What the sources block cost in prompt tokens: the next turn's estimate starts from it.
-            knowledgeTokens: knowledge.promptTokens,
+            knowledgeTokens: knowledgeTokens(knowledge.prompt, countTokens),
           };
         }
         if (part.type === "reasoning-start") reasoningStartedAt ??= Date.now();
@@ -118,10 +118,10 @@ export const POST = credentialRoute(
       },
       onError: encodeUpstreamError,
     });
-    const beforeFinish =
+    const withBalance =
       ctx.body.readBalance && ctx.credential.provider === "chutes"
-        ? balanceBeforeFinish(() => readChutesBalance(ctx.credential, ctx.config))
-        : undefined;
-    return await respondOnFirstChunk(stream, ctx.responseHeaders, encodeUpstreamError, { beforeFinish });
+        ? stream.pipeThrough(balanceBeforeFinish(() => readChutesBalance(ctx.credential, ctx.config)))
+        : stream;
+    return await respondOnFirstChunk(withBalance, ctx.responseHeaders, encodeUpstreamError);
   },
 );

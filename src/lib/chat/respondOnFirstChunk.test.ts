@@ -3,8 +3,8 @@ import type { UIMessageChunk } from "ai";
 import { describe, expect, it } from "vitest";
 import { respondOnFirstChunk } from "./respondOnFirstChunk.ts";
 
-// What the browser receives from the one stage that replays, encodes and batches the answer:
-// the UI message stream's events, with deltas ready in the same event-loop turn joined into one.
+// What the browser receives once respondOnFirstChunk has replayed the first chunks: the UI message
+// stream's events, in order, the first delta not held back, a failure after the text that came.
 
 type Chunk = UIMessageChunk;
 const start: Chunk[] = [{ type: "start" }, { type: "start-step" }, { type: "text-start", id: "t" }];
@@ -54,31 +54,6 @@ const text = (chunks: Chunk[]) =>
   chunks.map((c) => (c.type === "text-delta" || c.type === "reasoning-delta" ? c.delta : "")).join("");
 
 describe("respondOnFirstChunk's stream", () => {
-  it("joins the deltas ready together into one event: text and order intact, then [DONE]", async () => {
-    const upstream = source();
-    upstream.send(...start, ...["Hel", "lo", ", ", "wor", "ld"].map((t) => delta(t)), ...end);
-    upstream.close();
-    const response = await respondOnFirstChunk(upstream.stream, () => ({}), String);
-    expect(response.headers.get("content-type")).toBe("text/event-stream");
-    expect(response.headers.get("x-vercel-ai-ui-message-stream")).toBe("v1");
-    expect(response.headers.get("cache-control")).toBe("no-cache, no-transform");
-    const body = events(response);
-    await body.until(Number.POSITIVE_INFINITY);
-    expect(body.seen.at(-1)).toBe("data: [DONE]");
-    const chunks = body.chunks();
-    expect(text(chunks)).toBe("Hello, world");
-    expect(chunks.filter((c) => c.type === "text-delta").length).toBeLessThan(5);
-    expect(chunks.map((c) => c.type)).toEqual([
-      "start",
-      "start-step",
-      "text-start",
-      ...chunks.filter((c) => c.type === "text-delta").map(() => "text-delta"),
-      "text-end",
-      "finish-step",
-      "finish",
-    ]);
-  });
-
   it("sends the first delta without waiting for the next one", async () => {
     const upstream = source();
     upstream.send(...start);
@@ -96,12 +71,12 @@ describe("respondOnFirstChunk's stream", () => {
     expect(body.seen.at(-1)).toBe("data: [DONE]");
   });
 
-  it("joins only deltas of the same part, so reasoning and text stay apart and in order", async () => {
+  it("keeps reasoning and text apart and in order, even when a text delta shares the reasoning id", async () => {
     const upstream = source();
     upstream.send(
       { type: "start" },
       { type: "reasoning-start", id: "r" },
-      // A text delta that shares the reasoning part's id: a different part, never joined to it.
+      // A text delta that shares the reasoning part's id: a different part.
       delta("Think", "r"),
       { type: "reasoning-delta", id: "r", delta: "ing" },
       { type: "reasoning-delta", id: "r", delta: " hard" },
@@ -123,23 +98,6 @@ describe("respondOnFirstChunk's stream", () => {
     expect(order.indexOf("reasoning-end:r")).toBeLessThan(order.indexOf("text-start:t"));
     expect(order.filter((o) => o.startsWith("text-delta:r")).length).toBe(1);
     expect(order.indexOf("text-delta:r")).toBeLessThan(order.indexOf("reasoning-delta:r"));
-  });
-
-  it("puts beforeFinish's chunk just before the finish", async () => {
-    const upstream = source();
-    upstream.send(...start, delta("Hi"), ...end);
-    upstream.close();
-    const response = await respondOnFirstChunk(upstream.stream, () => ({}), String, {
-      beforeFinish: async () => ({ type: "message-metadata", messageMetadata: { balance: 3 } }),
-    });
-    const body = events(response);
-    await body.until(Number.POSITIVE_INFINITY);
-    expect(
-      body
-        .chunks()
-        .slice(-2)
-        .map((c) => c.type),
-    ).toEqual(["message-metadata", "finish"]);
   });
 
   it("ends a failed read with the error part after the text that arrived, then [DONE]", async () => {

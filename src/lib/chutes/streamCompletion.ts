@@ -19,29 +19,21 @@ export function withStreamCompletionCheck(fetchImpl: typeof fetch = fetch): type
     let sawDone = false;
     // [DONE] counts only at the start of a line: model text that contains "data: [DONE]" is not it.
     let linePrefix = "";
-    // A pull source over the body's reader rather than a TransformStream: one stage fewer of
-    // the web-streams machinery for every chunk of every answer.
-    const reader = response.body.getReader();
-    const checked = new ReadableStream<Uint8Array>(
-      {
-        async pull(controller) {
-          const { done, value } = await reader.read();
-          if (done) {
-            if (sawDone) controller.close();
-            else controller.error(new StreamIncompleteError("Chutes ended the stream without [DONE]"));
-            return;
-          }
+    const checked = response.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
           if (!sawDone) {
-            const lines = decoder.decode(value, { stream: true }).split("\n");
+            const lines = decoder.decode(chunk, { stream: true }).split("\n");
             lines[0] = linePrefix + lines[0];
             sawDone = lines.some((line) => DONE_LINE.test(line));
             linePrefix = (lines.at(-1) ?? "").slice(0, PREFIX_CHARS);
           }
-          controller.enqueue(value);
+          controller.enqueue(chunk);
         },
-        cancel: (reason) => reader.cancel(reason),
-      },
-      { highWaterMark: 0 },
+        flush(controller) {
+          if (!sawDone) controller.error(new StreamIncompleteError("Chutes ended the stream without [DONE]"));
+        },
+      }),
     );
     return new Response(checked, {
       status: response.status,
