@@ -39,6 +39,7 @@ import { MIGRATIONS } from "../src/lib/rag/migrations.ts";
 import { createRetriever } from "../src/lib/rag/retriever.ts";
 import { DEFAULT_FUSION, DEFAULT_MIN_SIMILARITY } from "../src/lib/rag/settings.ts";
 import { createKbStore, type DocumentInput, type KbStore } from "../src/lib/rag/store.ts";
+import { rng } from "../tests/support/rng.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CACHE = join(ROOT, "bench/out/retrieval-scale");
@@ -74,16 +75,6 @@ const ms = (x: number) => Math.round(x * 100) / 100;
 // ---------------------------------------------------------------------------------------------------------
 // Deterministic data
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }

@@ -3,6 +3,7 @@
 // token, any header bytes, chunked or sized bodies) rather than fetch, which refuses some of them.
 
 import { ADMIN_KEY } from "../../tests/emulator/fixtures.ts";
+import { rng } from "../../tests/support/rng.ts";
 
 export interface FuzzCase {
   method: string;
@@ -13,18 +14,6 @@ export interface FuzzCase {
   chunked?: boolean;
   /** What the case is about, for the failure report. */
   label: string;
-}
-
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export const API_PATHS = [
