@@ -3,6 +3,7 @@ import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { wrapLanguageModel } from "ai";
 import type { AppConfig } from "../config.ts";
 import type { Credential } from "../credentials/precedence.ts";
+import { withCoalescedDeltas } from "./coalesceDeltas.ts";
 import { reasoningMiddleware } from "./reasoningMiddleware.ts";
 import { withStreamCompletionCheck } from "./streamCompletion.ts";
 
@@ -23,7 +24,9 @@ export function chatModelFor(
     baseURL: openrouter ? settings.OPENROUTER_API_URL : settings.CHUTES_LLM_URL,
     apiKey: credential.token,
     includeUsage: true,
-    fetch: withStreamCompletionCheck(fetchImpl),
+    // The completion check reads the bytes as they came (a cut stream's raw error line included);
+    // the joining comes after it.
+    fetch: withCoalescedDeltas(withStreamCompletionCheck(fetchImpl)),
   }).chatModel(modelId);
   return wrapLanguageModel({ model, middleware: reasoningMiddleware });
 }
