@@ -29,6 +29,8 @@ const nextConfig: NextConfig = {
     "*": ["node_modules/sharp/**", "node_modules/@img/**", "**/*.test.ts", "**/*.test.tsx"],
   },
   poweredByHeader: false,
+  // For profiling the browser's work (bench/profile-page.ts); never in a shipped build.
+  productionBrowserSourceMaps: process.env.NEXT_BROWSER_SOURCEMAPS === "1",
   distDir,
   typescript: {
     ...(tsconfigPath ? { tsconfigPath } : {}),

@@ -12,7 +12,7 @@ import { createKbStore, storeOptionsFromConfig } from "../src/lib/rag/store.ts";
 import { emulatorAppEnv } from "../tests/emulator/appEnv.ts";
 import { EmulatorClient } from "../tests/emulator/client.ts";
 import { ADMIN_KEY } from "../tests/emulator/fixtures.ts";
-import { startProductionApp } from "./productionApp.ts";
+import { settled, startProductionApp } from "./productionApp.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
 const WARM_UP = 5;
@@ -147,13 +147,19 @@ async function measureServer(knowledgeBase: "empty" | "docs"): Promise<Server> {
     dataDir,
     // One client sends every request: the per-address chat limit (30 a minute) would refuse most.
     { RATE_LIMIT_CHATS_PER_MIN: "10000" },
-    { emulatorProcess: true, prepare: (url) => prepareKnowledgeBase(knowledgeBase, url, dataDir) },
+    {
+      emulatorProcess: true,
+      settle: false,
+      prepare: (url) => prepareKnowledgeBase(knowledgeBase, url, dataDir),
+    },
   );
   const control = new EmulatorClient(app.emulator.url);
   try {
     // Right after start, as a first user would meet it.
     const firstChatMs = await viaApp(app.url, -1);
     const secondChatMs = await viaApp(app.url, -2);
+    // The pairs measure the warm server, not the warm-up still opening the store beside them.
+    await settled(app.pid);
     const configurations: Configuration[] = [];
     for (const delay of DELAYS_MS) {
       await control.configure({ firstTokenDelayMs: delay });

@@ -5,14 +5,18 @@
 // (the `next start` tree), the emulator's and the client's, per side. Throughput compares whole
 // answers (the same answers both sides), not SSE events, which the two sides frame differently.
 // Needs a production build. Run: npm run bench:stream
+import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { EmulatorClient } from "../tests/emulator/client.ts";
 import { ADMIN_KEY } from "../tests/emulator/fixtures.ts";
 import { processTree, startProductionApp } from "./productionApp.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const LEVELS = (process.env.BENCH_LEVELS ?? "1,16,64").split(",").map(Number);
-const SIDES = (process.env.BENCH_SIDES ?? "direct,app,app, identity").split(/,(?! )/) as Side[];
+// "pipe": the same streams through a bare pass-through server (bench/pipe-proxy.ts), the floor of
+// what any server in the path costs on these cores.
+const SIDES = (process.env.BENCH_SIDES ?? "direct,pipe,app,app, identity").split(/,(?! )/) as Side[];
 // Also N streams from an upstream paced at M ms per token ("N@M", "" for none): still several
 // times faster than a real model, but an upstream the emulator keeps up with, so the ratio there
 // shows whether the server keeps up rather than how the 2 cores are shared.
@@ -57,7 +61,22 @@ const clientCpuMs = () => {
   return (user + system) / 1000;
 };
 
-type Side = "direct" | "app" | "app, identity";
+type Side = "direct" | "pipe" | "app" | "app, identity";
+
+/** The pass-through server, in its own process; its CPU is counted as the server's on its side. */
+const pipe = await (async () => {
+  const script = fileURLToPath(new URL("./pipe-proxy.ts", import.meta.url));
+  const child = spawn(process.execPath, [script, `${app.emulator.url}`], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.once("data", (data: Buffer) =>
+      resolve((JSON.parse(data.toString()) as { url: string }).url),
+    );
+    child.once("exit", (code) => reject(new Error(`the pass-through server exited (${code})`)));
+  });
+  return { url, pid: child.pid ?? 0, stop: () => child.kill("SIGTERM") };
+})();
 
 /**
  * Reads a stream to its end as a client would: every SSE event parsed, the answer's text put
@@ -78,7 +97,7 @@ async function answer(response: Response, side: Side): Promise<{ events: number;
       events++;
       if (!part.startsWith("data: ") || part === "data: [DONE]") continue;
       const data = JSON.parse(part.slice(6));
-      if (side === "direct") text += data.choices?.[0]?.delta?.content?.length ?? 0;
+      if (side === "direct" || side === "pipe") text += data.choices?.[0]?.delta?.content?.length ?? 0;
       else if (data.type === "text-delta") text += data.delta.length;
     }
   }
@@ -86,8 +105,8 @@ async function answer(response: Response, side: Side): Promise<{ events: number;
 }
 
 const request = (side: Side, i: number) =>
-  side === "direct"
-    ? fetch(`${app.emulator.url}/llm/v1/chat/completions`, {
+  side === "direct" || side === "pipe"
+    ? fetch(`${side === "pipe" ? pipe.url : app.emulator.url}/llm/v1/chat/completions`, {
         method: "POST",
         headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_KEY}` },
         body: JSON.stringify({
@@ -112,7 +131,7 @@ const request = (side: Side, i: number) =>
       });
 
 async function round(side: Side, concurrency: number) {
-  const server = processTree(app.pid);
+  const server = side === "pipe" ? [pipe.pid] : processTree(app.pid);
   const before = { server: cpuMs(server), emulator: cpuMs([app.emulator.pid]), client: clientCpuMs() };
   let rssPeak = rssMb(server);
   const sampler = setInterval(() => {
@@ -153,7 +172,7 @@ async function round(side: Side, concurrency: number) {
     eventsPerAnswer: sum("events") / answers.length,
     textPerAnswer: sum("text") / answers.length,
     // CPU per answer, ms: the same answers on both sides, whatever their framing.
-    serverCpu: (cpuMs(processTree(app.pid)) - before.server) / answers.length,
+    serverCpu: (cpuMs(server) - before.server) / answers.length,
     emulatorCpu: (cpuMs([app.emulator.pid]) - before.emulator) / answers.length,
     clientCpu: (clientCpuMs() - before.client) / answers.length,
     seconds,
@@ -171,6 +190,7 @@ try {
   // Warm up both paths (route compilation, the first store open) before measuring.
   await round("app", 4);
   await round("direct", 4);
+  await round("pipe", 4);
   await round("app", 16);
   const emulator = new EmulatorClient(app.emulator.url);
   const levels = [
@@ -178,7 +198,7 @@ try {
     ...PACED.map(([concurrency = 64, paceMs = 4]) => ({
       concurrency,
       paceMs,
-      sides: ["direct", "app"] as Side[],
+      sides: ["direct", "pipe", "app"] as Side[],
     })),
   ];
   for (const { concurrency, paceMs, sides } of levels) {
@@ -189,6 +209,7 @@ try {
     const direct = seen.get("direct") ?? [];
     const directRate = median(direct.map((s) => s.answersPerSecond));
     const directMs = median(direct.map((s) => s.answerMs));
+    const pipeRate = median((seen.get("pipe") ?? []).map((s) => s.answersPerSecond));
     const directStreamingMs = median(direct.map((s) => s.streamingMs));
     // The upstream's chunks per answer (direct events less [DONE]): the unit of server cost.
     const upstreamChunks = median(direct.map((s) => s.eventsPerAnswer)) - 1;
@@ -205,6 +226,8 @@ try {
         max: fixed(Math.max(...rates)),
         ratioToDirect: directRate ? fixed(m((s) => s.answersPerSecond) / directRate, 3) : 0,
         medianAnswerMs: Math.round(m((s) => s.answerMs)),
+        // Against the bare pass-through: what the app costs beyond forwarding the bytes.
+        ratioToPipe: pipeRate ? fixed(m((s) => s.answersPerSecond) / pipeRate, 3) : 0,
         answerTimeRatio: directMs ? fixed(directMs / m((s) => s.answerMs), 3) : 0,
         medianFirstByteMs: Math.round(m((s) => s.firstByteMs)),
         medianStreamingMs: Math.round(m((s) => s.streamingMs)),
@@ -233,6 +256,7 @@ try {
     }
   }
 } finally {
+  pipe.stop();
   await app.stop();
 }
 for (const row of rows)
