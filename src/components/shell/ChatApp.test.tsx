@@ -132,6 +132,24 @@ describe("ChatApp screens", () => {
     expect(screen.getByLabelText("Message")).toBeTruthy();
   });
 
+  it("says who is connected when the key is saved before the Sign in with Chutes session has loaded", async () => {
+    server.use(
+      // The session answer is slow (a busy server): the key is checked and saved before it comes.
+      http.get("*/api/auth/session", () => new Promise<Response>(() => {})),
+      http.post("*/api/auth/chutes/validate-key", () =>
+        HttpResponse.json({ valid: true, account: ADMIN_ACCOUNT }),
+      ),
+    );
+    const user = userEvent.setup();
+    render(<ChatApp defaultModel="deepseek-ai/DeepSeek-V3.2-TEE" oauthEnabled />);
+    await user.click(await screen.findByRole("button", { name: "Advanced options" }));
+    await user.click(await screen.findByLabelText("Chutes API key"));
+    await user.paste(VALID_KEY);
+    await user.click(screen.getByRole("button", { name: "Validate and save" }));
+
+    expect(await screen.findByText("Connected as alice, balance $12.50")).toBeTruthy();
+  });
+
   it("shows the API Key badge with the account while chatting on a pasted key", async () => {
     await renderChat();
     const badge = screen.getByText("API Key");

@@ -49,19 +49,21 @@ function Screens({ defaultModel, oauthEnabled, firstScreen }: Required<ChatAppPr
   // Offered only where it works: without an OAuth app the setup screen opens the key form instead.
   const signIn = oauthEnabled ? <SignInWithChutes /> : undefined;
 
+  const setup = (
+    <SetupScreen
+      session={session}
+      signIn={signIn}
+      authError={authError}
+      onConnected={(account) => setNotice(describeAccount(account))}
+    />
+  );
   switch (session.status) {
+    // A key can be checked and saved before the Sign in with Chutes session has loaded: the same
+    // screen, with the same success message, as once it has.
     case "loading":
-      if (firstScreen === "chat") return <ChatShell />;
-      return <SetupScreen session={session} signIn={signIn} authError={authError} />;
+      return firstScreen === "chat" ? <ChatShell /> : setup;
     case "signed-out":
-      return (
-        <SetupScreen
-          session={session}
-          signIn={signIn}
-          authError={authError}
-          onConnected={(account) => setNotice(describeAccount(account))}
-        />
-      );
+      return setup;
     case "api-key":
     case "oauth":
     case "openrouter":
