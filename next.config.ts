@@ -29,6 +29,10 @@ const nextConfig: NextConfig = {
     "*": ["node_modules/sharp/**", "node_modules/@img/**", "**/*.test.ts", "**/*.test.tsx"],
   },
   poweredByHeader: false,
+  turbopack: {
+    // The browser never calls a model itself; see src/lib/browser/noAiGateway.ts.
+    resolveAlias: { "@ai-sdk/gateway": { browser: "./src/lib/browser/noAiGateway.ts" } },
+  },
   // For profiling the browser's work (bench/profile-page.ts); never in a shipped build.
   productionBrowserSourceMaps: process.env.NEXT_BROWSER_SOURCEMAPS === "1",
   distDir,
