@@ -1,7 +1,7 @@
 // @vitest-environment node
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { chatRequestSchema } from "@/src/lib/api/chat.ts";
+import { chatRequestSchema } from "@/src/lib/api/chatRequest.ts";
 import { ragSearchRequestSchema } from "@/src/lib/api/ragSearch.ts";
 
 // Property tests for the request schemas: whatever a client sends, parsing answers (never throws),

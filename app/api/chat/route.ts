@@ -1,5 +1,6 @@
 import { convertToModelMessages, safeValidateUIMessages, streamText } from "ai";
-import { CHAT_LIMITS, chatRequestSchema, HISTORY_TOKEN_BUDGET } from "@/src/lib/api/chat.ts";
+import { CHAT_LIMITS, HISTORY_TOKEN_BUDGET } from "@/src/lib/api/chat.ts";
+import { chatRequestSchema } from "@/src/lib/api/chatRequest.ts";
 import { attachedDocuments } from "@/src/lib/chat/attachedDocuments.ts";
 import { balanceBeforeFinish } from "@/src/lib/chat/balanceAfterAnswer.ts";
 import { knowledgeTokens, systemPromptText } from "@/src/lib/chat/estimate.ts";
