@@ -15,6 +15,7 @@ import {
   savePreset,
   settingErrors,
 } from "@/src/lib/chat/settings.ts";
+import { formatCount } from "@/src/lib/formatCount.ts";
 
 // The conversation's own settings, under the composer: only the fields the chosen model takes,
 // each checked against the server's schema as it is typed, with the message next to the field.
@@ -136,7 +137,7 @@ export function ConversationSettings({
         {offered.has("maxOutputTokens") ? (
           <NumberField
             id={field("maxOutputTokens")}
-            label={`Max output tokens (${maxOutputTokens.min}–${(maxOutputLimit ?? maxOutputTokens.max).toLocaleString("en-US")})`}
+            label={`Max output tokens (${maxOutputTokens.min}–${formatCount(maxOutputLimit ?? maxOutputTokens.max)})`}
             value={draft.maxOutputTokens}
             invalid={Boolean(errors.maxOutputTokens)}
             describedBy={describedBy("maxOutputTokens")}

@@ -2,6 +2,7 @@
 
 import { formatTokens, formatUsd, type Usage } from "@/src/lib/chat/cost.ts";
 import type { TurnEstimate as Estimate } from "@/src/lib/chat/estimate.ts";
+import { formatCount } from "@/src/lib/formatCount.ts";
 
 // Under the composer: what the next turn will cost before it is sent, and what the last one
 // really cost once its usage arrived.
@@ -14,7 +15,7 @@ export function TurnEstimateLine({ estimate }: { estimate: Estimate }) {
       <span>
         ≈ {formatTokens(promptTokens)} in{promptCost !== null ? ` · ${formatUsd(promptCost)}` : ""}
         {outputCeiling !== null && maxCost !== null
-          ? ` · up to ${formatUsd(maxCost)} with a ${outputCeiling.toLocaleString("en-US")}-token answer`
+          ? ` · up to ${formatUsd(maxCost)} with a ${formatCount(outputCeiling)}-token answer`
           : ""}
         {estimate.droppedMessages > 0 ? ` · ${estimate.droppedMessages} older messages left out` : ""}
       </span>
@@ -31,7 +32,7 @@ export function TurnEstimateLine({ estimate }: { estimate: Estimate }) {
             className="h-2 w-24"
           />
           <span>
-            {promptTokens.toLocaleString("en-US")} / {contextLength.toLocaleString("en-US")} context
+            {formatCount(promptTokens)} / {formatCount(contextLength)} context
           </span>
         </span>
       ) : null}
@@ -63,19 +64,15 @@ export function LastTurnUsage({
   /** The account's balance read right after the answer. */
   balance?: number | undefined;
 }) {
-  const cached = usage.cachedInputTokens
-    ? ` (${usage.cachedInputTokens.toLocaleString("en-US")} cached)`
-    : "";
-  const thinking = usage.reasoningTokens
-    ? ` (${usage.reasoningTokens.toLocaleString("en-US")} thinking)`
-    : "";
+  const cached = usage.cachedInputTokens ? ` (${formatCount(usage.cachedInputTokens)} cached)` : "";
+  const thinking = usage.reasoningTokens ? ` (${formatCount(usage.reasoningTokens)} thinking)` : "";
   return (
     <p data-testid="last-turn-usage">
       Last turn: {formatTokens(usage.inputTokens ?? 0)} in{cached}, {formatTokens(usage.outputTokens ?? 0)}{" "}
       out
       {thinking}
       {cost !== null ? ` · ${formatUsd(cost)}` : ""}
-      {estimated !== undefined ? ` · estimated ${estimated.toLocaleString("en-US")} in` : ""}
+      {estimated !== undefined ? ` · estimated ${formatCount(estimated)} in` : ""}
       {balance !== undefined ? (
         <span data-testid="balance-after"> · balance ${balance.toFixed(balance >= 100 ? 2 : 4)}</span>
       ) : null}

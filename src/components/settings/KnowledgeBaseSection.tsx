@@ -1,5 +1,6 @@
 "use client";
 
+import { formatCount } from "@/src/lib/formatCount.ts";
 import { KnowledgeSearch } from "../knowledge/KnowledgeSearch.tsx";
 import { SettingsSection } from "./SettingsPanel.tsx";
 import { useKnowledgeBaseStatus } from "./useKnowledgeBaseStatus.ts";
@@ -21,9 +22,9 @@ export function KnowledgeBaseSection({ requestHeaders }: { requestHeaders: () =>
       ) : (
         <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
           <dt className="text-zinc-700 dark:text-zinc-300">Documents</dt>
-          <dd>{kb.status.documents.toLocaleString("en-US")}</dd>
+          <dd>{formatCount(kb.status.documents)}</dd>
           <dt className="text-zinc-700 dark:text-zinc-300">Chunks</dt>
-          <dd>{kb.status.chunks.toLocaleString("en-US")}</dd>
+          <dd>{formatCount(kb.status.chunks)}</dd>
           <dt className="text-zinc-700 dark:text-zinc-300">Embedding model</dt>
           <dd className="break-all">{kb.status.embeddingModel ?? "none"}</dd>
           <dt className="text-zinc-700 dark:text-zinc-300">Last ingest</dt>

@@ -1,3 +1,4 @@
+import { formatCount } from "@/src/lib/formatCount.ts";
 import type { MessageMetadata } from "./messages.ts";
 
 // What an answer cost: its token usage times the model's price. Prices are USD per million
@@ -79,7 +80,7 @@ function trimZeros(text: string): string {
 }
 
 export function formatTokens(tokens: number): string {
-  return `${tokens.toLocaleString("en-US")} ${tokens === 1 ? "token" : "tokens"}`;
+  return `${formatCount(tokens)} ${tokens === 1 ? "token" : "tokens"}`;
 }
 
 /** "412 tokens · $0.00013", or tokens alone when the price is unknown. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { formatCount } from "@/src/lib/formatCount.ts";
 import {
   type ChatSettingName,
   type ChatSettings,
@@ -58,7 +59,7 @@ export function settingErrors(settings: unknown, maxOutputLimit?: number | null)
   // The model's own limit is narrower than the schema's general one.
   const max = parsed.data.maxOutputTokens;
   if (max !== undefined && maxOutputLimit && max > maxOutputLimit)
-    errors.maxOutputTokens = `at most ${maxOutputLimit.toLocaleString("en-US")} for this model`;
+    errors.maxOutputTokens = `at most ${formatCount(maxOutputLimit)} for this model`;
   return errors;
 }
 
