@@ -60,6 +60,8 @@ try {
   const bySource = new Map<string, number>();
   const sourceOf = new Map<number, string>();
   const byFunction = new Map<string, number>();
+  // The raw place of each function (chunk:line:column) beside its mapped name, for a mapping that looks wrong.
+  const rawPlace = new Map<string, string>();
   let total = 0;
   /** The source file of a profile node's function, through the source maps. */
   function locate(id: number): string | null {
@@ -89,6 +91,7 @@ try {
     sourceOf.set(id, source);
     bySource.set(source, (bySource.get(source) ?? 0) + ms);
     byFunction.set(`${source} ${name}`, (byFunction.get(`${source} ${name}`) ?? 0) + ms);
+    rawPlace.set(`${source} ${name}`, `${frame.url.slice(-24)}:${frame.lineNumber + 1}:${frame.columnNumber}`);
   });
   // Busy stretches (no idle sample) of 50 ms or more, as Lighthouse's long tasks, with their
   // heaviest source files.
@@ -138,7 +141,8 @@ try {
     console.info(
       `\nbusy ${stretch.ms.toFixed(0)} ms from ${stretch.startMs.toFixed(0)} ms\n${top(stretch.sources, 6)}`,
     );
-  console.info(`\nby function\n${top(byFunction, 30)}`);
+  const withPlace = new Map([...byFunction].map(([key, ms]) => [`${key}  (${rawPlace.get(key)})`, ms]));
+  console.info(`\nby function\n${top(withPlace, 30)}`);
 } finally {
   await app.stop();
 }
