@@ -91,7 +91,10 @@ try {
     sourceOf.set(id, source);
     bySource.set(source, (bySource.get(source) ?? 0) + ms);
     byFunction.set(`${source} ${name}`, (byFunction.get(`${source} ${name}`) ?? 0) + ms);
-    rawPlace.set(`${source} ${name}`, `${frame.url.slice(-24)}:${frame.lineNumber + 1}:${frame.columnNumber}`);
+    rawPlace.set(
+      `${source} ${name}`,
+      `${frame.url.slice(-24)}:${frame.lineNumber + 1}:${frame.columnNumber}`,
+    );
   });
   // Busy stretches (no idle sample) of 50 ms or more, as Lighthouse's long tasks, with their
   // heaviest source files.
