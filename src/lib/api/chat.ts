@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { formatCount } from "@/src/lib/formatCount.ts";
+import { formatCount } from "../formatCount.ts";
 import { DOCUMENT_BODY_BYTES } from "./documents.ts";
 import { IMAGE_BODY_BYTES } from "./images.ts";
 

@@ -1,4 +1,4 @@
-import { formatCount } from "@/src/lib/formatCount.ts";
+import { formatCount } from "../formatCount.ts";
 import type { MessageMetadata } from "./messages.ts";
 
 // What an answer cost: its token usage times the model's price. Prices are USD per million

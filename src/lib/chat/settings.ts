@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { formatCount } from "@/src/lib/formatCount.ts";
 import {
   type ChatSettingName,
   type ChatSettings,
@@ -7,6 +6,7 @@ import {
   SAMPLING_PARAMETER_OF,
 } from "../api/chat.ts";
 import type { ModelInfo } from "../api/models.ts";
+import { formatCount } from "../formatCount.ts";
 
 // Per-conversation settings in the browser: which ones the chosen model takes, the message next
 // to a field whose value the server would refuse, and the user's saved presets.
