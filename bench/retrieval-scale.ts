@@ -39,6 +39,7 @@ import { MIGRATIONS } from "../src/lib/rag/migrations.ts";
 import { createRetriever } from "../src/lib/rag/retriever.ts";
 import { DEFAULT_FUSION, DEFAULT_MIN_SIMILARITY } from "../src/lib/rag/settings.ts";
 import { createKbStore, type DocumentInput, type KbStore } from "../src/lib/rag/store.ts";
+import { captureSql } from "../tests/support/captureSql.ts";
 import { rng } from "../tests/support/rng.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -66,6 +67,10 @@ function arg(name: string): string | undefined {
 const SIZES = (arg("sizes") ?? "1000,10000,100000").split(",").map(Number);
 const ROUNDS = Math.max(1, Number(arg("rounds") ?? 3));
 const COLD = process.argv.includes("--cold");
+/** A PostgreSQL server to measure beside PGlite (a superuser URL; each size gets a database of its own). */
+const SERVER_URL = process.env.BENCH_PG_URL;
+/** Which paths to measure: pglite, pg (through pglite-socket), postgres (the server at BENCH_PG_URL). */
+const PATHS = (arg("paths") ?? (SERVER_URL ? "pglite,pg,postgres" : "pglite,pg")).split(",");
 const WITH_INGEST = !process.argv.includes("--no-ingest");
 const INGEST_FILES = Math.max(10, Number(arg("ingest-files") ?? 250));
 const print = (line: string) => process.stdout.write(`${line}\n`);
@@ -265,7 +270,27 @@ const HNSW_SQL = (() => {
  * kb_chunk_postings, df = postings per lexeme, corpus totals), with the postings indexes rebuilt after: the
  * same rows (checked against store.writeDocument each run), minus the per-batch index maintenance.
  */
-async function bulkLoad(db: PGlite, size: number): Promise<void> {
+/** What the bulk load needs of a database: SQL, and a binary COPY of staging rows into bench_staging. */
+interface Loader {
+  query(sql: string, params?: unknown[]): Promise<unknown>;
+  copyStaging(blob: Blob): Promise<void>;
+}
+const pgliteLoader = (db: PGlite): Loader => ({
+  query: (sql, params) => db.query(sql, params),
+  copyStaging: async (blob) => {
+    await db.query("COPY bench_staging FROM '/dev/blob' WITH (FORMAT binary)", [], { blob });
+  },
+});
+/** A server on this machine (superuser): the rows go through a file the server reads itself. */
+const serverLoader = (client: pg.Client, file: string): Loader => ({
+  query: (sql, params) => client.query(sql, params),
+  copyStaging: async (blob) => {
+    await writeFile(file, Buffer.from(await blob.arrayBuffer()), { mode: 0o644 });
+    await client.query(`COPY bench_staging FROM '${file}' WITH (FORMAT binary)`);
+  },
+});
+
+async function bulkLoad(db: Loader, size: number): Promise<void> {
   await db.query(
     `INSERT INTO kb_documents (source, title, content_hash)
      SELECT 'docs/topic-' || ((d * 7919 + 13) % ${CLUSTERS}) || '/doc-' || d || '.md', 'Document ' || d, 'doc:' || d
@@ -277,9 +302,7 @@ async function bulkLoad(db: PGlite, size: number): Promise<void> {
     embedding vector(${DIM}), exact text)`);
   await db.query("ALTER TABLE kb_chunks DISABLE TRIGGER kb_chunks_stats_insert");
   for (let start = 0; start < size; start += LOAD_BATCH) {
-    await db.query("COPY bench_staging FROM '/dev/blob' WITH (FORMAT binary)", [], {
-      blob: stagingCopy(start, Math.min(LOAD_BATCH, size - start)),
-    });
+    await db.copyStaging(stagingCopy(start, Math.min(LOAD_BATCH, size - start)));
     await db.query(INSERT_FROM_STAGING);
     await db.query("TRUNCATE bench_staging");
   }
@@ -334,7 +357,7 @@ async function checkBulkLoadMatchesStore(): Promise<boolean> {
   const viaBulk = await PGlite.create({ extensions: { vector } });
   const bulk = createKbStore({ driver: "pglite", db: viaBulk, embedding: IDENTITY });
   await bulk.migrate();
-  await bulkLoad(viaBulk, n);
+  await bulkLoad(pgliteLoader(viaBulk), n);
   const [a, b] = [await statisticsDigest(viaStore), await statisticsDigest(viaBulk)];
   const same = JSON.stringify(a) === JSON.stringify(b);
   const sameHits =
@@ -396,7 +419,7 @@ async function build(size: number, dir: string): Promise<BuildInfo> {
   // Loading first and indexing after is how a large HNSW index is built (one pass, not row by row).
   await db.query("DROP INDEX kb_chunks_embedding_hnsw");
   let t = performance.now();
-  await bulkLoad(db, size);
+  await bulkLoad(pgliteLoader(db), size);
   const loadMs = performance.now() - t;
   // The whole graph in memory during the build (otherwise pgvector falls back to page-by-page inserts).
   await db.query("SET maintenance_work_mem = '1GB'");
@@ -508,51 +531,122 @@ interface Captured {
 }
 /** Records the SQL of the store's searches run on `db` (to EXPLAIN them as the store runs them). */
 function capture(db: PGlite): Captured {
-  const captured: Captured = {};
-  const see = (sql: string, params: unknown[] = []) => {
-    if (sql.includes("kb_postings p") && !sql.startsWith("EXPLAIN")) captured.text = [sql, params];
-    if (sql.includes("ORDER BY embedding <=>") && !sql.startsWith("EXPLAIN")) captured.vector = [sql, params];
+  const text = captureSql(db, (sql) => sql.includes("kb_postings p"));
+  const vectorSearch = captureSql(db, (sql) => sql.includes("ORDER BY embedding <=>"));
+  const pair = (c: ReturnType<typeof captureSql>): [string, unknown[]] | undefined => {
+    const last = c.get();
+    return last && [last.sql, last.params];
   };
-  const query = db.query.bind(db);
-  const transaction = db.transaction.bind(db);
-  Object.assign(db, {
-    query: (sql: string, params?: unknown[], options?: object) => {
-      see(sql, params);
-      return query(sql, params, options);
+  return {
+    get text() {
+      return pair(text);
     },
-    transaction: (fn: (tx: PGlite) => Promise<unknown>) =>
-      transaction((tx) =>
-        fn(
-          Object.assign(Object.create(tx), {
-            query: (sql: string, p?: unknown[]) => {
-              see(sql, p);
-              return tx.query(sql, p);
-            },
-          }),
-        ),
-      ),
-  });
-  return captured;
+    get vector() {
+      return pair(vectorSearch);
+    },
+  };
 }
 
-async function measure(dir: string, info: BuildInfo) {
-  const rssBefore = process.memoryUsage().rss;
-  let t = performance.now();
+type PathName = "pglite" | "pg" | "postgres";
+const PATH_LABEL: Record<PathName, string> = {
+  pglite: "PGlite",
+  pg: "pg → pglite-socket",
+  postgres: "PostgreSQL server",
+};
+/** One way of reaching a built knowledge base: the store the app would use, and EXPLAIN through it. */
+interface SearchPath {
+  name: PathName;
+  store: KbStore;
+  /** Exact top-10 per question, from this path's own build. */
+  exact: number[][];
+  /** Runs one statement in a transaction (with the vector search's settings when asked); the plan's lines. */
+  explain: (sql: string, params: unknown[], vectorSettings: boolean) => Promise<string[]>;
+}
+const VECTOR_SETTINGS = [
+  "SELECT set_config('hnsw.ef_search', $1, true)",
+  "SELECT set_config('enable_seqscan', 'off', true)",
+];
+
+/** EXPLAIN through a pg connection of its own. */
+async function explainOverPg(url: string, sql: string, params: unknown[], vector: boolean) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query("BEGIN");
+    await client.query("SELECT set_config('jit', 'off', true)"); // as the store's searches run
+    if (vector) {
+      await client.query(VECTOR_SETTINGS[0] as string, [String(CANDIDATES)]);
+      await client.query(VECTOR_SETTINGS[1] as string);
+    }
+    const rows = (await client.query(sql, params)).rows as { "QUERY PLAN": string }[];
+    await client.query("COMMIT");
+    return rows.map((r) => r["QUERY PLAN"]);
+  } finally {
+    await client.end();
+  }
+}
+
+/** PGlite at `dir`, embedded and through pglite-socket (both on the one database, in this process). */
+async function openPglitePaths(dir: string, info: BuildInfo) {
+  const t = performance.now();
   const db = await PGlite.create({ dataDir: join(dir, "pgdata"), extensions: { vector } });
   const openMs = performance.now() - t;
   const captured = capture(db);
   const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: 4 });
   await server.start();
   const url = `postgres://postgres:postgres@${server.getServerConn()}/postgres?sslmode=disable`;
-  const stores = {
-    pglite: createKbStore({ driver: "pglite", db, embedding: IDENTITY }),
-    pg: createKbStore({ driver: "postgres", connectionString: url, poolSize: 1, embedding: IDENTITY }),
+  const paths: SearchPath[] = [
+    {
+      name: "pglite",
+      store: createKbStore({ driver: "pglite", db, embedding: IDENTITY }),
+      exact: info.exact,
+      explain: (sql, params, vectorSettings) =>
+        db.transaction(async (tx) => {
+          if (vectorSettings) {
+            await tx.query(VECTOR_SETTINGS[0] as string, [String(CANDIDATES)]);
+            await tx.query(VECTOR_SETTINGS[1] as string);
+          }
+          return (await tx.query<{ "QUERY PLAN": string }>(sql, params)).rows.map((r) => r["QUERY PLAN"]);
+        }),
+    },
+    {
+      name: "pg",
+      store: createKbStore({ driver: "postgres", connectionString: url, poolSize: 1, embedding: IDENTITY }),
+      exact: info.exact,
+      explain: (sql, params, vectorSettings) => explainOverPg(url, sql, params, vectorSettings),
+    },
+  ];
+  return {
+    paths,
+    captured,
+    openMs,
+    close: async () => {
+      for (const path of paths) await path.store.close();
+      await server.stop();
+      await db.close();
+    },
   };
-  const paths = ["pglite", "pg"] as const;
-  const run = { pglite: runner(stores.pglite), pg: runner(stores.pg) };
-  t = performance.now();
+}
+
+/** The SQL the store runs for a question's two searches (the same on every driver: only data differs). */
+async function searchSql(q: Query): Promise<Captured> {
+  const db = await PGlite.create({ extensions: { vector } });
+  const captured = capture(db);
+  const store = createKbStore({ driver: "pglite", db, embedding: IDENTITY });
+  await store.migrate();
+  await store.searchText(q.text, CANDIDATES);
+  await store.searchVector(q.vector, CANDIDATES);
+  await store.close();
+  await db.close();
+  return captured;
+}
+
+async function measure(paths: SearchPath[], captured: Captured) {
+  const rssBefore = process.memoryUsage().rss;
+  const run = new Map(paths.map((p) => [p.name, runner(p.store)]));
+  let t = performance.now();
   for (const path of paths)
-    for (const q of QUERY_SET.slice(0, 4)) for (const m of MODES) await run[path](m, q);
+    for (const q of QUERY_SET.slice(0, 4)) for (const m of MODES) await run.get(path.name)?.(m, q);
   const warmMs = performance.now() - t;
   let rssPeak = process.memoryUsage().rss;
 
@@ -563,90 +657,166 @@ async function measure(dir: string, info: BuildInfo) {
   };
   for (let r = 0; r < ROUNDS; r++) {
     for (const [i, q] of QUERY_SET.entries()) {
-      const order = (r + i) % 2 === 0 ? paths : ([...paths].reverse() as (typeof paths)[number][]);
+      // Each path goes first equally often: rotate the order, and reverse it every other question.
+      const shift = (r + i) % paths.length;
+      const rotated = [...paths.slice(shift), ...paths.slice(0, shift)];
+      const order = (r + i) % 2 === 0 ? rotated : rotated.reverse();
       for (const mode of MODES) {
         for (const path of order) {
-          const start = performance.now();
-          await run[path](mode, q);
-          const elapsed = performance.now() - start;
-          add(`${path}|${mode}`, elapsed);
-          add(`${path}|${mode}|${q.kind}`, elapsed);
+          t = performance.now();
+          await run.get(path.name)?.(mode, q);
+          const elapsed = performance.now() - t;
+          add(`${path.name}|${mode}`, elapsed);
+          add(`${path.name}|${mode}|${q.kind}`, elapsed);
         }
       }
     }
     rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
   }
 
-  const results = {} as Record<(typeof paths)[number], PathResult>;
+  const results: Partial<Record<PathName, PathResult>> = {};
+  const plans: Partial<Record<PathName, Record<string, string[]>>> = {};
   for (const path of paths) {
     const byQueryKind: PathResult["byQueryKind"] = {};
     for (const kind of new Set(QUERY_SET.map((q) => q.kind))) {
       byQueryKind[kind] = {
-        hybridP50: latency(samples[`${path}|hybrid|${kind}`] ?? []).p50,
-        textP50: latency(samples[`${path}|text|${kind}`] ?? []).p50,
+        hybridP50: latency(samples[`${path.name}|hybrid|${kind}`] ?? []).p50,
+        textP50: latency(samples[`${path.name}|text|${kind}`] ?? []).p50,
       };
     }
-    results[path] = {
-      hybrid: latency(samples[`${path}|hybrid`] ?? []),
-      text: latency(samples[`${path}|text`] ?? []),
-      vector: latency(samples[`${path}|vector`] ?? []),
+    results[path.name] = {
+      hybrid: latency(samples[`${path.name}|hybrid`] ?? []),
+      text: latency(samples[`${path.name}|text`] ?? []),
+      vector: latency(samples[`${path.name}|vector`] ?? []),
       byQueryKind,
-      recallAt10: await recall(stores[path], info.exact),
+      recallAt10: await recall(path.store, path.exact),
     };
-  }
-
-  // Plans of one question with very common words, on both paths (the pg one through its own connection).
-  const common = QUERY_SET[0] as Query;
-  await stores.pglite.searchText(common.text, CANDIDATES);
-  await stores.pglite.searchVector(common.vector, CANDIDATES);
-  const vectorSettings = [
-    "SELECT set_config('hnsw.ef_search', $1, true)",
-    "SELECT set_config('enable_seqscan', 'off', true)",
-  ];
-  const plans = {
-    pglite: await profile(
-      (sql, params) =>
-        db.transaction(async (tx) => {
-          if (sql.includes("embedding <=>")) {
-            await tx.query(vectorSettings[0] as string, [String(CANDIDATES)]);
-            await tx.query(vectorSettings[1] as string);
-          }
-          return (await tx.query<{ "QUERY PLAN": string }>(sql, params)).rows.map((r) => r["QUERY PLAN"]);
-        }),
+    // The plans of one question with very common words.
+    plans[path.name] = await profile(
+      (sql, params) => path.explain(sql, params, sql.includes("embedding <=>")),
       captured,
-    ),
-    pg: await (async () => {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      try {
-        return await profile(async (sql, params) => {
-          await client.query("BEGIN");
-          if (sql.includes("embedding <=>")) {
-            await client.query(vectorSettings[0] as string, [String(CANDIDATES)]);
-            await client.query(vectorSettings[1] as string);
-          }
-          const rows = (await client.query(sql, params)).rows as { "QUERY PLAN": string }[];
-          await client.query("COMMIT");
-          return rows.map((r) => r["QUERY PLAN"]);
-        }, captured);
-      } finally {
-        await client.end();
-      }
-    })(),
-  };
-
-  await stores.pg.close();
-  await stores.pglite.close();
-  await server.stop();
-  await db.close();
+    );
+  }
   return {
-    openMs: ms(openMs),
     warmUpMs: ms(warmMs),
     rssBeforeOpenMb: mb(rssBefore),
     rssPeakMb: mb(rssPeak),
     results,
     plans,
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// A PostgreSQL server (BENCH_PG_URL: a superuser on this machine, with pgvector installable)
+
+function databaseUrl(adminUrl: string, name: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Builds size chunks into a database of their own on the server, or reuses one built before. */
+async function buildOnServer(size: number, adminUrl: string) {
+  const name = `bench_scale_${cacheKey(size).replace("-", "_")}`;
+  const url = databaseUrl(adminUrl, name);
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  const exists =
+    ((await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [name])).rowCount ?? 0) > 0;
+  if (exists && !COLD) {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const row = await client.query<{ info: BuildInfo }>("SELECT info FROM bench_build").then(
+      (r) => r.rows[0],
+      () => undefined,
+    );
+    await client.end();
+    if (row) {
+      await admin.end();
+      return { url, info: row.info, cached: true };
+    }
+  }
+  await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const store = createKbStore({
+    driver: "postgres",
+    connectionString: url,
+    poolSize: 1,
+    embedding: IDENTITY,
+  });
+  await store.migrate();
+  await store.close();
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query("DROP INDEX kb_chunks_embedding_hnsw");
+  const file = join(tmpdir(), `bench-scale-${process.pid}.copy`);
+  let t = performance.now();
+  await bulkLoad(serverLoader(client, file), size);
+  const loadMs = performance.now() - t;
+  await rm(file, { force: true });
+  await client.query("SET maintenance_work_mem = '1GB'");
+  t = performance.now();
+  await client.query(HNSW_SQL);
+  const hnswBuildMs = performance.now() - t;
+  await client.query("RESET maintenance_work_mem");
+  t = performance.now();
+  await client.query("VACUUM ANALYZE");
+  const vacuumAnalyzeMs = performance.now() - t;
+  t = performance.now();
+  const exact: number[][] = [];
+  for (const q of QUERY_SET) {
+    await client.query("BEGIN");
+    await client.query("SET LOCAL enable_indexscan = off");
+    await client.query("SET LOCAL enable_bitmapscan = off");
+    const rows = await client.query<{ id: string }>(
+      `SELECT id FROM kb_chunks WHERE embedding IS NOT NULL ORDER BY embedding <=> $1::vector, id LIMIT ${K}`,
+      [`[${q.vector.join(",")}]`],
+    );
+    await client.query("COMMIT");
+    exact.push(rows.rows.map((r) => Number(r.id)));
+  }
+  const exactSearchMs = (performance.now() - t) / QUERY_SET.length;
+  const count = async (sql: string) => Number((await client.query<{ n: string }>(sql)).rows[0]?.n ?? 0);
+  const info: BuildInfo = {
+    chunks: await count("SELECT count(*) AS n FROM kb_chunks"),
+    documents: await count("SELECT count(*) AS n FROM kb_documents"),
+    postings: await count("SELECT count(*) AS n FROM kb_postings"),
+    terms: await count("SELECT count(*) AS n FROM kb_terms"),
+    loadMs,
+    hnswBuildMs,
+    vacuumAnalyzeMs,
+    exactSearchMs,
+    rssAfterBuildMb: mb(process.memoryUsage().rss),
+    databaseMb: mb(await count("SELECT pg_database_size(current_database()) AS n")),
+    builtAt: new Date().toISOString(),
+    exact,
+  };
+  await client.query("CREATE TABLE bench_build (info jsonb)");
+  await client.query("INSERT INTO bench_build VALUES ($1)", [JSON.stringify(info)]);
+  await client.end();
+  return { url, info, cached: false };
+}
+
+async function serverVersion(adminUrl: string): Promise<string> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const server = (await client.query<{ v: string }>("SHOW server_version")).rows[0]?.v ?? "?";
+    const ext = (
+      await client.query<{ v: string }>(
+        "SELECT default_version AS v FROM pg_available_extensions WHERE name = 'vector'",
+      )
+    ).rows[0]?.v;
+    const settings = (
+      await client.query<{ name: string; setting: string; unit: string | null }>(
+        "SELECT name, setting, unit FROM pg_settings WHERE name IN ('shared_buffers', 'work_mem', 'jit', 'max_parallel_workers_per_gather', 'effective_cache_size')",
+      )
+    ).rows.map((r) => `${r.name}=${r.setting}${r.unit ?? ""}`);
+    return `PostgreSQL ${server}, pgvector ${ext ?? "not installed"} (${settings.join(", ")})`;
+  } finally {
+    await client.end();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -725,31 +895,72 @@ async function main() {
   if (bulkMatchesStore === false) throw new Error("the bulk load does not reproduce the store's statistics");
   const sizes: Record<string, unknown>[] = [];
   for (const size of SIZES) {
-    const dir = join(CACHE, cacheKey(size));
-    const cachedFile = join(dir, "build.json");
-    const alwaysCold = size <= 1000 || COLD;
-    let info: BuildInfo;
-    let cached = false;
-    if (!alwaysCold && existsSync(cachedFile)) {
-      info = JSON.parse(await readFile(cachedFile, "utf8")) as BuildInfo;
-      cached = true;
-    } else {
-      print(`building ${size} chunks (HNSW in PGlite takes a while at 100k)…`);
-      info = await build(size, dir);
+    const entry: Record<string, unknown> = { size };
+    const opened: { paths: SearchPath[]; captured: Captured; close: () => Promise<void> }[] = [];
+    if (PATHS.includes("pglite") || PATHS.includes("pg")) {
+      const dir = join(CACHE, cacheKey(size));
+      const cachedFile = join(dir, "build.json");
+      let info: BuildInfo;
+      let cached = false;
+      if (!(size <= 1000 || COLD) && existsSync(cachedFile)) {
+        info = JSON.parse(await readFile(cachedFile, "utf8")) as BuildInfo;
+        cached = true;
+      } else {
+        print(`building ${size} chunks in PGlite (its HNSW build takes a while at 100k)…`);
+        info = await build(size, dir);
+      }
+      print(
+        `${size}: PGlite ${cached ? `cached database (built ${info.builtAt}); cold figures from then` : "built cold"}: ` +
+          `load ${Math.round(info.loadMs)} ms, HNSW ${Math.round(info.hnswBuildMs)} ms, ` +
+          `${info.postings} postings, ${info.databaseMb} MB`,
+      );
+      const { exact: _exact, ...figures } = info;
+      const pglite = await openPglitePaths(dir, info);
+      Object.assign(entry, { cached, build: figures, openMs: ms(pglite.openMs) });
+      opened.push({
+        paths: pglite.paths.filter((p) => PATHS.includes(p.name)),
+        captured: pglite.captured,
+        close: pglite.close,
+      });
     }
-    print(
-      `${size}: ${cached ? `cached database (built ${info.builtAt}); cold figures from then` : "built cold"}: ` +
-        `load ${Math.round(info.loadMs)} ms, HNSW ${Math.round(info.hnswBuildMs)} ms, ` +
-        `${info.postings} postings, ${info.databaseMb} MB`,
+    if (SERVER_URL && PATHS.includes("postgres")) {
+      print(`${size}: on the server…`);
+      const built = await buildOnServer(size, SERVER_URL);
+      const { exact: _exact, ...figures } = built.info;
+      print(
+        `${size}: server ${built.cached ? `cached database (built ${built.info.builtAt})` : "built cold"}: ` +
+          `load ${Math.round(built.info.loadMs)} ms, HNSW ${Math.round(built.info.hnswBuildMs)} ms, ` +
+          `${built.info.databaseMb} MB`,
+      );
+      const store = createKbStore({ driver: "postgres", connectionString: built.url, embedding: IDENTITY });
+      Object.assign(entry, { serverCached: built.cached, serverBuild: figures });
+      opened.push({
+        paths: [
+          {
+            name: "postgres",
+            store,
+            exact: built.info.exact,
+            explain: (sql, params, vectorSettings) => explainOverPg(built.url, sql, params, vectorSettings),
+          },
+        ],
+        captured: await searchSql(QUERY_SET[0] as Query),
+        close: () => store.close(),
+      });
+    }
+    const measured = await measure(
+      opened.flatMap((o) => o.paths),
+      opened[0]?.captured ?? {},
     );
-    const measured = await measure(dir, info);
-    const { exact: _exact, ...figures } = info;
-    sizes.push({ size, cached, build: figures, ...measured });
-    const r = measured.results;
+    for (const o of opened) await o.close();
+    sizes.push({ ...entry, ...measured });
     print(
-      `${size}: hybrid p50 pglite ${r.pglite.hybrid.p50} / pg ${r.pg.hybrid.p50} ms; ` +
-        `text ${r.pglite.text.p50} / ${r.pg.text.p50}; vector ${r.pglite.vector.p50} / ${r.pg.vector.p50}; ` +
-        `recall@10 ${r.pglite.recallAt10}`,
+      `${size}: ` +
+        Object.entries(measured.results)
+          .map(
+            ([path, r]) =>
+              `${path} hybrid p50 ${r.hybrid.p50} ms, text ${r.text.p50}, vector ${r.vector.p50}, recall@10 ${r.recallAt10}`,
+          )
+          .join("; "),
     );
   }
   const ingestReport = WITH_INGEST ? await ingestMemory() : null;
@@ -778,6 +989,7 @@ async function main() {
       candidates: CANDIDATES,
       hnsw: HNSW_SQL,
       pgPath: "pg driver → pglite-socket server on the same PGlite, in this process",
+      server: SERVER_URL ? await serverVersion(SERVER_URL) : null,
       bulkLoadMatchesStoreWrite: bulkMatchesStore,
     },
     targets: {
@@ -798,15 +1010,18 @@ async function main() {
   print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
   for (const s of sizes as unknown as {
     size: number;
-    cached: boolean;
-    build: BuildInfo;
-    results: Record<string, PathResult>;
+    cached?: boolean;
+    build?: BuildInfo;
+    serverCached?: boolean;
+    serverBuild?: BuildInfo;
+    results: Record<PathName, PathResult>;
   }[]) {
-    for (const [path, r] of Object.entries(s.results)) {
+    for (const [path, r] of Object.entries(s.results) as [PathName, PathResult][]) {
+      const [build, cached] = path === "postgres" ? [s.serverBuild, s.serverCached] : [s.build, s.cached];
       print(
-        `| ${s.size} | ${path === "pg" ? "pg → pglite-socket" : "PGlite"} | ${r.hybrid.p50} / ${r.hybrid.p95} | ` +
+        `| ${s.size} | ${PATH_LABEL[path]} | ${r.hybrid.p50} / ${r.hybrid.p95} | ` +
           `${r.text.p50} / ${r.text.p95} | ${r.vector.p50} / ${r.vector.p95} | ${r.recallAt10} | ` +
-          `${(s.build.hnswBuildMs / 1000).toFixed(1)} s${s.cached ? " (cached)" : ""} | ${(s.build.loadMs / 1000).toFixed(1)} s |`,
+          `${((build?.hnswBuildMs ?? 0) / 1000).toFixed(1)} s${cached ? " (cached)" : ""} | ${((build?.loadMs ?? 0) / 1000).toFixed(1)} s |`,
       );
     }
   }

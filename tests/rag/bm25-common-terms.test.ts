@@ -4,6 +4,7 @@ import { vector } from "@electric-sql/pglite-pgvector";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEXT_COMMON_TERM_MIN_CHUNKS } from "../../src/lib/rag/settings.ts";
 import { type ChunkInput, createKbStore, type KbStore } from "../../src/lib/rag/store.ts";
+import { captureSql } from "../support/captureSql.ts";
 import { BACKENDS, type BackendHandle } from "./backends.ts";
 
 // Full text with very common terms: a term held by most chunks is scored only for the chunks that hold a
@@ -99,17 +100,10 @@ describe.each(BACKENDS)("BM25 with very common terms on $name", (backend) => {
 describe("BM25 with very common terms: what is read", () => {
   let db: PGlite;
   let store: KbStore;
-  const captured: { sql?: string; params?: unknown[] } = {};
+  let textSearch: ReturnType<typeof captureSql>;
   beforeAll(async () => {
     db = await PGlite.create({ extensions: { vector } });
-    const query = db.query.bind(db);
-    Object.assign(db, {
-      query: (sql: string, params?: unknown[], options?: object) => {
-        if (sql.includes("kb_postings p") && !sql.startsWith("EXPLAIN"))
-          Object.assign(captured, { sql, params });
-        return query(sql, params, options);
-      },
-    });
+    textSearch = captureSql(db, (sql) => sql.includes("kb_postings p"));
     store = createKbStore({ driver: "pglite", db, embedding: IDENTITY });
     await writeCorpus(store);
   }, 120_000);
@@ -121,6 +115,8 @@ describe("BM25 with very common terms: what is read", () => {
   /** Postings rows the store's search reads for `question`, from EXPLAIN ANALYZE of its own SQL. */
   async function postingsRead(question: string): Promise<number> {
     await store.searchText(question, 10);
+    const captured = textSearch.get();
+    if (!captured) throw new Error("the search ran no full-text statement");
     const [row] = (
       await db.query<{ "QUERY PLAN": unknown }>(
         `EXPLAIN (ANALYZE, FORMAT JSON) ${captured.sql}`,
