@@ -13,10 +13,22 @@ import { BACKENDS, type BackendHandle } from "./backends.ts";
 const IDENTITY = { model: "test/bm25-common", dimensions: 4 };
 const CHUNKS = TEXT_COMMON_TERM_MIN_CHUNKS + 500;
 
-// Every chunk says "client"; 80% say "socket" (both common); few say "pipelining" (30) or "zebra" (5).
+// Every chunk says "client"; 80% say "socket" and 70% "kilo" (all common); few say "pipelining" (30),
+// "zebra" (5) or "yankee" (41).
 const FILLER = ["alpha", "bravo", "delta", "echo", "foxtrot", "golf", "hotel"];
 function tokens(i: number): string[] {
   const words = ["client", `chunk${i}`];
+  // The "yankee" chunks are all alike but for "kilo", said three times by every other one. Those are
+  // longer, so their "yankee" alone scores less than the others', but "kilo" puts them first: a pruning
+  // that ignored what a common term can add would drop exactly the chunks that rank highest.
+  if (i % 37 === 5)
+    return [
+      ...words,
+      "yankee",
+      ...Array(12).fill("lima"),
+      ...(Math.floor(i / 37) % 2 ? ["kilo", "kilo", "kilo"] : []),
+    ];
+  if (i % 10 < 7) words.push("kilo");
   if (i % 10 < 8) words.push(...(i % 3 === 0 ? ["socket", "socket"] : ["socket"]));
   if (i % 50 === 7) words.push(...(i % 100 === 7 ? ["pipelining", "pipelining"] : ["pipelining"]));
   if (i % 300 === 11) words.push("zebra");
@@ -76,6 +88,7 @@ const QUESTIONS = [
   "client socket pipelining", // pruned: the 30 chunks with the rare term are the candidates
   "client socket", // common terms only: every posting is scored
   "client socket zebra", // too few candidates for the bound to hold: every posting is scored
+  "client kilo yankee", // pruned, and a common term decides which candidates come first
 ];
 
 describe.each(BACKENDS)("BM25 with very common terms on $name", (backend) => {

@@ -506,6 +506,14 @@ export function createKbStore(options: KbStoreOptions): KbStore {
             WHERE NOT w.common
             GROUP BY p.chunk_id
          ),
+         -- MaxScore: a common term adds less than its IDF to a chunk, and the N-th best score is at least
+         -- the N-th best rare-terms part, so a candidate whose part plus all the common IDFs stays below
+         -- that cannot be among the N best: its common terms are not looked up.
+         reach AS (
+           SELECT coalesce((SELECT part FROM candidates ORDER BY part DESC
+                             LIMIT 1 OFFSET $3 * ${TEXT_RERANK_FACTOR} - 1), 0)
+                  - coalesce((SELECT sum(idf) FROM weights WHERE common), 0) AS least_part
+         ),
          pruned AS (
            SELECT c.chunk_id,
                   ${k1} * (c.part + coalesce((SELECT sum(${term})
@@ -516,6 +524,7 @@ export function createKbStore(options: KbStoreOptions): KbStore {
                                                     corpus
                                               WHERE w.common), 0)) AS bm25
              FROM candidates c
+            WHERE c.part >= (SELECT least_part FROM reach)
             ORDER BY bm25 DESC, c.chunk_id
             LIMIT $3 * ${TEXT_RERANK_FACTOR}
          ),
