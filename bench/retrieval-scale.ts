@@ -36,7 +36,7 @@ import pg from "pg";
 import { ingest } from "../src/lib/rag/ingest.ts";
 import { exactTerms } from "../src/lib/rag/lexicon.ts";
 import { MIGRATIONS } from "../src/lib/rag/migrations.ts";
-import { createRetriever } from "../src/lib/rag/retriever.ts";
+import { createRetriever, statusCacheMsFor } from "../src/lib/rag/retriever.ts";
 import { DEFAULT_FUSION, DEFAULT_MIN_SIMILARITY } from "../src/lib/rag/settings.ts";
 import { createKbStore, type DocumentInput, type KbStore } from "../src/lib/rag/store.ts";
 import { captureSql } from "../tests/support/captureSql.ts";
@@ -484,6 +484,8 @@ function runner(store: KbStore) {
   const vectors = new Map(QUERY_SET.map((q) => [q.text, q.vector]));
   const retrieve = createRetriever({
     store,
+    // As the app runs it: the status is re-read every 2 s on a server, once on PGlite.
+    statusCacheMs: statusCacheMsFor(store.driver),
     embed: async (texts) => texts.map((t) => vectors.get(t) ?? []),
     topK: K,
     minScore: DEFAULT_MIN_SIMILARITY,

@@ -11,6 +11,7 @@ import { CANDIDATE_MULTIPLIER, DEFAULT_FUSION, MAX_QUERY_CHARS, MIN_CANDIDATES, 
 import {
   assertSameIdentity,
   getKbStore,
+  type KbDriver,
   type KbStatus,
   type KbStore,
   kbWriteGeneration,
@@ -234,12 +235,10 @@ export function retrieverDepsFromConfig(config: AppConfig): RetrieverDeps {
     model: config.CHUTES_EMBEDDING_MODEL,
     timeoutMs: config.CHUTES_REQUEST_TIMEOUT_MS,
   });
+  const store = getKbStore(config);
   return {
-    store: getKbStore(config),
-    // Embedded PGlite: only this process can write to it while it is open (`npm run ingest` hands its
-    // work to the running app), so the status changes only with a write counted here. A server
-    // database can be written by another process (the CLI, another instance): re-read it often.
-    statusCacheMs: config.DATABASE_URL ? POSTGRES_STATUS_CACHE_MS : Number.POSITIVE_INFINITY,
+    store,
+    statusCacheMs: statusCacheMsFor(store.driver),
     embed: client.embed,
     topK: config.RAG_TOP_K,
     minScore: config.RAG_MIN_SCORE,
@@ -254,6 +253,16 @@ export function retrieverDepsFromConfig(config: AppConfig): RetrieverDeps {
 
 /** How stale a server database's status may be for a question (an ingest elsewhere shows up after this). */
 const POSTGRES_STATUS_CACHE_MS = 2000;
+
+/**
+ * How long the application reuses a store's status. Embedded PGlite: only this process can write to it
+ * while it is open (`npm run ingest` hands its work to the running app), so the status changes only with
+ * a write counted here. A server database can be written by another process (the CLI, another
+ * instance): re-read it often.
+ */
+export function statusCacheMsFor(driver: KbDriver): number {
+  return driver === "postgres" ? POSTGRES_STATUS_CACHE_MS : Number.POSITIVE_INFINITY;
+}
 
 let configured: { config: AppConfig; retriever: Retriever } | undefined;
 

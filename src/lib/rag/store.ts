@@ -462,8 +462,8 @@ export function createKbStore(options: KbStoreOptions): KbStore {
       // Only the postings of the question's terms are read; the corpus size and average length come from
       // kb_corpus, so no query scans every chunk. Ties in BM25 fall to the lower chunk id (stable order).
       // A term in a large share of the chunks ("common": "the" of a corpus, its product name) has postings
-      // in nearly every chunk but an IDF near 0. When the question also has rarer terms, only the chunks
-      // holding one of those are candidates, and common terms are scored for them by key (MaxScore). That is
+      // in nearly every chunk but an IDF near 0. Only the chunks holding one of the question's rarer terms
+      // (if all are common, its rarest) are candidates, and common terms are scored for them by key. That is
       // exact as long as the weakest candidate kept outscores the most a chunk with common terms alone can
       // get, (k1 + 1) × the sum of their IDFs; otherwise (checked in the query) every posting is scored.
       const k1 = `${BM25_K1 + 1}::float8`;
@@ -490,9 +490,13 @@ export function createKbStore(options: KbStoreOptions): KbStore {
            SELECT t.lexeme, t.df, ln(1 + (corpus.n - t.df::float8 + 0.5) / (t.df::float8 + 0.5)) AS idf
              FROM (SELECT DISTINCT lexeme FROM words) AS q JOIN kb_terms t ON t.lexeme = q.lexeme, corpus
          ),
+         -- A common term is looked up only for the candidates. When every term of the question is common,
+         -- the rarest picks the candidates: the bound below still decides whether that is exact.
          weights AS (
            SELECT t.lexeme, t.idf,
-                  t.df > corpus.common_df AND EXISTS (SELECT 1 FROM terms r WHERE r.df <= corpus.common_df) AS common
+                  t.df > corpus.common_df
+                  AND EXISTS (SELECT 1 FROM terms r
+                               WHERE r.df < t.df OR (r.df = t.df AND r.lexeme < t.lexeme)) AS common
              FROM terms t, corpus
          ),
          -- OFFSET 0 keeps each term's postings an index lookup whatever the planner's statistics say
