@@ -2,9 +2,9 @@
 // the Edge bundle (proxy.ts) never sees it.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === "nodejs") {
-    // TRACE/TRACK never reach Next (it cannot represent them as a fetch Request): 405 JSON here.
-    const { refuseUnrepresentableMethods } = await import("./src/lib/proxy/unrepresentableMethods.ts");
-    refuseUnrepresentableMethods();
+    // API requests' headers and refusals, and TRACE/TRACK (which Next cannot represent), at the server.
+    const { installHttpGate } = await import("./src/lib/proxy/httpGate.ts");
+    installHttpGate();
     // Settings checked and, with DATABASE_URL, migrations applied, before the first request.
     const { checkStartupOrExit } = await import("./src/lib/startupCheck.ts");
     await checkStartupOrExit();

@@ -1,8 +1,5 @@
 import { type NextRequest, NextResponse } from "next/server";
 import { getConfig } from "@/src/lib/config.ts";
-import { errorResponse } from "@/src/lib/errors.ts";
-import { formatBytes } from "@/src/lib/http/formatBytes.ts";
-import { checkApiRoute } from "@/src/lib/proxy/apiRoutes.ts";
 import { authErrorTarget } from "@/src/lib/proxy/authErrorRedirect.ts";
 import {
   baseSecurityHeaders,
@@ -11,26 +8,24 @@ import {
   newNonce,
 } from "@/src/lib/proxy/securityHeaders.ts";
 
-// Every page and API request passes here first: security headers on every answer, a per-request
-// CSP nonce for pages (Next reads it from the request's CSP header and puts it on its own scripts;
-// the layout reads `x-nonce` for the theme script), and the refusals that must come before any
-// handler reads the request: unknown method (405), unknown API path (404), a body announced larger
-// than MAX_BODY_BYTES (413). Sign-in errors are turned into `?authError=` for the setup screen.
+// Every page request passes here first: security headers, and a per-request CSP nonce (Next reads it
+// from the request's CSP header and puts it on its own scripts; the layout reads `x-nonce` for the
+// theme script). Next's sign-in errors on the page become `?authError=` for the setup screen. API
+// requests never come here: the HTTP server's gate (src/lib/proxy/httpGate.ts) gives them their
+// headers and refusals without the cost of a proxy pass on every chat.
 
-export function proxy(request: NextRequest): NextResponse | Response {
+export function proxy(request: NextRequest): NextResponse {
   const config = getConfig();
-  const https = isHttps(request, config);
+  const https = isHttps(
+    request.headers.get("x-forwarded-proto"),
+    request.nextUrl.protocol === "https:",
+    config,
+  );
   const base = baseSecurityHeaders(https);
-  const { pathname } = request.nextUrl;
 
   const authError = authErrorTarget(request.nextUrl);
   // Next sends a same-host redirect as a relative Location, so the browser keeps the host it used.
   if (authError) return withHeaders(NextResponse.redirect(new URL(authError, request.nextUrl)), base);
-
-  if (pathname === "/api" || pathname.startsWith("/api/")) {
-    const refused = refuseApiRequest(request, config.MAX_BODY_BYTES);
-    return withHeaders(refused ?? NextResponse.next(), base);
-  }
 
   const nonce = newNonce();
   const csp = contentSecurityPolicy({
@@ -47,27 +42,12 @@ export function proxy(request: NextRequest): NextResponse | Response {
   return withHeaders(response, base);
 }
 
-function refuseApiRequest(request: NextRequest, maxBodyBytes: number): Response | null {
-  const verdict = checkApiRoute(request.nextUrl.pathname, request.method);
-  if (!verdict.ok && verdict.status === 404) return errorResponse("not_found");
-  if (!verdict.ok)
-    return errorResponse("method_not_allowed", undefined, { headers: { allow: verdict.allow } });
-  const cap = verdict.maxBodyBytes ?? maxBodyBytes;
-  const length = Number(request.headers.get("content-length") ?? 0);
-  if (length > cap) {
-    return errorResponse("payload_too_large", `This request may be at most ${formatBytes(cap)}.`, {
-      headers: { connection: "close" },
-    });
-  }
-  return null;
-}
-
 function withHeaders<T extends Response>(response: T, headers: Record<string, string>): T {
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
   return response;
 }
 
-// Pages and API routes; not Next's static assets, which carry no script of ours.
+// Pages only: not the API (the HTTP gate's), nor Next's static assets, which carry no script of ours.
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+  matcher: ["/((?!api/|api$|_next/static|_next/image|favicon.ico).*)"],
 };

@@ -50,11 +50,17 @@ export const PERMISSIONS_POLICY = [
 
 const HSTS = "max-age=63072000; includeSubDomains";
 
-/** https when the public URL says so, or when the proxy in front reports the original scheme. */
-export function isHttps(request: Request, settings: HeaderSettings): boolean {
+/**
+ * https when the public URL says so, when the proxy in front reports the original scheme
+ * (x-forwarded-proto), or when the connection itself is TLS.
+ */
+export function isHttps(
+  forwardedProto: string | null | undefined,
+  tls: boolean,
+  settings: HeaderSettings,
+): boolean {
   if (settings.NEXTAUTH_URL?.startsWith("https://")) return true;
-  const forwarded = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase();
-  return forwarded === "https" || new URL(request.url).protocol === "https:";
+  return tls || forwardedProto?.split(",")[0]?.trim().toLowerCase() === "https";
 }
 
 /** The headers that are not CSP, for every response (pages, API, the proxy's own refusals). */
