@@ -1,5 +1,6 @@
 import "server-only";
 import { type AppConfig, getConfig } from "../config.ts";
+import { trackSent } from "../upstream/requestSent.ts";
 import {
   createEmbeddingsClient,
   EmbeddingError,
@@ -98,15 +99,18 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
     if (question === "" || !status.hasChunks) return { chunks: [], mode: "hybrid" };
 
     const candidates = Math.max(limit * CANDIDATE_MULTIPLIER, MIN_CANDIDATES);
-    const embedding =
+    const embeddingCall =
       status.hasEmbeddings && credential !== null && credential.trim() !== ""
-        ? deps.embed([question], credential, { signal, fetch })
+        ? trackSent(() => deps.embed([question], credential, { signal, fetch }))
         : undefined;
+    const embedding = embeddingCall?.result;
     embedding?.catch(() => {}); // awaited below, after the text search may have failed first
-    // The full-text search runs while the question is being embedded: started once the embedding
-    // request is on its way, since an embedded (PGlite) query holds the event loop while it runs.
-    const textSearch = (embedding ? new Promise((resolve) => setImmediate(resolve)) : Promise.resolve()).then(
-      () => store.searchText(question, candidates),
+    // The full-text search runs while the question is being embedded, once the embedding request has
+    // left: an embedded (PGlite) query holds the event loop while it runs, and fetch writes a request
+    // some turns of the loop after the call (after a new connection's handshake, even). Started any
+    // earlier, the search delayed the embedding call by its own length.
+    const textSearch = (embeddingCall?.sent ?? Promise.resolve()).then(() =>
+      store.searchText(question, candidates),
     );
     textSearch.catch(() => {}); // awaited below; avoid an unhandled rejection while we wait on the embedding
 
