@@ -270,23 +270,42 @@ const HNSW_SQL = (() => {
  * kb_chunk_postings, df = postings per lexeme, corpus totals), with the postings indexes rebuilt after: the
  * same rows (checked against store.writeDocument each run), minus the per-batch index maintenance.
  */
-/** What the bulk load needs of a database: SQL, and a binary COPY of staging rows into bench_staging. */
+/** What loading and indexing need of a database: SQL, a binary COPY into bench_staging, exact search. */
 interface Loader {
   query(sql: string, params?: unknown[]): Promise<unknown>;
+  count(sql: string): Promise<number>;
   copyStaging(blob: Blob): Promise<void>;
+  /** The exact top K for a query vector: the same ORDER BY with index scans off (every distance). */
+  exactTop(vectorLiteral: string): Promise<number[]>;
 }
+const EXACT_TOP = `SELECT id FROM kb_chunks WHERE embedding IS NOT NULL ORDER BY embedding <=> $1::vector, id LIMIT ${K}`;
+const NO_INDEX_SCANS = ["SET LOCAL enable_indexscan = off", "SET LOCAL enable_bitmapscan = off"];
 const pgliteLoader = (db: PGlite): Loader => ({
   query: (sql, params) => db.query(sql, params),
+  count: async (sql) => Number((await db.query<{ n: number }>(sql)).rows[0]?.n ?? 0),
   copyStaging: async (blob) => {
     await db.query("COPY bench_staging FROM '/dev/blob' WITH (FORMAT binary)", [], { blob });
   },
+  exactTop: (literal) =>
+    db.transaction(async (tx) => {
+      for (const setting of NO_INDEX_SCANS) await tx.query(setting);
+      return (await tx.query<{ id: number }>(EXACT_TOP, [literal])).rows.map((r) => Number(r.id));
+    }),
 });
 /** A server on this machine (superuser): the rows go through a file the server reads itself. */
 const serverLoader = (client: pg.Client, file: string): Loader => ({
   query: (sql, params) => client.query(sql, params),
+  count: async (sql) => Number((await client.query<{ n: string }>(sql)).rows[0]?.n ?? 0),
   copyStaging: async (blob) => {
     await writeFile(file, Buffer.from(await blob.arrayBuffer()), { mode: 0o644 });
     await client.query(`COPY bench_staging FROM '${file}' WITH (FORMAT binary)`);
+  },
+  exactTop: async (literal) => {
+    await client.query("BEGIN");
+    for (const setting of NO_INDEX_SCANS) await client.query(setting);
+    const rows = await client.query<{ id: string }>(EXACT_TOP, [literal]);
+    await client.query("COMMIT");
+    return rows.rows.map((r) => Number(r.id));
   },
 });
 
@@ -397,29 +416,15 @@ const cacheKey = (size: number) => {
   return `${size}-${h.toString(16)}`;
 };
 
-async function exactTop(db: PGlite, vectorLiteral: string): Promise<number[]> {
-  return db.transaction(async (tx) => {
-    await tx.query("SET LOCAL enable_indexscan = off");
-    await tx.query("SET LOCAL enable_bitmapscan = off");
-    const rows = await tx.query<{ id: number }>(
-      `SELECT id FROM kb_chunks WHERE embedding IS NOT NULL ORDER BY embedding <=> $1::vector, id LIMIT ${K}`,
-      [vectorLiteral],
-    );
-    return rows.rows.map((r) => Number(r.id));
-  });
-}
-
-async function build(size: number, dir: string): Promise<BuildInfo> {
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true });
-  const db = await PGlite.create({ dataDir: join(dir, "pgdata"), extensions: { vector } });
-  const store = createKbStore({ driver: "pglite", db, embedding: IDENTITY });
-  await store.migrate();
-  await store.close();
-  // Loading first and indexing after is how a large HNSW index is built (one pass, not row by row).
+/**
+ * Loads `size` chunks into a migrated, empty knowledge base and indexes them as a large one is built:
+ * the rows first, then the HNSW index in one pass (not row by row), then VACUUM ANALYZE (what autovacuum
+ * would do on a server); the exact answers to every question last. The figures of the build.
+ */
+async function loadAndIndex(db: Loader, size: number): Promise<BuildInfo> {
   await db.query("DROP INDEX kb_chunks_embedding_hnsw");
   let t = performance.now();
-  await bulkLoad(pgliteLoader(db), size);
+  await bulkLoad(db, size);
   const loadMs = performance.now() - t;
   // The whole graph in memory during the build (otherwise pgvector falls back to page-by-page inserts).
   await db.query("SET maintenance_work_mem = '1GB'");
@@ -432,23 +437,32 @@ async function build(size: number, dir: string): Promise<BuildInfo> {
   const vacuumAnalyzeMs = performance.now() - t;
   t = performance.now();
   const exact: number[][] = [];
-  for (const q of QUERY_SET) exact.push(await exactTop(db, `[${q.vector.join(",")}]`));
+  for (const q of QUERY_SET) exact.push(await db.exactTop(`[${q.vector.join(",")}]`));
   const exactSearchMs = (performance.now() - t) / QUERY_SET.length;
-  const count = async (sql: string) => Number((await db.query<{ n: number }>(sql)).rows[0]?.n ?? 0);
-  const info: BuildInfo = {
-    chunks: await count("SELECT count(*) AS n FROM kb_chunks"),
-    documents: await count("SELECT count(*) AS n FROM kb_documents"),
-    postings: await count("SELECT count(*) AS n FROM kb_postings"),
-    terms: await count("SELECT count(*) AS n FROM kb_terms"),
+  return {
+    chunks: await db.count("SELECT count(*) AS n FROM kb_chunks"),
+    documents: await db.count("SELECT count(*) AS n FROM kb_documents"),
+    postings: await db.count("SELECT count(*) AS n FROM kb_postings"),
+    terms: await db.count("SELECT count(*) AS n FROM kb_terms"),
     loadMs,
     hnswBuildMs,
     vacuumAnalyzeMs,
     exactSearchMs,
     rssAfterBuildMb: mb(process.memoryUsage().rss),
-    databaseMb: mb(await count("SELECT pg_database_size(current_database()) AS n")),
+    databaseMb: mb(await db.count("SELECT pg_database_size(current_database()) AS n")),
     builtAt: new Date().toISOString(),
     exact,
   };
+}
+
+async function build(size: number, dir: string): Promise<BuildInfo> {
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const db = await PGlite.create({ dataDir: join(dir, "pgdata"), extensions: { vector } });
+  const store = createKbStore({ driver: "pglite", db, embedding: IDENTITY });
+  await store.migrate();
+  await store.close();
+  const info = await loadAndIndex(pgliteLoader(db), size);
   await db.close();
   await writeFile(join(dir, "build.json"), `${JSON.stringify(info)}\n`);
   return info;
@@ -751,49 +765,9 @@ async function buildOnServer(size: number, adminUrl: string) {
   await store.close();
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  await client.query("DROP INDEX kb_chunks_embedding_hnsw");
   const file = join(tmpdir(), `bench-scale-${process.pid}.copy`);
-  let t = performance.now();
-  await bulkLoad(serverLoader(client, file), size);
-  const loadMs = performance.now() - t;
+  const info = await loadAndIndex(serverLoader(client, file), size);
   await rm(file, { force: true });
-  await client.query("SET maintenance_work_mem = '1GB'");
-  t = performance.now();
-  await client.query(HNSW_SQL);
-  const hnswBuildMs = performance.now() - t;
-  await client.query("RESET maintenance_work_mem");
-  t = performance.now();
-  await client.query("VACUUM ANALYZE");
-  const vacuumAnalyzeMs = performance.now() - t;
-  t = performance.now();
-  const exact: number[][] = [];
-  for (const q of QUERY_SET) {
-    await client.query("BEGIN");
-    await client.query("SET LOCAL enable_indexscan = off");
-    await client.query("SET LOCAL enable_bitmapscan = off");
-    const rows = await client.query<{ id: string }>(
-      `SELECT id FROM kb_chunks WHERE embedding IS NOT NULL ORDER BY embedding <=> $1::vector, id LIMIT ${K}`,
-      [`[${q.vector.join(",")}]`],
-    );
-    await client.query("COMMIT");
-    exact.push(rows.rows.map((r) => Number(r.id)));
-  }
-  const exactSearchMs = (performance.now() - t) / QUERY_SET.length;
-  const count = async (sql: string) => Number((await client.query<{ n: string }>(sql)).rows[0]?.n ?? 0);
-  const info: BuildInfo = {
-    chunks: await count("SELECT count(*) AS n FROM kb_chunks"),
-    documents: await count("SELECT count(*) AS n FROM kb_documents"),
-    postings: await count("SELECT count(*) AS n FROM kb_postings"),
-    terms: await count("SELECT count(*) AS n FROM kb_terms"),
-    loadMs,
-    hnswBuildMs,
-    vacuumAnalyzeMs,
-    exactSearchMs,
-    rssAfterBuildMb: mb(process.memoryUsage().rss),
-    databaseMb: mb(await count("SELECT pg_database_size(current_database()) AS n")),
-    builtAt: new Date().toISOString(),
-    exact,
-  };
   await client.query("CREATE TABLE bench_build (info jsonb)");
   await client.query("INSERT INTO bench_build VALUES ($1)", [JSON.stringify(info)]);
   await client.end();
