@@ -7,12 +7,7 @@
 import { rmSync } from "node:fs";
 import { convertToModelMessages, streamText } from "ai";
 import { HISTORY_TOKEN_BUDGET } from "../src/lib/api/chat.ts";
-import {
-  estimateTurn,
-  knowledgeEstimate,
-  knowledgeTokens,
-  systemPromptText,
-} from "../src/lib/chat/estimate.ts";
+import { estimateTurn, knowledgeEstimate, systemPromptText } from "../src/lib/chat/estimate.ts";
 import { fitHistory } from "../src/lib/chat/historyBudget.ts";
 import { knowledgeFor } from "../src/lib/chat/knowledge.ts";
 import { type ChatMessage, messageText, withoutReasoning } from "../src/lib/chat/messages.ts";
@@ -104,7 +99,8 @@ for (const modelId of MODELS) {
       const text = await result.text;
       const reasoning = await result.reasoningText;
       const usage = await result.totalUsage;
-      const knowledgeReal = knowledgeTokens(knowledge.prompt, countTokens);
+      // As the route reports it in the answer's metadata.
+      const knowledgeReal = knowledge.promptTokens;
       recentKnowledge = knowledgeReal;
       samples.push({
         model: modelId,

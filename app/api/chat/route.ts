@@ -3,7 +3,7 @@ import { CHAT_LIMITS, HISTORY_TOKEN_BUDGET } from "@/src/lib/api/chat.ts";
 import { chatRequestSchema } from "@/src/lib/api/chatRequest.ts";
 import { attachedDocuments } from "@/src/lib/chat/attachedDocuments.ts";
 import { balanceBeforeFinish } from "@/src/lib/chat/balanceAfterAnswer.ts";
-import { knowledgeTokens, systemPromptText } from "@/src/lib/chat/estimate.ts";
+import { systemPromptText } from "@/src/lib/chat/estimate.ts";
 import { fitHistory } from "@/src/lib/chat/historyBudget.ts";
 import { knowledgeFor, sourcesMetadata } from "@/src/lib/chat/knowledge.ts";
 import {
@@ -89,7 +89,9 @@ export const POST = credentialRoute(
             retrieval: knowledge.retrieval,
             ...(attached.notices.length > 0 ? { fileNotices: attached.notices } : {}),
             // What the sources block cost in prompt tokens: the next turn's estimate starts from it.
-            knowledgeTokens: knowledgeTokens(knowledge.prompt, countTokens),
+            // Counted while the block was fitted to its budget: tokenizing it again here cost the
+            // first token a fraction of a millisecond per answer.
+            knowledgeTokens: knowledge.promptTokens,
           };
         }
         if (part.type === "reasoning-start") reasoningStartedAt ??= Date.now();

@@ -65,12 +65,6 @@ export function systemPromptText(userPrompt: string | undefined): string {
     : BASE_SYSTEM_PROMPT;
 }
 
-/** Prompt tokens of a knowledge block, as the route reports them in the answer's metadata. */
-export function knowledgeTokens(prompt: string, count: CountTokens = roughTokens): number {
-  // The blank line that joins it to the system prompt is part of what it costs.
-  return prompt ? count(`\n\n${prompt}`) : 0;
-}
-
 /** About four characters per token: for when no tokenizer is loaded. */
 export const roughTokens: CountTokens = (text) => Math.ceil(text.length / 4);
 
