@@ -53,6 +53,19 @@ describe("the model picker's filters", () => {
     expect(options[0]).toContain("Vision");
   });
 
+  it("keeps the filter row in place, disabled, while the models load", async () => {
+    const { rerender } = render(
+      <ModelPicker catalog={{ state: "loading" }} value="Qwen/Qwen3-32B" onChange={() => {}} />,
+    );
+    // Present from the first paint: the row appearing with the models shifted the page down.
+    const reasoning = screen.getByRole("button", { name: "Reasoning" });
+    expect(reasoning.matches(":disabled")).toBe(true);
+    await userEvent.click(reasoning);
+    expect(reasoning.getAttribute("aria-pressed")).toBe("false");
+    rerender(<ModelPicker catalog={ready()} value="Qwen/Qwen3-32B" onChange={() => {}} />);
+    expect(screen.getByRole("button", { name: "Reasoning" }).matches(":disabled")).toBe(false);
+  });
+
   it("says so when the configured default model was replaced", () => {
     render(
       <ModelPicker
