@@ -1,4 +1,4 @@
-// The one table of API paths and the methods each answers. The proxy refuses anything else with a
+// The one table of API paths and the methods each answers. The HTTP gate (httpGate.ts) refuses anything else with a
 // JSON 405 (or 404 for a path we do not serve) before a route handler, or next-auth, sees it:
 // next-auth answers HEAD and TRACE with a 500, and Next's own 404/405 are not JSON.
 

@@ -18,7 +18,7 @@ import { baseSecurityHeaders, isHttps } from "./securityHeaders.ts";
 
 const UNREPRESENTABLE = new Set(["TRACE", "TRACK"]);
 
-export type GateDecision =
+type GateDecision =
   | { answer: { status: number; headers: Record<string, string>; body: string } }
   | { through: Record<string, string> };
 
@@ -34,7 +34,7 @@ interface GateRequest {
 }
 
 /** The gate's decision for one request: an answer of its own, or headers to add on the way through. */
-export function decide(request: GateRequest, config: AppConfig): GateDecision {
+function decide(request: GateRequest, config: AppConfig): GateDecision {
   const [path = "/"] = request.url.split("?");
   const method = request.method.toUpperCase();
   const isApi = path === "/api" || path.startsWith("/api/");

@@ -63,7 +63,7 @@ export function isHttps(
   return tls || forwardedProto?.split(",")[0]?.trim().toLowerCase() === "https";
 }
 
-/** The headers that are not CSP, for every response (pages, API, the proxy's own refusals). */
+/** The headers that are not CSP, for every response (pages, API, the gate's own refusals). */
 export function baseSecurityHeaders(https: boolean): Record<string, string> {
   return {
     "x-content-type-options": "nosniff",

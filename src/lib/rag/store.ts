@@ -142,10 +142,19 @@ export interface KbStore {
 /**
  * JIT off for one transaction. A server's planner estimates the searches from kb_postings' size (millions
  * of rows), over jit_above_cost, while the one-time filters and key lookups make them run in a few ms:
- * compiling them took 60-110 ms of a 100k-chunk search on PostgreSQL 15. PGlite has no JIT; the setting is
- * harmless there.
+ * compiling them took 60-110 ms of a 100k-chunk search on PostgreSQL 15. PGlite has no JIT (the setting
+ * is harmless there, but a transaction of its own would cost three more statements per search).
  */
 const NO_JIT = "set_config('jit', 'off', true)";
+
+/** One search statement with JIT off on a server; in PGlite, which has no JIT, just the statement. */
+function searchQuery<R>(db: Executor, sql: string, params: unknown[]): Promise<R[]> {
+  if (db.driver !== "postgres") return db.query<R>(sql, params);
+  return db.transaction(async (tx) => {
+    await tx.query(`SELECT ${NO_JIT}`);
+    return tx.query<R>(sql, params);
+  });
+}
 
 // Raw rows, as both drivers return them (bigint may arrive as a string from `pg`).
 interface DocumentRow {
@@ -468,10 +477,9 @@ export function createKbStore(options: KbStoreOptions): KbStore {
       // get, (k1 + 1) × the sum of their IDFs; otherwise (checked in the query) every posting is scored.
       const k1 = `${BM25_K1 + 1}::float8`;
       const term = "w.idf * p.tf / (p.tf + corpus.c1 + corpus.c2 * p.len)";
-      const rows = await db.transaction(async (tx) => {
-        await tx.query(`SELECT ${NO_JIT}`);
-        return tx.query<HitRow>(
-          `WITH words AS (
+      const rows = await searchQuery<HitRow>(
+        db,
+        `WITH words AS (
            SELECT DISTINCT w.word, l.lexeme
              FROM unnest($1::text[]) AS w (word),
                   LATERAL unnest(tsvector_to_array(to_tsvector($4::regconfig, w.word))) AS l (lexeme)
@@ -562,9 +570,8 @@ export function createKbStore(options: KbStoreOptions): KbStore {
            FROM scored s JOIN kb_chunks c ON c.id = s.chunk_id JOIN kb_documents d ON d.id = c.document_id
           ORDER BY score DESC, c.id
           LIMIT $3`,
-          [words, exact.from, limit, language, exact.terms],
-        );
-      });
+        [words, exact.from, limit, language, exact.terms],
+      );
       return rows.map(toHit);
     },
 
