@@ -123,6 +123,8 @@ interface Figures {
   failedAudits: string[];
   /** What Lighthouse took as the largest paint, and the LCP's phases (where its time goes). */
   lcpElement: string | null;
+  /** Lighthouse's code when the run itself failed (its scores are then 0 and its metrics missing). */
+  runtimeError?: string;
 }
 
 /** One Chromium per screen: the chat screen's profile holds a saved key, the setup screen's none. */
@@ -166,7 +168,7 @@ async function audit(screen: Screen, profile: Profile, cpuSlowdown = 4): Promise
         `bench/out/lighthouse-${screen.replaceAll(" ", "-")}-${profile}.lhr.json`,
         JSON.stringify(result.lhr),
       );
-    const { categories, audits } = result.lhr;
+    const { categories, audits, runtimeError } = result.lhr;
     const score = (id: string) => Math.round((categories[id]?.score ?? 0) * 100);
     return {
       screen,
@@ -182,6 +184,7 @@ async function audit(screen: Screen, profile: Profile, cpuSlowdown = 4): Promise
       cls: Number((audits["cumulative-layout-shift"]?.numericValue ?? Number.NaN).toFixed(3)),
       fcpMs: Math.round(audits["first-contentful-paint"]?.numericValue ?? Number.NaN),
       lcpElement: lcpElementOf(audits["lcp-breakdown-insight"]?.details),
+      ...(runtimeError ? { runtimeError: `${runtimeError.code}: ${runtimeError.message}`.slice(0, 300) } : {}),
       // Which audits cost points, so a regression names its cause.
       failedAudits: Object.values(audits)
         .filter((a) => a.score !== null && a.score < 0.9 && a.scoreDisplayMode !== "informative")
@@ -209,6 +212,7 @@ function show(figures: Figures): void {
     `${figures.screen.padEnd(14)} ${figures.profile.padEnd(7)} cpu x${figures.cpuSlowdown} (index ${figures.benchmarkIndex}) ` +
       `perf ${figures.performance} a11y ${figures.accessibility} bp ${figures.bestPractices} ` +
       `LCP ${figures.lcpMs} ms TBT ${figures.tbtMs} ms CLS ${figures.cls} FCP ${figures.fcpMs} ms` +
+      (figures.runtimeError ? ` (run failed: ${figures.runtimeError})` : "") +
       (figures.failedAudits.length ? ` (below 0.9: ${figures.failedAudits.join(", ")})` : ""),
   );
 }
@@ -221,11 +225,20 @@ function median(values: number[]): number {
 
 try {
   const results: Figures[] = [];
+  const failedRuns: Figures[] = [];
   const run = async (screen: Screen, profile: Profile, cpuSlowdown?: number) => {
     if (only && only !== `${screen.replaceAll(" ", "-")}-${profile}`) return;
-    const figures = await audit(screen, profile, cpuSlowdown);
-    results.push(figures);
-    show(figures);
+    // A run Lighthouse itself could not finish scores 0: it is reported, kept out of the medians,
+    // and taken again (at most twice), so one failed run does not stand for the screen.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const figures = await audit(screen, profile, cpuSlowdown);
+      show(figures);
+      if (!figures.runtimeError) {
+        results.push(figures);
+        return;
+      }
+      failedRuns.push(figures);
+    }
   };
   for (let round = 0; round < ROUNDS; round++) for (const screen of SCREENS) await run(screen, "mobile");
   const index = median(results.map((r) => r.benchmarkIndex));
@@ -264,7 +277,7 @@ try {
   mkdirSync("bench/results", { recursive: true });
   writeFileSync(
     OUT,
-    `${JSON.stringify({ measuredAt: new Date().toISOString(), benchmarkIndex: index, calibratedSlowdown: calibrated, summary, results }, null, 2)}\n`,
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), benchmarkIndex: index, calibratedSlowdown: calibrated, summary, results, failedRuns }, null, 2)}\n`,
   );
   console.info(`wrote ${OUT}`);
 } finally {

@@ -1,7 +1,10 @@
 // What the server costs in memory: RSS of the whole `next start` process tree (the server runs in a
 // child of it) idle after start, after 1,000 chats, while 64 answers stream at once, and after 1,000 more
-// chats (growth from the first round to the second would be a leak). The sample
-// knowledge base (docs/) is ingested first, so every chat embeds its question and searches it.
+// chats; BENCH_SOAK_ROUNDS more rounds of 1,000 after that (default 0). At each idle point also the
+// server's JavaScript heap after a forced full GC, read through its inspector: RSS keeps what the
+// allocator once took, the live heap is what the server holds, so a heap that grows round after
+// round is a leak and a flat one is not. The sample knowledge base (docs/) is ingested first, so
+// every chat embeds its question and searches it.
 // Needs a production build (`npm run build`). Run: npm run bench:memory. Writes bench/results/memory.json.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { getConfig, resetConfigForTests } from "../src/lib/config.ts";
@@ -20,6 +23,8 @@ const STREAM_TOKEN_DELAY_MS = 25;
 const IDLE_MS = 3000;
 const MODEL = "deepseek-ai/DeepSeek-V3.2-TEE";
 const DATA_DIR = "bench/out/memory";
+const SOAK_ROUNDS = Number(process.env.BENCH_SOAK_ROUNDS ?? 0);
+const INSPECT_PORT = PORT + 29;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -32,6 +37,40 @@ function treeRssMb(root: number): number {
     } catch {} // exited meanwhile
   }
   return Math.round(kb / 1024);
+}
+
+/** The server's live JavaScript heap in MB after a full GC, through the inspector (Chrome DevTools Protocol). */
+async function liveHeapMb(): Promise<number> {
+  const [target] = (await (await fetch(`http://127.0.0.1:${INSPECT_PORT}/json/list`)).json()) as Array<{
+    webSocketDebuggerUrl: string;
+  }>;
+  if (!target) throw new Error("the server's inspector lists no target");
+  const socket = new WebSocket(target.webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => {
+    socket.onopen = resolve;
+    socket.onerror = reject;
+  });
+  let id = 0;
+  const call = (method: string) =>
+    new Promise<Record<string, number>>((resolve) => {
+      const mine = ++id;
+      socket.addEventListener("message", function answer(event) {
+        const message = JSON.parse(String(event.data)) as { id?: number; result?: Record<string, number> };
+        if (message.id !== mine) return;
+        socket.removeEventListener("message", answer);
+        resolve(message.result ?? {});
+      });
+      socket.send(JSON.stringify({ id: mine, method }));
+    });
+  try {
+    // Twice: the first collection's finalizers can free more for the second.
+    await call("HeapProfiler.collectGarbage");
+    await call("HeapProfiler.collectGarbage");
+    const { usedSize = 0 } = await call("Runtime.getHeapUsage");
+    return Math.round(usedSize / 2 ** 20);
+  } finally {
+    socket.close();
+  }
 }
 
 const chatInit = (i: number): RequestInit => ({
@@ -87,6 +126,7 @@ const app = await startProductionApp(
   { RATE_LIMIT_CHATS_PER_MIN: "10000" },
   {
     emulatorProcess: true,
+    inspectPort: INSPECT_PORT,
     prepare: async (emulatorUrl) => {
       Object.assign(process.env, emulatorAppEnv(emulatorUrl), { DATA_DIR, CHUTES_API_KEY: ADMIN_KEY });
       resetConfigForTests();
@@ -95,10 +135,10 @@ const app = await startProductionApp(
   },
 );
 const control = new EmulatorClient(app.emulator.url);
-const points: { point: string; rssMb: number; peakMb?: number }[] = [];
+const points: { point: string; rssMb: number; peakMb?: number; heapMb?: number }[] = [];
 try {
   await sleep(IDLE_MS);
-  points.push({ point: "idle after start", rssMb: treeRssMb(app.pid) });
+  points.push({ point: "idle after start", rssMb: treeRssMb(app.pid), heapMb: await liveHeapMb() });
 
   /** CHATS chats, CHAT_CONCURRENCY at a time, numbered from `first`; then idle. The RSS peak meanwhile. */
   const chats = async (first: number, point: string) => {
@@ -114,7 +154,7 @@ try {
     );
     clearInterval(sampler);
     await sleep(IDLE_MS);
-    points.push({ point, rssMb: treeRssMb(app.pid), peakMb: peak });
+    points.push({ point, rssMb: treeRssMb(app.pid), peakMb: peak, heapMb: await liveHeapMb() });
   };
   await chats(0, `idle after ${CHATS} chats (${CHAT_CONCURRENCY} at a time)`);
 
@@ -130,10 +170,12 @@ try {
   clearInterval(openSampler);
   points.push({ point: `${STREAMS} answers streaming at once`, rssMb: open, peakMb: peak });
   await sleep(IDLE_MS);
-  points.push({ point: `idle after the ${STREAMS} streams`, rssMb: treeRssMb(app.pid) });
+  points.push({ point: `idle after the ${STREAMS} streams`, rssMb: treeRssMb(app.pid), heapMb: await liveHeapMb() });
   // Memory that keeps growing with use is a leak; memory kept at the level of the first round is not.
   await control.configure({ tokenDelayMs: 0 });
   await chats(CHATS + STREAMS, `idle after ${CHATS} more chats`);
+  for (let round = 1; round <= SOAK_ROUNDS; round++)
+    await chats(CHATS * (round + 1) + STREAMS, `idle after ${CHATS * (round + 2)} chats in all`);
 } finally {
   await app.stop();
 }
@@ -141,9 +183,9 @@ try {
 const lines = [
   `Server memory (RSS of the whole next start process tree, MB), docs/ ingested (Node ${process.version})`,
   "",
-  "| point | RSS (MB) | peak during (MB) |",
-  "| --- | ---: | ---: |",
-  ...points.map((p) => `| ${p.point} | ${p.rssMb} | ${p.peakMb ?? "–"} |`),
+  "| point | RSS (MB) | peak during (MB) | live heap after GC (MB) |",
+  "| --- | ---: | ---: | ---: |",
+  ...points.map((p) => `| ${p.point} | ${p.rssMb} | ${p.peakMb ?? "–"} | ${p.heapMb ?? "–"} |`),
   "",
   `whole bench: ${((performance.now() - started) / 1000).toFixed(0)} s`,
   "",

@@ -63,6 +63,8 @@ export async function startProductionApp(
     prepare?: (emulatorUrl: string) => Promise<void>;
     /** false: return at the first answer, before the warm-up settles (to time a first request). */
     settle?: boolean;
+    /** Opens the server's inspector on this loopback port (to force a GC and read its heap). */
+    inspectPort?: number;
   } = {},
 ): Promise<ProductionApp> {
   const url = `http://127.0.0.1:${port}`;
@@ -77,7 +79,16 @@ export async function startProductionApp(
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
   const app = spawn(
     process.execPath,
-    [...nodeArgs, nextBin, "start", "-p", String(port), "-H", "127.0.0.1"],
+    [
+      ...nodeArgs,
+      nextBin,
+      "start",
+      "-p",
+      String(port),
+      "-H",
+      "127.0.0.1",
+      ...(options.inspectPort ? ["--inspect", `127.0.0.1:${options.inspectPort}`] : []),
+    ],
     {
       env: { ...process.env, ...emulatorAppEnv(emulator.url, { appUrl: url }), DATA_DIR: dataDir, ...env },
       stdio: "ignore",
