@@ -184,7 +184,9 @@ async function audit(screen: Screen, profile: Profile, cpuSlowdown = 4): Promise
       cls: Number((audits["cumulative-layout-shift"]?.numericValue ?? Number.NaN).toFixed(3)),
       fcpMs: Math.round(audits["first-contentful-paint"]?.numericValue ?? Number.NaN),
       lcpElement: lcpElementOf(audits["lcp-breakdown-insight"]?.details),
-      ...(runtimeError ? { runtimeError: `${runtimeError.code}: ${runtimeError.message}`.slice(0, 300) } : {}),
+      ...(runtimeError
+        ? { runtimeError: `${runtimeError.code}: ${runtimeError.message}`.slice(0, 300) }
+        : {}),
       // Which audits cost points, so a regression names its cause.
       failedAudits: Object.values(audits)
         .filter((a) => a.score !== null && a.score < 0.9 && a.scoreDisplayMode !== "informative")

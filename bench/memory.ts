@@ -170,7 +170,11 @@ try {
   clearInterval(openSampler);
   points.push({ point: `${STREAMS} answers streaming at once`, rssMb: open, peakMb: peak });
   await sleep(IDLE_MS);
-  points.push({ point: `idle after the ${STREAMS} streams`, rssMb: treeRssMb(app.pid), heapMb: await liveHeapMb() });
+  points.push({
+    point: `idle after the ${STREAMS} streams`,
+    rssMb: treeRssMb(app.pid),
+    heapMb: await liveHeapMb(),
+  });
   // Memory that keeps growing with use is a leak; memory kept at the level of the first round is not.
   await control.configure({ tokenDelayMs: 0 });
   await chats(CHATS + STREAMS, `idle after ${CHATS} more chats`);
