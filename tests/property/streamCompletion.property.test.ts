@@ -1,12 +1,14 @@
 // @vitest-environment node
+import { createParser } from "eventsource-parser";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { withStreamCompletionCheck } from "@/src/lib/chutes/streamCompletion.ts";
+import { withChatStreamStage } from "@/src/lib/chutes/coalesceDeltas.ts";
 import { StreamIncompleteError } from "@/src/lib/upstream/classify.ts";
 
-// The [DONE] check reads the stream as it arrives, in whatever pieces the network cuts it into.
-// Property: any split of a stream into chunks (even inside a multi-byte character) gives the same
-// bytes out and the same verdict as the stream in one piece.
+// The chat stream's stage (the [DONE] check and the joining of deltas) reads the stream as it
+// arrives, in whatever pieces the network cuts it into. Property: any split of a stream into chunks
+// (even inside a multi-byte character) gives the same answer text and the same verdict as the
+// stream in one piece. (How the deltas are joined depends on the reads; the text does not.)
 
 const encoder = new TextEncoder();
 
@@ -23,8 +25,20 @@ function serve(chunks: Uint8Array[]): typeof fetch {
     );
 }
 
+/** The answer text the events carry, in order. */
+function answerText(sse: string): string {
+  let text = "";
+  const parser = createParser({
+    onEvent: ({ data }) => {
+      if (data !== "[DONE]") text += JSON.parse(data).choices[0].delta.content;
+    },
+  });
+  parser.feed(sse);
+  return text;
+}
+
 async function outcome(chunks: Uint8Array[]): Promise<{ text: string; complete: boolean }> {
-  const response = await withStreamCompletionCheck(serve(chunks))("https://chutes.test/v1/chat/completions");
+  const response = await withChatStreamStage(serve(chunks))("https://chutes.test/v1/chat/completions");
   const reader = response.body?.getReader();
   const parts: Uint8Array[] = [];
   try {
@@ -33,10 +47,10 @@ async function outcome(chunks: Uint8Array[]): Promise<{ text: string; complete: 
       if (done) break;
       parts.push(value);
     }
-    return { text: Buffer.concat(parts).toString("utf8"), complete: true };
+    return { text: answerText(Buffer.concat(parts).toString("utf8")), complete: true };
   } catch (error) {
     expect(error).toBeInstanceOf(StreamIncompleteError);
-    return { text: Buffer.concat(parts).toString("utf8"), complete: false };
+    return { text: answerText(Buffer.concat(parts).toString("utf8")), complete: false };
   }
 }
 
@@ -56,9 +70,7 @@ const content = fc.oneof(
   fc.string({ unit: "grapheme", maxLength: 40 }),
   fc.constantFrom("data: [DONE]", "data: [DONE]abcd", "\ndata: [DONE]\n", "data:[DONE]"),
 );
-const event = content.map(
-  (text) => `data: ${JSON.stringify({ choices: [{ delta: { content: text } }] })}\n\n`,
-);
+const event = (text: string) => `data: ${JSON.stringify({ choices: [{ delta: { content: text } }] })}\n\n`;
 const ending = fc.constantFrom(
   "data: [DONE]\n\n",
   "data:[DONE]\n\n",
@@ -66,19 +78,19 @@ const ending = fc.constantFrom(
   '{"error":"Unhandled exception during response stream"}', // Chutes' raw error line
 );
 const stream = fc
-  .tuple(fc.array(event, { maxLength: 12 }), ending)
-  .map(([events, end]) => events.join("") + end);
+  .tuple(fc.array(content, { maxLength: 12 }), ending)
+  .map(([texts, end]) => ({ texts, sse: texts.map(event).join("") + end }));
 
 describe("stream completion check: chunking does not change the result", () => {
   it("gives the same bytes and verdict for any split of a stream", async () => {
     await fc.assert(
-      fc.asyncProperty(stream, fc.array(fc.nat(), { maxLength: 20 }), async (text, cuts) => {
-        const bytes = encoder.encode(text);
+      fc.asyncProperty(stream, fc.array(fc.nat(), { maxLength: 20 }), async ({ texts, sse }, cuts) => {
+        const bytes = encoder.encode(sse);
         const whole = await outcome([bytes]);
         const pieces = await outcome(split(bytes, cuts));
         expect(pieces).toEqual(whole);
-        expect(whole.text).toBe(text);
-        expect(whole.complete).toBe(/(^|\n)data: ?\[DONE\]/.test(text));
+        expect(whole.text).toBe(texts.join(""));
+        expect(whole.complete).toBe(/(^|\n)data: ?\[DONE\]/.test(sse));
       }),
       { numRuns: 400 },
     );
@@ -86,8 +98,8 @@ describe("stream completion check: chunking does not change the result", () => {
 
   it("gives the same verdict byte by byte", async () => {
     await fc.assert(
-      fc.asyncProperty(stream, async (text) => {
-        const bytes = encoder.encode(text);
+      fc.asyncProperty(stream, async ({ sse }) => {
+        const bytes = encoder.encode(sse);
         const oneByOne = Array.from(bytes, (b) => Uint8Array.of(b));
         expect(await outcome(oneByOne)).toEqual(await outcome([bytes]));
       }),

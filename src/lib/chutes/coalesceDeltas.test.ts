@@ -15,6 +15,8 @@ const chunk = (delta: Delta, n: number, finish: string | null = null) => ({
   chutes_verification: `v${n}`,
 });
 const event = (payload: unknown) => `data: ${JSON.stringify(payload)}\n\n`;
+/** A stream without it ends in the completion check's error (streamCompletion.test.ts). */
+const DONE = "data: [DONE]\n\n";
 const usageOnly = {
   ...base,
   choices: [],
@@ -86,7 +88,7 @@ describe("coalesceDeltas", () => {
       event(chunk({ tool_calls: [{ index: 0, id: "t", function: { name: "f", arguments: "" } }] }, 4)) +
       event(chunk({ content: "a" }, 5, "stop")) +
       event(chunk({ content: "b" }, 6));
-    const [out] = await throughStage([read]);
+    const [out] = await throughStage([read, DONE]);
     const deltas = dataOf(out ?? "").map((e) => e.choices[0].delta);
     expect(deltas).toEqual([
       { content: null, reasoning_content: "think more" },
@@ -100,7 +102,7 @@ describe("coalesceDeltas", () => {
   it("passes through what it does not know: named events, unknown fields, and text that is not JSON", async () => {
     const odd = { ...chunk({ content: "x" }, 1), extra: true };
     const read = `event: ping\ndata: {}\n\n${event(odd)}${event(chunk({ content: "y" }, 2))}data: not json\n\n`;
-    const [out] = await throughStage([read]);
+    const [out] = await throughStage([read, DONE]);
     expect(out).toContain("event: ping\ndata: {}\n\n");
     expect(out).toContain('"extra":true');
     // The chunk with the unknown field is not joined with the plain one after it.

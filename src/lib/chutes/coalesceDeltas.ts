@@ -1,6 +1,7 @@
 import "server-only";
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { withEventStreamStage } from "./eventStreamFetch.ts";
+import { completionCheck } from "./streamCompletion.ts";
 
 // Every SSE event from upstream costs the AI SDK's pipeline the same work however little text it
 // carries: a schema check, then a pass through each web-stream stage of streamText, the UI message
@@ -73,12 +74,21 @@ function encodeEvent(event: EventSourceMessage): string {
   return `${event.event ? `event: ${event.event}\n` : ""}${event.id ? `id: ${event.id}\n` : ""}data: ${event.data}\n\n`;
 }
 
-/** A byte stream of OpenAI chat-completion SSE, with the text deltas of each read joined. */
+/**
+ * A byte stream of OpenAI chat-completion SSE, with the text deltas of each read joined; a stream
+ * that ends without [DONE] ends with the completion check's error, after the events it did send.
+ */
 export function coalesceDeltas(): TransformStream<Uint8Array, Uint8Array> {
   const decoder = new TextDecoder();
   const encoder = new TextEncoder();
+  const completion = completionCheck();
   let events: EventSourceMessage[] = [];
-  const parser = createParser({ onEvent: (event) => events.push(event) });
+  const parser = createParser({
+    onEvent: (event) => {
+      completion.see(event);
+      events.push(event);
+    },
+  });
 
   const emit = (controller: TransformStreamDefaultController<Uint8Array>) => {
     if (events.length === 0) return;
@@ -113,8 +123,12 @@ export function coalesceDeltas(): TransformStream<Uint8Array, Uint8Array> {
       emit(controller);
     },
     flush(controller) {
+      // An event still open (no blank line after it) is dropped, as SSE says: a cut stream's half
+      // chunk never reaches the AI SDK, and a bare `data: [DONE]` there is not an end.
       parser.feed(decoder.decode());
       emit(controller);
+      const failure = completion.failure();
+      if (failure) controller.error(failure);
     },
   });
 }
@@ -129,7 +143,10 @@ function parseChunk(data: string): Chunk | null {
   }
 }
 
-/** A fetch whose chat-completion streams come with each read's text deltas joined. */
-export function withCoalescedDeltas(fetchImpl: typeof fetch = fetch): typeof fetch {
+/**
+ * A fetch whose chat-completion streams are checked for [DONE] and come with each read's text
+ * deltas joined: one parse of the upstream's events serves both.
+ */
+export function withChatStreamStage(fetchImpl: typeof fetch = fetch): typeof fetch {
   return withEventStreamStage(fetchImpl, coalesceDeltas);
 }

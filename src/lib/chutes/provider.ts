@@ -3,9 +3,8 @@ import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { wrapLanguageModel } from "ai";
 import type { AppConfig } from "../config.ts";
 import type { Credential } from "../credentials/precedence.ts";
-import { withCoalescedDeltas } from "./coalesceDeltas.ts";
+import { withChatStreamStage } from "./coalesceDeltas.ts";
 import { reasoningMiddleware } from "./reasoningMiddleware.ts";
-import { withStreamCompletionCheck } from "./streamCompletion.ts";
 
 /**
  * The OpenAI-compatible chat model for the credential's provider: the Chutes LLM gateway, or
@@ -24,9 +23,7 @@ export function chatModelFor(
     baseURL: openrouter ? settings.OPENROUTER_API_URL : settings.CHUTES_LLM_URL,
     apiKey: credential.token,
     includeUsage: true,
-    // The completion check reads the bytes as they came (a cut stream's raw error line included);
-    // the joining comes after it.
-    fetch: withCoalescedDeltas(withStreamCompletionCheck(fetchImpl)),
+    fetch: withChatStreamStage(fetchImpl),
   }).chatModel(modelId);
   return wrapLanguageModel({ model, middleware: reasoningMiddleware });
 }

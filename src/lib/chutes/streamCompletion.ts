@@ -1,34 +1,29 @@
 import "server-only";
+import type { EventSourceMessage } from "eventsource-parser";
 import { StreamIncompleteError } from "../upstream/classify.ts";
-import { withEventStreamStage } from "./eventStreamFetch.ts";
 
 // Chutes ends a failed stream by writing a raw, non-SSE `{"error": ...}` line and closing without
 // `data: [DONE]`. SSE parsers drop that line, so the only reliable signal is the missing [DONE]:
-// this fetch wrapper turns it into a stream error the chat route can name.
+// this check turns it into a stream error the chat route can name. It watches the events of the one
+// stage that parses the upstream stream (coalesceDeltas.ts) rather than scanning the bytes again in
+// a stage of its own: one more web-stream stage and line scan cost every chunk of every answer.
 
-const DONE_LINE = /^data: ?\[DONE\]/;
-/** Enough of a line's start to recognise `data: [DONE]` when a chunk boundary splits it. */
-const PREFIX_CHARS = 13;
+export interface CompletionCheck {
+  /** Each event the upstream sent, in order. */
+  see(event: EventSourceMessage): void;
+  /** At the stream's end: the error to end it with, when it never said [DONE]. */
+  failure(): StreamIncompleteError | undefined;
+}
 
-export function withStreamCompletionCheck(fetchImpl: typeof fetch = fetch): typeof fetch {
-  return withEventStreamStage(fetchImpl, () => {
-    const decoder = new TextDecoder();
-    let sawDone = false;
-    // [DONE] counts only at the start of a line: model text that contains "data: [DONE]" is not it.
-    let linePrefix = "";
-    return new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        if (!sawDone) {
-          const lines = decoder.decode(chunk, { stream: true }).split("\n");
-          lines[0] = linePrefix + lines[0];
-          sawDone = lines.some((line) => DONE_LINE.test(line));
-          linePrefix = (lines.at(-1) ?? "").slice(0, PREFIX_CHARS);
-        }
-        controller.enqueue(chunk);
-      },
-      flush(controller) {
-        if (!sawDone) controller.error(new StreamIncompleteError("Chutes ended the stream without [DONE]"));
-      },
-    });
-  });
+export function completionCheck(): CompletionCheck {
+  let sawDone = false;
+  return {
+    see(event) {
+      // An SSE event's data, so [DONE] counts only as a whole `data:` field at a line's start:
+      // model text that contains "data: [DONE]" is inside a JSON string, never that.
+      if (event.data === "[DONE]") sawDone = true;
+    },
+    failure: () =>
+      sawDone ? undefined : new StreamIncompleteError("Chutes ended the stream without [DONE]"),
+  };
 }
