@@ -13,6 +13,7 @@ import { createKbStore, storeOptionsFromConfig } from "../src/lib/rag/store.ts";
 import { emulatorAppEnv } from "../tests/emulator/appEnv.ts";
 import { EmulatorClient } from "../tests/emulator/client.ts";
 import { ADMIN_KEY } from "../tests/emulator/fixtures.ts";
+import { startEmptyNext } from "./emptyNext.ts";
 import { settled, startProductionApp } from "./productionApp.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
@@ -27,6 +28,8 @@ const SLOW_EMBEDDING_MS = 100;
 /** Its pairs take 100 ms more each: half as many keep `npm run bench` under 10 minutes. */
 const SLOW_EMBEDDING_RUNS = Math.ceil(RUNS / 2);
 const APP_PORT = Number(process.env.BENCH_PORT ?? 3700);
+/** The floors (bench/emptyNext.ts): a Next route piping the upstream, and one with the AI SDK alone. */
+const FLOOR_PORT = APP_PORT + 1;
 const MODEL = "deepseek-ai/DeepSeek-V3.2-TEE";
 const EMBEDDING_MODEL = "BAAI/bge-m3";
 
@@ -83,6 +86,25 @@ const viaApp = (appUrl: string, i: number) =>
     /"type":"text-delta"/,
   );
 
+/** The same question through a floor route of the empty Next app: a pipe, or the AI SDK alone. */
+const viaFloor = (floorUrl: string, route: "pipe" | "sdk", i: number) =>
+  firstToken(
+    `${floorUrl}/api/${route}`,
+    {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-chutes-api-key": ADMIN_KEY },
+      body: JSON.stringify(
+        route === "pipe"
+          ? { model: MODEL, stream: true, messages: [{ role: "user", content: question(i) }] }
+          : {
+              model: MODEL,
+              messages: [{ id: `u${i}`, role: "user", parts: [{ type: "text", text: question(i) }] }],
+            },
+      ),
+    },
+    route === "pipe" ? /"content":"[^"]/ : /"type":"text-delta"/,
+  );
+
 /** The query embedding the app makes before it calls the model, sent straight to the emulator. */
 async function embedding(emulatorUrl: string, i: number): Promise<number> {
   const started = performance.now();
@@ -117,6 +139,16 @@ interface Configuration {
   addedExclEmbeddingP50?: number;
   /** p50(app) − p50(direct). */
   addedP50OfP50s: number;
+  /**
+   * Empty knowledge base, first token at 0 ms: the floors in the same loop, each as added p50 and
+   * p95 over direct (paired); `appOverSdkP50` is what the app adds beyond Next + the AI SDK.
+   */
+  floors?: { nextPipe: Added; nextSdk: Added; appOverSdkP50: number };
+}
+
+interface Added {
+  addedP50: number;
+  addedP95: number;
 }
 
 interface Server {
@@ -165,6 +197,8 @@ async function measureServer(knowledgeBase: "empty" | "docs"): Promise<Server> {
     },
   );
   const control = new EmulatorClient(app.emulator.url);
+  const floor =
+    knowledgeBase === "empty" ? await startEmptyNext(FLOOR_PORT, `${app.emulator.url}/llm/v1`) : null;
   try {
     // Right after start, as a first user would meet it.
     const firstChatMs = await viaApp(app.url, -1);
@@ -187,19 +221,32 @@ async function measureServer(knowledgeBase: "empty" | "docs"): Promise<Server> {
         });
       }
       // The server is warm after the first latency's pairs: one pair is enough for the next.
+      // The floors run beside the first configuration only: what they show does not depend on the
+      // model's latency, and the 200 ms one would cost the suite 80 s more.
+      const floors = floor && delay === DELAYS_MS[0] ? floor : null;
       for (let i = 0; i < (delay === DELAYS_MS[0] ? WARM_UP : 1); i++) {
         await direct(app.emulator.url, i);
+        if (floors) await viaFloor(floors.url, "pipe", i);
+        if (floors) await viaFloor(floors.url, "sdk", i);
         await viaApp(app.url, i);
       }
       const d: number[] = [];
       const a: number[] = [];
       const e: number[] = [];
+      const fp: number[] = [];
+      const fs: number[] = [];
       const pairs = embeddingDelayMs > 0 ? SLOW_EMBEDDING_RUNS : RUNS;
       for (let i = 0; i < pairs; i++) {
         d.push(await direct(app.emulator.url, i));
         if (knowledgeBase === "docs") e.push(await embedding(app.emulator.url, i));
+        if (floors) fp.push(await viaFloor(floors.url, "pipe", i));
+        if (floors) fs.push(await viaFloor(floors.url, "sdk", i));
         a.push(await viaApp(app.url, i));
       }
+      const addedOf = (times: number[]): Added => {
+        const over = times.map((t, i) => t - (d[i] ?? 0));
+        return { addedP50: round(percentile(over, 50)), addedP95: round(percentile(over, 95)) };
+      };
       const added = a.map((t, i) => t - (d[i] ?? 0));
       const addedExcl = added.map((t, i) => t - (e[i] ?? 0));
       configurations.push({
@@ -214,6 +261,20 @@ async function measureServer(knowledgeBase: "empty" | "docs"): Promise<Server> {
         addedP95: round(percentile(added, 95)),
         ...(e.length > 0 ? { addedExclEmbeddingP50: round(percentile(addedExcl, 50)) } : {}),
         addedP50OfP50s: round(percentile(a, 50) - percentile(d, 50)),
+        ...(floors
+          ? {
+              floors: {
+                nextPipe: addedOf(fp),
+                nextSdk: addedOf(fs),
+                appOverSdkP50: round(
+                  percentile(
+                    a.map((t, i) => t - (fs[i] ?? 0)),
+                    50,
+                  ),
+                ),
+              },
+            }
+          : {}),
       });
       const c = configurations.at(-1) as Configuration;
       console.info(
@@ -228,6 +289,7 @@ async function measureServer(knowledgeBase: "empty" | "docs"): Promise<Server> {
       configurations,
     };
   } finally {
+    floor?.stop();
     await app.stop();
   }
 }
@@ -246,6 +308,14 @@ const lines = [
       `| ${c.knowledgeBase}${c.embeddingDelayMs ? `, embedding at ${c.embeddingDelayMs} ms` : ""} | ${c.firstTokenDelayMs} ms | ${c.direct.p50} | ${c.app.p50} | ${c.addedP50} | ${c.addedP95} | ${c.embedding?.p50 ?? "–"} | ${c.addedExclEmbeddingP50 ?? c.addedP50} | ≤ ${BUDGET_MS[c.knowledgeBase]} |`,
   ),
   "",
+  ...rows.flatMap((c) =>
+    c.floors
+      ? [
+          `Floors in the same loop (empty kb, first token at ${c.firstTokenDelayMs} ms), added over direct p50 / p95: a Next route piping the stream ${c.floors.nextPipe.addedP50} / ${c.floors.nextPipe.addedP95} ms; a Next route with the AI SDK alone ${c.floors.nextSdk.addedP50} / ${c.floors.nextSdk.addedP95} ms; the app beyond that ${c.floors.appOverSdkP50} ms`,
+          "",
+        ]
+      : [],
+  ),
   ...servers.map(
     (s) =>
       `${s.knowledgeBase} kb server: started in ${s.startMs.toFixed(0)} ms; first chat ${s.firstChatMs.toFixed(1)} ms, second ${s.secondChatMs.toFixed(1)} ms (first token at 0 ms)`,

@@ -12,9 +12,7 @@
 // in the Lighthouse repository); it warns below 1000. This 2-core machine measures 340-920, so 4x
 // models a phone several times slower than Lighthouse's. The calibrated round scales the factor
 // by the host's measured benchmarkIndex (median of the 4x rounds): 4 x index / 1750, within 1-4.
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse, { desktopConfig } from "lighthouse";
 import * as constants from "lighthouse/core/config/constants.js";
@@ -22,6 +20,7 @@ import * as constants from "lighthouse/core/config/constants.js";
 const MOBILE_THROTTLING = constants.throttling.mobileSlow4G;
 
 import { chromium } from "playwright-core";
+import { startEmptyNext } from "./emptyNext.ts";
 import { SAVED_KEY_ENTRY, savedKeyHintCookie, startProductionApp } from "./productionApp.ts";
 
 const APP_PORT = Number(process.env.BENCH_APP_PORT ?? 3710);
@@ -35,74 +34,7 @@ const ROUNDS = Number(process.env.LH_ROUNDS ?? 2);
 const HIGH_END_DESKTOP_INDEX = 1750;
 
 const app = await startProductionApp(APP_PORT, "bench/out/lighthouse-data");
-const emptyNext = await startEmptyNext();
-
-/**
- * An empty Next app (one client page with a button) built with this project's Next and React, in
- * bench/out/empty-next, with node_modules hard-linked from the project. Built once, then reused.
- */
-async function startEmptyNext(): Promise<ChildProcess> {
-  const dir = resolve("bench/out/empty-next");
-  const files: Record<string, string> = {
-    "package.json": '{ "name": "empty-next", "private": true, "type": "module" }\n',
-    "next.config.mjs": `export default { turbopack: { root: ${JSON.stringify(dir)} } };\n`,
-    "tsconfig.json": JSON.stringify({
-      compilerOptions: {
-        target: "ES2022",
-        lib: ["dom", "esnext"],
-        jsx: "react-jsx",
-        module: "esnext",
-        moduleResolution: "bundler",
-        strict: true,
-        skipLibCheck: true,
-        noEmit: true,
-        isolatedModules: true,
-      },
-      include: ["app"],
-    }),
-    "app/layout.tsx": `export const metadata = { title: "Empty", description: "An empty Next app" };
-export default function Layout({ children }: { children: React.ReactNode }) {
-  return (<html lang="en"><body>{children}</body></html>);
-}
-`,
-    "app/page.tsx": `"use client";
-import { useState } from "react";
-export default function Page() {
-  const [count, setCount] = useState(0);
-  return (<main><h1>Hello</h1><p>An empty Next app.</p>
-    <button type="button" onClick={() => setCount(count + 1)}>Count {count}</button></main>);
-}
-`,
-  };
-  mkdirSync(`${dir}/app`, { recursive: true });
-  for (const [name, text] of Object.entries(files)) writeFileSync(`${dir}/${name}`, text);
-  if (!existsSync(`${dir}/node_modules`))
-    execFileSync("cp", ["-al", resolve("node_modules"), `${dir}/node_modules`]);
-  const next = `${dir}/node_modules/next/dist/bin/next`;
-  if (!existsSync(`${dir}/.next/BUILD_ID`))
-    execFileSync(process.execPath, [next, "build"], {
-      cwd: dir,
-      stdio: "ignore",
-      env: { ...process.env, NEXT_DIST_DIR: "" },
-    });
-  const child = spawn(process.execPath, [next, "start", "-p", String(EMPTY_PORT), "-H", "127.0.0.1"], {
-    cwd: dir,
-    stdio: "ignore",
-    env: { ...process.env, NEXT_DIST_DIR: "" },
-  });
-  for (let i = 0; i < 100; i++) {
-    if (
-      await fetch(EMPTY_URL).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return child;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill();
-  throw new Error("the empty Next app did not start");
-}
+const emptyNext = await startEmptyNext(EMPTY_PORT);
 
 type Screen = "empty Next app" | "setup" | "chat";
 type Profile = "mobile" | "desktop";
@@ -283,6 +215,6 @@ try {
   );
   console.info(`wrote ${OUT}`);
 } finally {
-  emptyNext.kill();
+  emptyNext.stop();
   await app.stop();
 }

@@ -10,13 +10,16 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { EmulatorClient } from "../tests/emulator/client.ts";
 import { ADMIN_KEY } from "../tests/emulator/fixtures.ts";
+import { startEmptyNext } from "./emptyNext.ts";
 import { processTree, startProductionApp } from "./productionApp.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const LEVELS = (process.env.BENCH_LEVELS ?? "1,16,64").split(",").map(Number);
+// "sdk": the same streams through a Next route with the AI SDK alone (bench/emptyNext.ts), the floor
+// of a chat route on this stack.
 // "pipe": the same streams through a bare pass-through server (bench/pipe-proxy.ts), the floor of
 // what any server in the path costs on these cores.
-const SIDES = (process.env.BENCH_SIDES ?? "direct,pipe,app,app, identity").split(/,(?! )/) as Side[];
+const SIDES = (process.env.BENCH_SIDES ?? "direct,pipe,sdk,app,app, identity").split(/,(?! )/) as Side[];
 // Also N streams from an upstream paced at M ms per token ("N@M", "" for none): still several
 // times faster than a real model, but an upstream the emulator keeps up with, so the ratio there
 // shows whether the server keeps up rather than how the 2 cores are shared.
@@ -61,7 +64,7 @@ const clientCpuMs = () => {
   return (user + system) / 1000;
 };
 
-type Side = "direct" | "pipe" | "app" | "app, identity";
+type Side = "direct" | "pipe" | "sdk" | "app" | "app, identity";
 
 /** The pass-through server, in its own process; its CPU is counted as the server's on its side. */
 const pipe = await (async () => {
@@ -77,6 +80,8 @@ const pipe = await (async () => {
   });
   return { url, pid: child.pid ?? 0, stop: () => child.kill("SIGTERM") };
 })();
+
+const sdk = await startEmptyNext(3712, `${app.emulator.url}/llm/v1`);
 
 /**
  * Reads a stream to its end as a client would: every SSE event parsed, the answer's text put
@@ -115,23 +120,32 @@ const request = (side: Side, i: number) =>
           messages: [{ role: "user", content: `${QUESTION} ${i}` }],
         }),
       })
-    : fetch(`${app.url}/api/chat`, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          origin: app.url,
-          "x-chutes-api-key": ADMIN_KEY,
-          // What a browser sends; "identity" shows what compression would cost.
-          "accept-encoding": side === "app" ? "gzip, deflate, br" : "identity",
-        },
-        body: JSON.stringify({
-          model: MODEL,
-          messages: [{ id: `u${i}`, role: "user", parts: [{ type: "text", text: `${QUESTION} ${i}` }] }],
-        }),
-      });
+    : side === "sdk"
+      ? fetch(`${sdk.url}/api/sdk`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-chutes-api-key": ADMIN_KEY },
+          body: JSON.stringify({
+            model: MODEL,
+            messages: [{ id: `u${i}`, role: "user", parts: [{ type: "text", text: `${QUESTION} ${i}` }] }],
+          }),
+        })
+      : fetch(`${app.url}/api/chat`, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            origin: app.url,
+            "x-chutes-api-key": ADMIN_KEY,
+            // What a browser sends; "identity" shows what compression would cost.
+            "accept-encoding": side === "app" ? "gzip, deflate, br" : "identity",
+          },
+          body: JSON.stringify({
+            model: MODEL,
+            messages: [{ id: `u${i}`, role: "user", parts: [{ type: "text", text: `${QUESTION} ${i}` }] }],
+          }),
+        });
 
 async function round(side: Side, concurrency: number) {
-  const server = side === "pipe" ? [pipe.pid] : processTree(app.pid);
+  const server = side === "pipe" ? [pipe.pid] : processTree(side === "sdk" ? sdk.pid : app.pid);
   const before = { server: cpuMs(server), emulator: cpuMs([app.emulator.pid]), client: clientCpuMs() };
   let rssPeak = rssMb(server);
   const sampler = setInterval(() => {
@@ -191,6 +205,7 @@ try {
   await round("app", 4);
   await round("direct", 4);
   await round("pipe", 4);
+  await round("sdk", 4);
   await round("app", 16);
   const emulator = new EmulatorClient(app.emulator.url);
   const levels = [
@@ -198,7 +213,7 @@ try {
     ...PACED.map(([concurrency = 64, paceMs = 4]) => ({
       concurrency,
       paceMs,
-      sides: ["direct", "pipe", "app"] as Side[],
+      sides: ["direct", "pipe", "sdk", "app"] as Side[],
     })),
   ];
   for (const { concurrency, paceMs, sides } of levels) {
@@ -210,6 +225,7 @@ try {
     const directRate = median(direct.map((s) => s.answersPerSecond));
     const directMs = median(direct.map((s) => s.answerMs));
     const pipeRate = median((seen.get("pipe") ?? []).map((s) => s.answersPerSecond));
+    const sdkRate = median((seen.get("sdk") ?? []).map((s) => s.answersPerSecond));
     const directStreamingMs = median(direct.map((s) => s.streamingMs));
     // The upstream's chunks per answer (direct events less [DONE]): the unit of server cost.
     const upstreamChunks = median(direct.map((s) => s.eventsPerAnswer)) - 1;
@@ -228,6 +244,8 @@ try {
         medianAnswerMs: Math.round(m((s) => s.answerMs)),
         // Against the bare pass-through: what the app costs beyond forwarding the bytes.
         ratioToPipe: pipeRate ? fixed(m((s) => s.answersPerSecond) / pipeRate, 3) : 0,
+        // Against Next + the AI SDK alone: what the app's own work costs on this stack.
+        ratioToSdk: sdkRate ? fixed(m((s) => s.answersPerSecond) / sdkRate, 3) : 0,
         answerTimeRatio: directMs ? fixed(directMs / m((s) => s.answerMs), 3) : 0,
         medianFirstByteMs: Math.round(m((s) => s.firstByteMs)),
         medianStreamingMs: Math.round(m((s) => s.streamingMs)),
@@ -257,6 +275,7 @@ try {
   }
 } finally {
   pipe.stop();
+  sdk.stop();
   await app.stop();
 }
 for (const row of rows)
