@@ -1,6 +1,8 @@
 // An empty Next app built with this project's Next, React and AI SDK: the floor the benchmarks
-// compare the app with, in the same run. Its page (one client component with a button) is the floor
-// of a Next page (bench/lighthouse.ts); its two routes are the floors of a chat route
+// compare the app with, in the same run. Its page `/` (one client component with a button) is the
+// floor of a Next page, and `/chat` the floor of a chat page on this stack: the AI SDK's `useChat`
+// in a chunk loaded after first paint, as the app loads its chat, with a message list and a
+// composer (bench/lighthouse.ts). Its two routes are the floors of a chat route
 // (bench/chat-overhead.ts, bench/stream-throughput.ts):
 // - POST /api/pipe: forwards the OpenAI request body to the upstream and returns its stream as it
 //   is: what Next's routing and a fetch cost, nothing parsed.
@@ -47,6 +49,30 @@ export default function Page() {
   const [count, setCount] = useState(0);
   return (<main><h1>Hello</h1><p>An empty Next app.</p>
     <button type="button" onClick={() => setCount(count + 1)}>Count {count}</button></main>);
+}
+`,
+  "app/chat/page.tsx": `"use client";
+import { lazy, Suspense } from "react";
+const ChatBox = lazy(() => import("./ChatBox"));
+export default function Page() {
+  return (<main><h1>Chat</h1><Suspense fallback={<p>Loading</p>}><ChatBox /></Suspense></main>);
+}
+`,
+  "app/chat/ChatBox.tsx": `"use client";
+import { useChat } from "@ai-sdk/react";
+import { DefaultChatTransport } from "ai";
+import { useState } from "react";
+const transport = new DefaultChatTransport({ api: "/api/sdk", body: { model: "m" } });
+export default function ChatBox() {
+  const { messages, sendMessage, status } = useChat({ transport });
+  const [text, setText] = useState("");
+  return (<section>
+    <ul>{messages.map((m) => (<li key={m.id}>{m.parts.map((p) => (p.type === "text" ? p.text : "")).join("")}</li>))}</ul>
+    <form onSubmit={(e) => { e.preventDefault(); void sendMessage({ text }); setText(""); }}>
+      <label>Message <textarea value={text} onChange={(e) => setText(e.target.value)} /></label>
+      <button type="submit" disabled={status === "streaming"}>Send</button>
+    </form>
+  </section>);
 }
 `,
   "app/api/pipe/route.ts": `${ROUTE_HEADER}

@@ -1,7 +1,8 @@
 // Lighthouse on the production build: the setup screen (a new browser) and the chat screen (a
 // browser with a saved key), beside the same audit of an empty Next app built with the same
-// toolchain (the floor any Next page starts from on this machine), interleaved: empty, setup,
-// chat, empty, ... Mobile runs LH_ROUNDS rounds at Lighthouse's default 4x CPU slowdown, then one
+// toolchain (the floor any Next page starts from on this machine) and of a bare chat page on the
+// AI SDK's useChat (the floor of a chat page on this stack; bench/emptyNext.ts), interleaved:
+// empty, AI SDK chat, setup, chat, empty, ... Mobile runs LH_ROUNDS rounds at Lighthouse's default 4x CPU slowdown, then one
 // round at the slowdown Lighthouse's throttling docs give for this host (below); desktop one round.
 // Runs in Debian's Chromium (CHROME_PATH, default /usr/bin/chromium) against the Chutes emulator,
 // with Sign in with Chutes configured. Needs `npm run build`. Run: npm run bench:lighthouse
@@ -36,7 +37,7 @@ const HIGH_END_DESKTOP_INDEX = 1750;
 const app = await startProductionApp(APP_PORT, "bench/out/lighthouse-data");
 const emptyNext = await startEmptyNext(EMPTY_PORT);
 
-type Screen = "empty Next app" | "setup" | "chat";
+type Screen = "empty Next app" | "AI SDK chat page" | "setup" | "chat";
 type Profile = "mobile" | "desktop";
 interface Figures {
   screen: Screen;
@@ -82,7 +83,11 @@ async function audit(screen: Screen, profile: Profile, cpuSlowdown = 4): Promise
       await browser.close();
     }
     const result = await lighthouse(
-      `${screen === "empty Next app" ? EMPTY_URL : APP_URL}/`,
+      screen === "empty Next app"
+        ? `${EMPTY_URL}/`
+        : screen === "AI SDK chat page"
+          ? `${EMPTY_URL}/chat`
+          : `${APP_URL}/`,
       {
         port: chrome.port,
         output: "json",
@@ -139,11 +144,11 @@ function lcpElementOf(details: unknown): string | null {
 }
 
 const only = process.env.LIGHTHOUSE_ONLY; // e.g. "setup-mobile", to look into one figure
-const SCREENS: Screen[] = ["empty Next app", "setup", "chat"];
+const SCREENS: Screen[] = ["empty Next app", "AI SDK chat page", "setup", "chat"];
 
 function show(figures: Figures): void {
   console.info(
-    `${figures.screen.padEnd(14)} ${figures.profile.padEnd(7)} cpu x${figures.cpuSlowdown} (index ${figures.benchmarkIndex}) ` +
+    `${figures.screen.padEnd(16)} ${figures.profile.padEnd(7)} cpu x${figures.cpuSlowdown} (index ${figures.benchmarkIndex}) ` +
       `perf ${figures.performance} a11y ${figures.accessibility} bp ${figures.bestPractices} ` +
       `LCP ${figures.lcpMs} ms TBT ${figures.tbtMs} ms CLS ${figures.cls} FCP ${figures.fcpMs} ms` +
       (figures.runtimeError ? ` (run failed: ${figures.runtimeError})` : "") +
@@ -205,7 +210,7 @@ try {
   console.info("\nmedians");
   for (const row of summary)
     console.info(
-      `${String(row.screen).padEnd(14)} ${String(row.profile).padEnd(7)} x${row.cpuSlowdown} n=${row.runs} perf ${row.performance} ` +
+      `${String(row.screen).padEnd(16)} ${String(row.profile).padEnd(7)} x${row.cpuSlowdown} n=${row.runs} perf ${row.performance} ` +
         `(${row.performanceRange.join("-")}) a11y ${row.accessibility} bp ${row.bestPractices} TBT ${row.tbtMs} LCP ${row.lcpMs} CLS ${row.cls}`,
     );
   mkdirSync("bench/results", { recursive: true });
