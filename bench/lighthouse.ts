@@ -185,8 +185,9 @@ try {
   // LH_CALIBRATED=0 leaves the calibrated round out (`npm run bench` does, to stay within 10 minutes).
   if (calibrated !== 4 && process.env.LH_CALIBRATED !== "0")
     for (const screen of SCREENS) await run(screen, "mobile", calibrated);
-  // Desktop: the app's two screens (the floors score 100 there; auditing them too cost the suite 20 s).
-  for (const screen of ["setup", "chat"] as const) await run(screen, "desktop");
+  // Desktop: the app's two screens (the floors score 100 there); LH_DESKTOP=0 leaves it out.
+  if (process.env.LH_DESKTOP !== "0")
+    for (const screen of ["setup", "chat"] as const) await run(screen, "desktop");
 
   // Medians per screen, profile and slowdown: the figures RESULTS.md sets beside the targets.
   const groups = new Map<string, Figures[]>();

@@ -34,7 +34,8 @@ function run(
 
 /** The budget benchmarks, in the order they run. */
 // Fewer repeat rounds than each benchmark's own default where a round is long (each still
-// interleaves its sides), so the whole run fits in 10 minutes on the 2-core machine.
+// interleaves its sides), and without the parts each benchmark alone still measures (below), so the
+// whole run fits in 10 minutes on the 2-core machine.
 const BENCHES: Array<{ name: string; script: string; args: string[]; env?: Record<string, string> }> = [
   { name: "bundle", script: "bench/bundle.ts", args: [] },
   { name: "chat", script: "bench/chat-overhead.ts", args: [] },
@@ -45,18 +46,18 @@ const BENCHES: Array<{ name: string; script: string; args: string[]; env?: Recor
     args: [],
     env: { BENCH_ROUNDS: "2", BENCH_SIDES: "direct,pipe,sdk,app" },
   },
-  { name: "memory", script: "bench/memory.ts", args: [] },
-  { name: "longchat", script: "bench/long-chat.ts", args: [], env: { LONGCHAT_ROUNDS: "2" } },
-  // One round at Lighthouse's 4x; the round calibrated for this host is bench:lighthouse's own.
+  { name: "memory", script: "bench/memory.ts", args: [], env: { BENCH_MORE_CHATS: "0" } },
+  { name: "longchat", script: "bench/long-chat.ts", args: [], env: { LONGCHAT_ROUNDS: "1" } },
+  // One mobile round at Lighthouse's 4x; the calibrated round and desktop are bench:lighthouse's own.
   {
     name: "lighthouse",
     script: "bench/lighthouse.ts",
     args: [],
-    env: { LH_ROUNDS: "1", LH_CALIBRATED: "0" },
+    env: { LH_ROUNDS: "1", LH_CALIBRATED: "0", LH_DESKTOP: "0" },
   },
   // Warm after its first run: the built databases are cached under bench/out/retrieval-scale/.
   // The bulk load's check against store.writeDocument is bench:scale's own (its code changes rarely).
-  { name: "scale", script: "bench/retrieval-scale.ts", args: ["--rounds", "2", "--skip-check"] },
+  { name: "scale", script: "bench/retrieval-scale.ts", args: ["--rounds", "1", "--skip-check"] },
 ];
 
 if (!args.includes("--no-build")) {
