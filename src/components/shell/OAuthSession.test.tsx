@@ -76,7 +76,9 @@ describe("Sign in with Chutes", () => {
 
     await user.click(screen.getByRole("button", { name: "Settings" }));
     expect(await screen.findByText(/Your API key is used while it is saved/)).toBeTruthy();
-    await user.click(screen.getByRole("button", { name: "Remove key" }));
+    // The dialog's text is there a moment before the dialog opens (Modal opens it in an effect), and
+    // a closed dialog's button is not in the accessibility tree yet: wait for the button itself.
+    await user.click(await screen.findByRole("button", { name: "Remove key" }));
     expect(localStorage.getItem(API_KEY_STORAGE_KEY)).toBeNull();
     expect(await screen.findByText("Signed In")).toBeTruthy();
     expect(screen.queryByText("API Key")).toBeNull();
