@@ -34,6 +34,11 @@ const MODEL = "deepseek-ai/DeepSeek-V3.2-TEE";
 const EMBEDDING_MODEL = "BAAI/bge-m3";
 
 const question = (i: number) => `Benchmark question number ${i}: how do I ingest documents?`;
+/** The body a browser sends for question i: the app's /api/chat and the AI SDK floor take the same. */
+const uiChat = (i: number) => ({
+  model: MODEL,
+  messages: [{ id: `u${i}`, role: "user", parts: [{ type: "text", text: question(i) }] }],
+});
 
 /** Milliseconds to the first answer text; the request is then aborted (a Stop), which saves the rest. */
 async function firstToken(url: string, init: RequestInit, marker: RegExp): Promise<number> {
@@ -78,10 +83,7 @@ const viaApp = (appUrl: string, i: number) =>
     {
       method: "POST",
       headers: { "content-type": "application/json", "x-chutes-api-key": ADMIN_KEY },
-      body: JSON.stringify({
-        model: MODEL,
-        messages: [{ id: `u${i}`, role: "user", parts: [{ type: "text", text: question(i) }] }],
-      }),
+      body: JSON.stringify(uiChat(i)),
     },
     /"type":"text-delta"/,
   );
@@ -96,10 +98,7 @@ const viaFloor = (floorUrl: string, route: "pipe" | "sdk", i: number) =>
       body: JSON.stringify(
         route === "pipe"
           ? { model: MODEL, stream: true, messages: [{ role: "user", content: question(i) }] }
-          : {
-              model: MODEL,
-              messages: [{ id: `u${i}`, role: "user", parts: [{ type: "text", text: question(i) }] }],
-            },
+          : uiChat(i),
       ),
     },
     route === "pipe" ? /"content":"[^"]/ : /"type":"text-delta"/,

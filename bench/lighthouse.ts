@@ -2,8 +2,9 @@
 // browser with a saved key), beside the same audit of an empty Next app built with the same
 // toolchain (the floor any Next page starts from on this machine) and of a bare chat page on the
 // AI SDK's useChat (the floor of a chat page on this stack; bench/emptyNext.ts), interleaved:
-// empty, AI SDK chat, setup, chat, empty, ... Mobile runs LH_ROUNDS rounds at Lighthouse's default 4x CPU slowdown, then one
-// round at the slowdown Lighthouse's throttling docs give for this host (below); desktop one round.
+// empty, AI SDK chat, setup, chat, empty, ... Mobile runs LH_ROUNDS rounds at Lighthouse's default
+// 4x CPU slowdown, then one round at the slowdown Lighthouse's throttling docs give for this host
+// (below, unless LH_CALIBRATED=0); desktop one round of the app's two screens (unless LH_DESKTOP=0).
 // Runs in Debian's Chromium (CHROME_PATH, default /usr/bin/chromium) against the Chutes emulator,
 // with Sign in with Chutes configured. Needs `npm run build`. Run: npm run bench:lighthouse
 // Writes bench/results/lighthouse.json; the figures are summarised in bench/RESULTS.md.

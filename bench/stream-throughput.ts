@@ -31,8 +31,11 @@ const MODEL = "deepseek-ai/DeepSeek-V3.2-TEE";
 const QUESTION = "Please give me a long answer about streaming";
 
 // One client sends every stream here: the per-address chat limit would refuse most of them.
+const APP_PORT = 3710;
+/** The empty Next app's AI SDK route (bench/emptyNext.ts); the emulator and pipe take free ports. */
+const SDK_PORT = APP_PORT + 2;
 const app = await startProductionApp(
-  3710,
+  APP_PORT,
   `${process.cwd()}/bench/out/stream`,
   { RATE_LIMIT_CHATS_PER_MIN: "10000" },
   { emulatorProcess: true },
@@ -81,7 +84,13 @@ const pipe = await (async () => {
   return { url, pid: child.pid ?? 0, stop: () => child.kill("SIGTERM") };
 })();
 
-const sdk = await startEmptyNext(3712, `${app.emulator.url}/llm/v1`);
+const sdk = await startEmptyNext(SDK_PORT, `${app.emulator.url}/llm/v1`);
+
+/** The body a browser sends: the app's /api/chat and the AI SDK floor take the same. */
+const uiChat = (i: number) => ({
+  model: MODEL,
+  messages: [{ id: `u${i}`, role: "user", parts: [{ type: "text", text: `${QUESTION} ${i}` }] }],
+});
 
 /**
  * Reads a stream to its end as a client would: every SSE event parsed, the answer's text put
@@ -124,10 +133,7 @@ const request = (side: Side, i: number) =>
       ? fetch(`${sdk.url}/api/sdk`, {
           method: "POST",
           headers: { "content-type": "application/json", "x-chutes-api-key": ADMIN_KEY },
-          body: JSON.stringify({
-            model: MODEL,
-            messages: [{ id: `u${i}`, role: "user", parts: [{ type: "text", text: `${QUESTION} ${i}` }] }],
-          }),
+          body: JSON.stringify(uiChat(i)),
         })
       : fetch(`${app.url}/api/chat`, {
           method: "POST",
@@ -138,10 +144,7 @@ const request = (side: Side, i: number) =>
             // What a browser sends; "identity" shows what compression would cost.
             "accept-encoding": side === "app" ? "gzip, deflate, br" : "identity",
           },
-          body: JSON.stringify({
-            model: MODEL,
-            messages: [{ id: `u${i}`, role: "user", parts: [{ type: "text", text: `${QUESTION} ${i}` }] }],
-          }),
+          body: JSON.stringify(uiChat(i)),
         });
 
 async function round(side: Side, concurrency: number) {
