@@ -1,4 +1,4 @@
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { act, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ChatMessage } from "@/src/lib/chat/messages.ts";
 import { textMessage } from "@/tests/support/chatApp.tsx";
@@ -27,13 +27,18 @@ const messages: ChatMessage[] = Array.from({ length: EXCHANGES }, (_, i) => [
 describe("a long conversation", () => {
   it("opens at its end, rendering only rows near it (never the first rows, to drop them again)", async () => {
     const rendered = new Set<string>();
-    render(
-      <RenderProbeContext value={(rowId) => rendered.add(rowId)}>
-        <MessageList messages={messages} busy={false} incompleteIds={new Set()} />
-      </RenderProbeContext>,
-    );
+    // Awaited: the virtualiser's chunk loads while the list shows its last rows.
+    await act(async () => {
+      render(
+        <RenderProbeContext value={(rowId) => rendered.add(rowId)}>
+          <MessageList messages={messages} busy={false} incompleteIds={new Set()} />
+        </RenderProbeContext>,
+      );
+    });
     const log = screen.getByRole("log", { name: "Conversation" });
     await waitFor(() => expect(within(log).getByText(`Question ${EXCHANGES - 1}`)).toBeTruthy());
+    // The virtualiser loads in its own chunk; its rows carry their index.
+    await waitFor(() => expect(log.querySelector("[data-index]")).not.toBeNull());
     expect(rendered.has(`a${EXCHANGES - 1}`)).toBe(true);
     // A 600 px view of 150 px rows and the overscan: a dozen rows or so, all from the end.
     const indexes = [...rendered].map((id) => Number(id.slice(1)));

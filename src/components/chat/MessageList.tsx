@@ -1,11 +1,10 @@
 "use client";
 
-import { useVirtualizer } from "@tanstack/react-virtual";
-import { useCallback, useLayoutEffect, useRef, useState } from "react";
+import { Suspense, use, useCallback, useLayoutEffect, useRef, useState } from "react";
 import type { Pricing } from "@/src/lib/chat/cost.ts";
-import { type ChatMessage, messageText } from "@/src/lib/chat/messages.ts";
+import type { ChatMessage } from "@/src/lib/chat/messages.ts";
 import { ConversationFrame, EmptyConversationText } from "./ConversationFrame.tsx";
-import { MessageBubble } from "./MessageBubble.tsx";
+import { MessageRow, type RowsProps } from "./MessageRow.tsx";
 
 export interface MessageListProps {
   messages: ChatMessage[];
@@ -31,35 +30,41 @@ const STICK_THRESHOLD_PX = 48;
  * open; virtualised it is a fraction of that. Short chats keep every row (simpler, and in-page find works).
  */
 const VIRTUALIZE_AFTER = 60;
-const ROW_GAP_PX = 16;
-const LIST_PADDING_PX = 24;
+/** Shown while the virtualiser loads: the end of the conversation, where a long chat opens. */
+const TAIL_ROWS = 8;
+
+// The virtualiser is its own chunk, which opening the chat does not evaluate: the chat screen asks
+// for it on the user's first key or pointer press (preloadVirtualRows), and a long chat shown
+// before that (restored on reload) shows its last rows until it arrives. The promise is marked
+// fulfilled when it settles, so `use` reads a preloaded module at once instead of suspending (a
+// suspended list shows its fallback for up to React's 300 ms reveal throttle).
+type VirtualRowsModule = typeof import("./VirtualRows.tsx") | null;
+type TrackedLoad = Promise<VirtualRowsModule> & { status?: "fulfilled"; value?: VirtualRowsModule };
+let virtualRows: TrackedLoad | null = null;
+
+function loadVirtualRows(): Promise<VirtualRowsModule> {
+  if (!virtualRows) {
+    // Without its chunk (offline, a new deployment) the list renders every row, as a short one
+    // does, until the page is reloaded.
+    const loading: TrackedLoad = import("./VirtualRows.tsx").catch(() => null);
+    void loading.then((module) => Object.assign(loading, { status: "fulfilled", value: module }));
+    virtualRows = loading;
+  }
+  return virtualRows;
+}
+
+export function preloadVirtualRows(): void {
+  void loadVirtualRows();
+}
+
+function VirtualisedRows(props: RowsProps & { scrollElement: HTMLDivElement }) {
+  const module = use(loadVirtualRows());
+  return module ? <module.VirtualRows {...props} /> : <PlainRows {...props} />;
+}
 
 function hasVisibleContent(message: ChatMessage): boolean {
   return message.parts.some(
     (part) => (part.type === "text" || part.type === "reasoning") && part.text.length > 0,
-  );
-}
-
-interface RowsProps extends Omit<MessageListProps, "messages"> {
-  rows: ChatMessage[];
-  streamingId: string | undefined;
-  lastAnswerId: string | undefined;
-}
-
-function Row({ message, props }: { message: ChatMessage; props: RowsProps }) {
-  return (
-    <MessageBubble
-      message={message}
-      streaming={message.id === props.streamingId}
-      incomplete={props.incompleteIds.has(message.id)}
-      busy={props.busy}
-      lastAnswer={message.id === props.lastAnswerId}
-      pricing={message.role === "assistant" ? props.pricingOf?.(message.metadata?.model) : undefined}
-      onRegenerate={props.onRegenerate}
-      onEdit={props.onEdit}
-      onSwitchVersion={props.onSwitchVersion}
-      regenerateEstimate={message.id === props.lastAnswerId ? props.regenerateEstimate : undefined}
-    />
   );
 }
 
@@ -116,11 +121,17 @@ export function MessageList({ messages, busy, ...rest }: MessageListProps) {
     >
       {messages.length === 0 ? <EmptyConversationText /> : null}
       {virtual ? (
-        scrollElement ? (
-          <VirtualRows scrollElement={scrollElement} {...rowsProps} />
-        ) : null
+        <Suspense
+          fallback={
+            <div className="flex flex-col gap-4 py-6">
+              <PlainRows {...rowsProps} rows={rows.slice(-TAIL_ROWS)} />
+            </div>
+          }
+        >
+          {scrollElement ? <VirtualisedRows scrollElement={scrollElement} {...rowsProps} /> : null}
+        </Suspense>
       ) : (
-        rows.map((message) => <Row key={message.id} message={message} props={rowsProps} />)
+        <PlainRows {...rowsProps} />
       )}
       {waiting ? (
         <p className={`text-sm text-zinc-700 dark:text-zinc-300 ${virtual ? "pb-6" : ""}`} aria-hidden="true">
@@ -131,78 +142,6 @@ export function MessageList({ messages, busy, ...rest }: MessageListProps) {
   );
 }
 
-const estimates = new WeakMap<ChatMessage, number>();
-
-/**
- * A row's height before it is measured, from its lines of text (about 80 characters a line): near
- * the truth, the rows mounted to fill the view are the ones that stay. Kept per message, as the
- * virtualiser asks again for every unmeasured row each time a row is measured.
- */
-function estimatedRowSize(message: ChatMessage | undefined): number {
-  if (!message) return 180;
-  let size = estimates.get(message);
-  if (size === undefined) {
-    const lines = messageText(message)
-      .split("\n")
-      .reduce((n, line) => n + Math.max(1, Math.ceil(line.length / 80)), 0);
-    const extras = message.role === "user" ? 48 : 72 + (message.metadata?.sources?.length ? 32 : 0);
-    size = extras + lines * 22;
-    estimates.set(message, size);
-  }
-  return size;
-}
-
-function VirtualRows({ scrollElement, ...props }: RowsProps & { scrollElement: HTMLDivElement }) {
-  const { rows } = props;
-  // Read once: the options are rebuilt on every render, and this read would force a layout each time.
-  const [initialRect] = useState(() => ({
-    width: scrollElement.clientWidth,
-    height: scrollElement.clientHeight,
-  }));
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollElement,
-    estimateSize: (index) => estimatedRowSize(rows[index]),
-    // Start at the end, where a long chat opens: from offset 0 the first rows were mounted (their
-    // Markdown rendered) only to be dropped for the last ones; the bench saw 53 rows mounted to show 8.
-    initialOffset: () =>
-      Math.max(
-        0,
-        rows.reduce((sum, m) => sum + estimatedRowSize(m) + ROW_GAP_PX, 2 * LIST_PADDING_PX) -
-          initialRect.height,
-      ),
-    initialRect,
-    getItemKey: (index) => rows[index]?.id ?? index,
-    overscan: 6,
-    gap: ROW_GAP_PX,
-    paddingStart: LIST_PADDING_PX,
-    paddingEnd: LIST_PADDING_PX,
-    useFlushSync: false,
-  });
-
-  // Opening a long conversation shows its end.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: once, on mount.
-  useLayoutEffect(() => {
-    virtualizer.scrollToIndex(rows.length - 1, { align: "end" });
-  }, []);
-
-  return (
-    <div className="virtual-rows relative w-full" style={{ height: virtualizer.getTotalSize() }}>
-      {virtualizer.getVirtualItems().map((item) => {
-        const message = rows[item.index];
-        if (!message) return null;
-        return (
-          <div
-            key={item.key}
-            data-index={item.index}
-            ref={virtualizer.measureElement}
-            className="absolute top-0 left-0 w-full"
-            style={{ transform: `translateY(${item.start}px)` }}
-          >
-            <Row message={message} props={props} />
-          </div>
-        );
-      })}
-    </div>
-  );
+function PlainRows(props: RowsProps) {
+  return props.rows.map((message) => <MessageRow key={message.id} message={message} props={props} />);
 }

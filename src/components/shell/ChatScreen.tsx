@@ -7,6 +7,7 @@ import type { ChatMessage } from "@/src/lib/chat/messages.ts";
 import type { Conversation as StoredConversation } from "@/src/lib/history/schema.ts";
 import { Conversation } from "../chat/Conversation.tsx";
 import { preloadMarkdown } from "../chat/LazyMarkdown.tsx";
+import { preloadVirtualRows } from "../chat/MessageList.tsx";
 import { useChatTransport } from "../chat/useChatTransport.ts";
 import {
   newConversationId,
@@ -83,9 +84,16 @@ export function ChatScreen({ session, notice, onDismissNotice, signIn, defaultMo
   const [undo, setUndo] = useState<StoredConversation | null>(null);
 
   useEffect(() => rememberActiveConversation(activeId), [activeId]);
-  // Markdown is needed by the first answer, not to open the chat (a stored answer on screen loads
-  // it at once through LazyMarkdown).
-  useEffect(() => onFirstInteraction(preloadMarkdown), []);
+  // Markdown is needed by the first answer and the virtualiser by a long conversation, not to open
+  // the chat (a stored answer on screen loads them at once).
+  useEffect(
+    () =>
+      onFirstInteraction(() => {
+        preloadMarkdown();
+        preloadVirtualRows();
+      }),
+    [],
+  );
   useEffect(() => {
     if (focusRequest > 0) composerRef.current?.focus();
   }, [focusRequest]);
