@@ -59,7 +59,7 @@ export function preloadVirtualRows(): void {
 
 function VirtualisedRows(props: RowsProps & { scrollElement: HTMLDivElement }) {
   const module = use(loadVirtualRows());
-  return module ? <module.VirtualRows {...props} /> : <PlainRows {...props} />;
+  return module ? <module.VirtualRows {...props} /> : <StackedRows {...props} />;
 }
 
 function hasVisibleContent(message: ChatMessage): boolean {
@@ -121,13 +121,7 @@ export function MessageList({ messages, busy, ...rest }: MessageListProps) {
     >
       {messages.length === 0 ? <EmptyConversationText /> : null}
       {virtual ? (
-        <Suspense
-          fallback={
-            <div className="flex flex-col gap-4 py-6">
-              <PlainRows {...rowsProps} rows={rows.slice(-TAIL_ROWS)} />
-            </div>
-          }
-        >
+        <Suspense fallback={<StackedRows {...rowsProps} rows={rows.slice(-TAIL_ROWS)} />}>
           {scrollElement ? <VirtualisedRows scrollElement={scrollElement} {...rowsProps} /> : null}
         </Suspense>
       ) : (
@@ -144,4 +138,13 @@ export function MessageList({ messages, busy, ...rest }: MessageListProps) {
 
 function PlainRows(props: RowsProps) {
   return props.rows.map((message) => <MessageRow key={message.id} message={message} props={props} />);
+}
+
+/** Plain rows where the frame expects the virtualiser (which spaces its own rows). */
+function StackedRows(props: RowsProps) {
+  return (
+    <div className="flex flex-col gap-4 py-6">
+      <PlainRows {...props} />
+    </div>
+  );
 }
