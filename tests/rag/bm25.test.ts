@@ -161,9 +161,14 @@ describe("upgrading a knowledge base built before BM25 statistics", () => {
     );
     const store = createKbStore({ driver: "pglite", db, embedding: IDENTITY });
     try {
-      expect(await store.migrate()).toBe(1);
+      expect(await store.migrate()).toBe(MIGRATIONS.length - 1);
       const hits = await store.searchText("which pool opens connections", 5);
       expect(hits.map((h) => [h.source, h.headingPath])).toEqual([["old.md", "Pool"]]);
+      // The postings key carries what BM25 reads (migration 3): its searches need no table visit.
+      const [key] = await executor.query<{ indexdef: string }>(
+        "SELECT indexdef FROM pg_indexes WHERE indexname = 'kb_postings_pkey'",
+      );
+      expect(key?.indexdef).toMatch(/\(lexeme, chunk_id\) INCLUDE \(tf, len\)$/);
       const again = createKbStore({ driver: "pglite", db, embedding: IDENTITY });
       expect(await again.migrate()).toBe(0);
       await again.close();

@@ -64,7 +64,7 @@ describe.each(BACKENDS)("KbStore on $name", (backend) => {
     expect(await second.migrate()).toBe(0);
     expect(await second.stats()).toEqual({ documents: 0, chunks: 0, embeddedChunks: 0 });
     await second.close();
-    expect(MIGRATIONS.map((m) => m.id)).toEqual([1, 2]);
+    expect(MIGRATIONS.map((m) => m.id)).toEqual([1, 2, 3]);
   });
 
   it("writes, lists and replaces a document with its chunks", async () => {
