@@ -25,7 +25,8 @@ export function useModelCatalog(
   // biome-ignore lint/correctness/useExhaustiveDependencies: credentialKey stands for requestHeaders, whose identity changes every render.
   useEffect(() => {
     const controller = new AbortController();
-    setCatalog({ state: "loading" });
+    // Back to "loading" for a new credential; on mount it already is (no extra render).
+    setCatalog((current) => (current.state === "loading" ? current : { state: "loading" }));
     (async () => {
       const result = await fetchApi(MODELS_ROUTE, modelListResponseSchema, {
         headers: requestHeaders(),
