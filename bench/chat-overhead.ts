@@ -14,7 +14,7 @@ import { emulatorAppEnv } from "../tests/emulator/appEnv.ts";
 import { EmulatorClient } from "../tests/emulator/client.ts";
 import { ADMIN_KEY } from "../tests/emulator/fixtures.ts";
 import { startEmptyNext } from "./emptyNext.ts";
-import { settled, startProductionApp } from "./productionApp.ts";
+import { settled, startProductionApp, uiChatBody } from "./productionApp.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
 const WARM_UP = 5;
@@ -34,11 +34,7 @@ const MODEL = "deepseek-ai/DeepSeek-V3.2-TEE";
 const EMBEDDING_MODEL = "BAAI/bge-m3";
 
 const question = (i: number) => `Benchmark question number ${i}: how do I ingest documents?`;
-/** The body a browser sends for question i: the app's /api/chat and the AI SDK floor take the same. */
-const uiChat = (i: number) => ({
-  model: MODEL,
-  messages: [{ id: `u${i}`, role: "user", parts: [{ type: "text", text: question(i) }] }],
-});
+const uiChat = (i: number) => uiChatBody(MODEL, `u${i}`, question(i));
 
 /** Milliseconds to the first answer text; the request is then aborted (a Stop), which saves the rest. */
 async function firstToken(url: string, init: RequestInit, marker: RegExp): Promise<number> {

@@ -170,3 +170,9 @@ export const SAVED_KEY_ENTRY: readonly [string, string] = [
   }),
 ];
 export const savedKeyHintCookie = (url: string) => ({ name: HINT_COOKIE, value: "key", url });
+
+/** The body a browser's useChat sends for one question: the app's /api/chat and the AI SDK floor take it. */
+export const uiChatBody = (model: string, id: string, text: string) => ({
+  model,
+  messages: [{ id, role: "user", parts: [{ type: "text", text }] }],
+});

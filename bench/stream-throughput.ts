@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { EmulatorClient } from "../tests/emulator/client.ts";
 import { ADMIN_KEY } from "../tests/emulator/fixtures.ts";
 import { startEmptyNext } from "./emptyNext.ts";
-import { processTree, startProductionApp } from "./productionApp.ts";
+import { processTree, startProductionApp, uiChatBody } from "./productionApp.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const LEVELS = (process.env.BENCH_LEVELS ?? "1,16,64").split(",").map(Number);
@@ -86,11 +86,7 @@ const pipe = await (async () => {
 
 const sdk = await startEmptyNext(SDK_PORT, `${app.emulator.url}/llm/v1`);
 
-/** The body a browser sends: the app's /api/chat and the AI SDK floor take the same. */
-const uiChat = (i: number) => ({
-  model: MODEL,
-  messages: [{ id: `u${i}`, role: "user", parts: [{ type: "text", text: `${QUESTION} ${i}` }] }],
-});
+const uiChat = (i: number) => uiChatBody(MODEL, `u${i}`, `${QUESTION} ${i}`);
 
 /**
  * Reads a stream to its end as a client would: every SSE event parsed, the answer's text put
