@@ -55,6 +55,11 @@ interface Figures {
   cls: number;
   fcpMs: number;
   failedAudits: string[];
+  /**
+   * The main thread's long tasks (simulated ms, longest first): what TBT is made of. Each is named
+   * by the script Lighthouse attributes it to; React's renders and commits count under react-dom's chunk.
+   */
+  longTasks: { script: string; startMs: number; durationMs: number }[];
   /** What Lighthouse took as the largest paint, and the LCP's phases (where its time goes). */
   lcpElement: string | null;
   /** Lighthouse's code when the run itself failed (its scores are then 0 and its metrics missing). */
@@ -125,6 +130,7 @@ async function audit(screen: Screen, profile: Profile, cpuSlowdown = 4): Promise
       ...(runtimeError
         ? { runtimeError: `${runtimeError.code}: ${runtimeError.message}`.slice(0, 300) }
         : {}),
+      longTasks: longTasksOf(audits["long-tasks"]?.details),
       // Which audits cost points, so a regression names its cause.
       failedAudits: Object.values(audits)
         .filter((a) => a.score !== null && a.score < 0.9 && a.scoreDisplayMode !== "informative")
@@ -134,6 +140,17 @@ async function audit(screen: Screen, profile: Profile, cpuSlowdown = 4): Promise
     chrome.kill();
     rmSync(userDataDir, { recursive: true, force: true });
   }
+}
+
+/** The long-tasks audit's items, with each script named by its file (chunk names are hashes). */
+function longTasksOf(details: unknown): Figures["longTasks"] {
+  const items = (details as { items?: Array<{ url?: string; startTime?: number; duration?: number }> })
+    ?.items;
+  return (items ?? []).map((item) => ({
+    script: (item.url ?? "?").replace(/^https?:\/\/[^/]+/, "") || "/",
+    startMs: Math.round(item.startTime ?? 0),
+    durationMs: Math.round(item.duration ?? 0),
+  }));
 }
 
 /** The LCP element's selector and text, from the LCP breakdown insight. */
@@ -152,6 +169,13 @@ function show(figures: Figures): void {
     `${figures.screen.padEnd(16)} ${figures.profile.padEnd(7)} cpu x${figures.cpuSlowdown} (index ${figures.benchmarkIndex}) ` +
       `perf ${figures.performance} a11y ${figures.accessibility} bp ${figures.bestPractices} ` +
       `LCP ${figures.lcpMs} ms TBT ${figures.tbtMs} ms CLS ${figures.cls} FCP ${figures.fcpMs} ms` +
+      (figures.longTasks.length
+        ? ` long tasks ${[...figures.longTasks]
+            .sort((x, y) => y.durationMs - x.durationMs)
+            .slice(0, 4)
+            .map((t) => t.durationMs)
+            .join("/")} ms`
+        : "") +
       (figures.runtimeError ? ` (run failed: ${figures.runtimeError})` : "") +
       (figures.failedAudits.length ? ` (below 0.9: ${figures.failedAudits.join(", ")})` : ""),
   );
