@@ -5,8 +5,10 @@
 // app embeds the question first: that call is timed on its own in the same loop (straight to the
 // emulator's embeddings host) and reported both included and subtracted; a third configuration holds
 // the embedding back 100 ms, as a call to Chutes takes, so the full-text search hides behind it.
+// With BENCH_PG_URL, docs/ on a PostgreSQL server as well (DATABASE_URL), first token at 0 ms.
 // Needs a production build (`npm run build`). Run: npm run bench:chat. Writes bench/results/chat-overhead.json.
 import { mkdirSync, writeFileSync } from "node:fs";
+import pg from "pg";
 import { getConfig, resetConfigForTests } from "../src/lib/config.ts";
 import { runIngest } from "../src/lib/rag/ingest.ts";
 import { createKbStore, storeOptionsFromConfig } from "../src/lib/rag/store.ts";
@@ -32,6 +34,14 @@ const APP_PORT = Number(process.env.BENCH_PORT ?? 3700);
 const FLOOR_PORT = APP_PORT + 1;
 const MODEL = "deepseek-ai/DeepSeek-V3.2-TEE";
 const EMBEDDING_MODEL = "BAAI/bge-m3";
+
+/**
+ * BENCH_PG_URL (a superuser on a PostgreSQL server with pgvector): docs/ is also ingested into a
+ * database of its own there and measured with DATABASE_URL, first token at 0 ms only. The searches
+ * then run in the server, off the app's event loop, where PGlite runs them on it.
+ */
+const SERVER_URL = process.env.BENCH_PG_URL;
+const SERVER_DATABASE = "bench_chat_docs";
 
 const question = (i: number) => `Benchmark question number ${i}: how do I ingest documents?`;
 const uiChat = (i: number) => uiChatBody(MODEL, `u${i}`, question(i));
@@ -119,8 +129,10 @@ const percentile = (values: number[], p: number) => {
 };
 const round = (n: number) => Math.round(n * 100) / 100;
 
+type KnowledgeBase = "empty" | "docs" | "docs on PostgreSQL";
+
 interface Configuration {
-  knowledgeBase: "empty" | "docs";
+  knowledgeBase: KnowledgeBase;
   firstTokenDelayMs: number;
   /** The emulator's embeddings held back this long (else answered at once). */
   embeddingDelayMs?: number;
@@ -147,7 +159,7 @@ interface Added {
 }
 
 interface Server {
-  knowledgeBase: "empty" | "docs";
+  knowledgeBase: KnowledgeBase;
   startMs: number;
   /** The first /api/chat after the server answered its first page, and the second. */
   firstChatMs: number;
@@ -160,13 +172,16 @@ interface Server {
  * restart. (A first start on an empty data folder also creates the database: seconds more, once.)
  */
 async function prepareKnowledgeBase(
-  kind: "empty" | "docs",
+  kind: KnowledgeBase,
   emulatorUrl: string,
   dataDir: string,
+  databaseUrl: string | undefined,
 ): Promise<void> {
   Object.assign(process.env, emulatorAppEnv(emulatorUrl), { DATA_DIR: dataDir, CHUTES_API_KEY: ADMIN_KEY });
+  if (databaseUrl) process.env.DATABASE_URL = databaseUrl;
+  else delete process.env.DATABASE_URL;
   resetConfigForTests();
-  if (kind === "docs") {
+  if (kind !== "empty") {
     await runIngest({ paths: ["docs"] }, getConfig());
     return;
   }
@@ -178,17 +193,34 @@ async function prepareKnowledgeBase(
   }
 }
 
-async function measureServer(knowledgeBase: "empty" | "docs"): Promise<Server> {
-  const dataDir = `bench/out/chat-overhead-${knowledgeBase}`;
+/** A new, empty database on the server (dropped first if a run before left it); its URL. */
+async function freshServerDatabase(adminUrl: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${SERVER_DATABASE}`);
+    await admin.query(`CREATE DATABASE ${SERVER_DATABASE}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${SERVER_DATABASE}`;
+  return url.toString();
+}
+
+async function measureServer(knowledgeBase: KnowledgeBase): Promise<Server> {
+  const dataDir = `bench/out/chat-overhead-${knowledgeBase.replaceAll(" ", "-")}`;
+  const databaseUrl =
+    knowledgeBase === "docs on PostgreSQL" && SERVER_URL ? await freshServerDatabase(SERVER_URL) : undefined;
   const app = await startProductionApp(
     APP_PORT,
     dataDir,
     // One client sends every request: the per-address chat limit (30 a minute) would refuse most.
-    { RATE_LIMIT_CHATS_PER_MIN: "10000" },
+    { RATE_LIMIT_CHATS_PER_MIN: "10000", ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
     {
       emulatorProcess: true,
       settle: false,
-      prepare: (url) => prepareKnowledgeBase(knowledgeBase, url, dataDir),
+      prepare: (url) => prepareKnowledgeBase(knowledgeBase, url, dataDir, databaseUrl),
     },
   );
   const control = new EmulatorClient(app.emulator.url);
@@ -202,7 +234,10 @@ async function measureServer(knowledgeBase: "empty" | "docs"): Promise<Server> {
     await settled(app.pid);
     const configurations: Configuration[] = [];
     const plan = [
-      ...DELAYS_MS.map((delay) => ({ delay, embeddingDelayMs: 0 })),
+      ...(knowledgeBase === "docs on PostgreSQL" ? DELAYS_MS.slice(0, 1) : DELAYS_MS).map((delay) => ({
+        delay,
+        embeddingDelayMs: 0,
+      })),
       ...(knowledgeBase === "docs" ? [{ delay: 0, embeddingDelayMs: SLOW_EMBEDDING_MS }] : []),
     ];
     for (const { delay, embeddingDelayMs } of plan) {
@@ -233,7 +268,7 @@ async function measureServer(knowledgeBase: "empty" | "docs"): Promise<Server> {
       const pairs = embeddingDelayMs > 0 ? SLOW_EMBEDDING_RUNS : RUNS;
       for (let i = 0; i < pairs; i++) {
         d.push(await direct(app.emulator.url, i));
-        if (knowledgeBase === "docs") e.push(await embedding(app.emulator.url, i));
+        if (knowledgeBase !== "empty") e.push(await embedding(app.emulator.url, i));
         if (floors) fp.push(await viaFloor(floors.url, "pipe", i));
         if (floors) fs.push(await viaFloor(floors.url, "sdk", i));
         a.push(await viaApp(app.url, i));
@@ -289,9 +324,13 @@ async function measureServer(knowledgeBase: "empty" | "docs"): Promise<Server> {
   }
 }
 
-const BUDGET_MS = { empty: 5, docs: 12 };
+const BUDGET_MS: Record<KnowledgeBase, number> = { empty: 5, docs: 12, "docs on PostgreSQL": 12 };
 const started = performance.now();
-const servers = [await measureServer("empty"), await measureServer("docs")];
+const servers = [
+  await measureServer("empty"),
+  await measureServer("docs"),
+  ...(SERVER_URL ? [await measureServer("docs on PostgreSQL")] : []),
+];
 const rows = servers.flatMap((s) => s.configurations);
 const lines = [
   `Chat overhead, ${RUNS} interleaved pairs per configuration, first token aborted after (Node ${process.version})`,
