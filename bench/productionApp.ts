@@ -2,6 +2,7 @@
 // (Sign in with Chutes included), with its own data folder. `npm run build` must have run.
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { HINT_COOKIE } from "../src/components/shell/connectionHint.ts";
 import { API_KEY_STORAGE_KEY } from "../src/lib/chutesAuth.ts";
@@ -90,7 +91,13 @@ export async function startProductionApp(
       ...(options.inspectPort ? ["--inspect", `127.0.0.1:${options.inspectPort}`] : []),
     ],
     {
-      env: { ...process.env, ...emulatorAppEnv(emulator.url, { appUrl: url }), DATA_DIR: dataDir, ...env },
+      // Absolute: with BENCH_APP_DIR the app runs in another folder, and must open this one's data.
+      env: {
+        ...process.env,
+        ...emulatorAppEnv(emulator.url, { appUrl: url }),
+        DATA_DIR: resolve(dataDir),
+        ...env,
+      },
       stdio: "ignore",
       // BENCH_APP_DIR: another checkout whose build to start (an A/B of two builds from one bench).
       cwd: process.env.BENCH_APP_DIR || undefined,
