@@ -58,6 +58,7 @@ export function attachedDocuments(
         source: document.filename,
         headingPath: chunk.headingPath,
         text: chunk.text,
+        tokenCount: chunk.tokenCount,
         origin: "file",
       });
     }

@@ -186,6 +186,7 @@ export function fuse(
           source: hit.source,
           headingPath: hit.headingPath,
           text: hit.text,
+          ...(hit.tokenCount === undefined ? {} : { tokenCount: hit.tokenCount }),
           score: 0,
         };
         fused.set(hit.chunkId, chunk);

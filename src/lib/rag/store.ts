@@ -185,6 +185,7 @@ interface HitRow {
   source: string;
   heading_path: string;
   text: string;
+  token_count: number | string;
   score: number | string | null;
   matched?: string[] | null;
 }
@@ -448,7 +449,8 @@ export function createKbStore(options: KbStoreOptions): KbStore {
           [String(Math.max(40, limit))],
         );
         return tx.query<HitRow>(
-          `SELECT c.id, c.document_id, d.title, d.source, c.heading_path, c.text, 1 - nn.distance AS score
+          `SELECT c.id, c.document_id, d.title, d.source, c.heading_path, c.text, c.token_count,
+                  1 - nn.distance AS score
              FROM (SELECT id, embedding <=> $1::vector AS distance
                      FROM kb_chunks
                     ORDER BY embedding <=> $1::vector
@@ -559,7 +561,7 @@ export function createKbStore(options: KbStoreOptions): KbStore {
            ) AS everything
             WHERE NOT (SELECT exact FROM bound)
          )
-         SELECT c.id, c.document_id, d.title, d.source, c.heading_path, c.text,
+         SELECT c.id, c.document_id, d.title, d.source, c.heading_path, c.text, c.token_count,
                 s.bm25 / (1 + ln((SELECT count(*) FROM kb_chunks x WHERE x.text_md5 = c.text_md5))) AS score,
                 -- One key lookup per word, not a read of all the chunk's postings.
                 ARRAY(SELECT DISTINCT wd.word
@@ -649,6 +651,7 @@ function toHit(row: HitRow): SearchHit {
     source: row.source,
     headingPath: row.heading_path,
     text: row.text,
+    tokenCount: Number(row.token_count),
     score: Number(row.score ?? 0),
     ...(row.matched ? { matchedTerms: row.matched } : {}),
   };

@@ -20,6 +20,8 @@ export interface Passage {
   /** "H1 > H2 > H3"; "" for text before the first heading. */
   headingPath: string;
   text: string;
+  /** The text's tokens, as the chunker counted them at ingest (a prompt built from it need not count again). */
+  tokenCount?: number;
 }
 
 export interface RetrievedChunk extends Passage {
