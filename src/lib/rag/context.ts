@@ -97,8 +97,9 @@ const CLOSING_TAG_TOKENS = countTokens(CLOSING_TAG);
 /**
  * What a source's block costs. The chunker counted each chunk's text (at ingest, or when a file was
  * attached): only the tag is counted here, as tokenizing the retrieved text again was ~1.3 ms of every
- * chat with a knowledge base. Counted apart, the parts come within a token or two of the whole. A text
- * whose tags were escaped, or one without a count, is counted whole.
+ * chat with a knowledge base. Counted apart, the parts come within about a token per source of the
+ * whole (the 3,000-token budget has room for that). A text whose tags were escaped, or one without a
+ * count, is counted whole.
  */
 function blockTokens(block: string, chunk: ContextChunk): number {
   const body = `${chunk.text}${CLOSING_TAG}`;
