@@ -8,7 +8,6 @@
 // With BENCH_PG_URL, docs/ on a PostgreSQL server as well (DATABASE_URL), first token at 0 ms.
 // Needs a production build (`npm run build`). Run: npm run bench:chat. Writes bench/results/chat-overhead.json.
 import { mkdirSync, writeFileSync } from "node:fs";
-import pg from "pg";
 import { getConfig, resetConfigForTests } from "../src/lib/config.ts";
 import { runIngest } from "../src/lib/rag/ingest.ts";
 import { createKbStore, storeOptionsFromConfig } from "../src/lib/rag/store.ts";
@@ -17,6 +16,7 @@ import { EmulatorClient } from "../tests/emulator/client.ts";
 import { ADMIN_KEY } from "../tests/emulator/fixtures.ts";
 import { startEmptyNext } from "./emptyNext.ts";
 import { settled, startProductionApp, uiChatBody } from "./productionApp.ts";
+import { recreateDatabase } from "./serverDatabase.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
 const WARM_UP = 5;
@@ -193,25 +193,12 @@ async function prepareKnowledgeBase(
   }
 }
 
-/** A new, empty database on the server (dropped first if a run before left it); its URL. */
-async function freshServerDatabase(adminUrl: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${SERVER_DATABASE}`);
-    await admin.query(`CREATE DATABASE ${SERVER_DATABASE}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${SERVER_DATABASE}`;
-  return url.toString();
-}
-
 async function measureServer(knowledgeBase: KnowledgeBase): Promise<Server> {
   const dataDir = `bench/out/chat-overhead-${knowledgeBase.replaceAll(" ", "-")}`;
   const databaseUrl =
-    knowledgeBase === "docs on PostgreSQL" && SERVER_URL ? await freshServerDatabase(SERVER_URL) : undefined;
+    knowledgeBase === "docs on PostgreSQL" && SERVER_URL
+      ? await recreateDatabase(SERVER_URL, SERVER_DATABASE)
+      : undefined;
   const app = await startProductionApp(
     APP_PORT,
     dataDir,

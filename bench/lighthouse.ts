@@ -146,11 +146,13 @@ async function audit(screen: Screen, profile: Profile, cpuSlowdown = 4): Promise
 function longTasksOf(details: unknown): Figures["longTasks"] {
   const items = (details as { items?: Array<{ url?: string; startTime?: number; duration?: number }> })
     ?.items;
-  return (items ?? []).map((item) => ({
-    script: (item.url ?? "?").replace(/^https?:\/\/[^/]+/, "") || "/",
-    startMs: Math.round(item.startTime ?? 0),
-    durationMs: Math.round(item.duration ?? 0),
-  }));
+  return (items ?? [])
+    .map((item) => ({
+      script: (item.url ?? "?").replace(/^https?:\/\/[^/]+/, "") || "/",
+      startMs: Math.round(item.startTime ?? 0),
+      durationMs: Math.round(item.duration ?? 0),
+    }))
+    .sort((x, y) => y.durationMs - x.durationMs);
 }
 
 /** The LCP element's selector and text, from the LCP breakdown insight. */
@@ -170,8 +172,7 @@ function show(figures: Figures): void {
       `perf ${figures.performance} a11y ${figures.accessibility} bp ${figures.bestPractices} ` +
       `LCP ${figures.lcpMs} ms TBT ${figures.tbtMs} ms CLS ${figures.cls} FCP ${figures.fcpMs} ms` +
       (figures.longTasks.length
-        ? ` long tasks ${[...figures.longTasks]
-            .sort((x, y) => y.durationMs - x.durationMs)
+        ? ` long tasks ${figures.longTasks
             .slice(0, 4)
             .map((t) => t.durationMs)
             .join("/")} ms`

@@ -42,6 +42,7 @@ import { DEFAULT_FUSION, DEFAULT_MIN_SIMILARITY } from "../src/lib/rag/settings.
 import { createKbStore, type DocumentInput, type KbStore } from "../src/lib/rag/store.ts";
 import { captureSql } from "../tests/support/captureSql.ts";
 import { rng } from "../tests/support/rng.ts";
+import { databaseUrl, recreateDatabase } from "./serverDatabase.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CACHE = join(ROOT, "bench/out/retrieval-scale");
@@ -742,12 +743,6 @@ async function measure(paths: SearchPath[], captured: Captured) {
 // ---------------------------------------------------------------------------------------------------------
 // A PostgreSQL server (BENCH_PG_URL: a superuser on this machine, with pgvector installable)
 
-function databaseUrl(adminUrl: string, name: string): string {
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
 /** Builds size chunks into a database of their own on the server, or reuses one built before. */
 async function buildOnServer(size: number, adminUrl: string) {
   const name = `bench_scale_${cacheKey(size).replace("-", "_")}`;
@@ -769,9 +764,8 @@ async function buildOnServer(size: number, adminUrl: string) {
       return { url, info: row.info, cached: true };
     }
   }
-  await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-  await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
+  await recreateDatabase(adminUrl, name);
   const store = createKbStore({
     driver: "postgres",
     connectionString: url,
