@@ -27,9 +27,12 @@ import { ingest } from "../src/lib/rag/ingest.ts";
 import { createRetriever, fuse } from "../src/lib/rag/retriever.ts";
 import { DEFAULT_FUSION, DEFAULT_MIN_SIMILARITY } from "../src/lib/rag/settings.ts";
 import { createKbStore, type KbStore, type SearchHit } from "../src/lib/rag/store.ts";
+import { type StoredSearch, TEXT_SEARCH, VECTOR_SEARCH } from "../src/lib/rag/storedSearches.ts";
 import { embedText } from "../tests/emulator/embeddings.ts";
 import { EMBEDDING_DIMENSIONS, EMBEDDING_MODEL } from "../tests/emulator/fixtures.ts";
 import { startPgTestServer } from "../tests/rag/pg-server.ts";
+import { captureSql } from "../tests/support/captureSql.ts";
+import { explainStoredSearch } from "../tests/support/explainStoredSearch.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CORPUS = join(ROOT, "bench/data/undici-docs");
@@ -116,52 +119,38 @@ async function evaluate(name: System, search: Search, questions: Question[]) {
   };
 }
 
-/** Records the SQL of the store's two searches run on `db`, so their plans can be shown with EXPLAIN. */
-function captureSearchSql(db: PGlite) {
-  const captured: { text?: [string, unknown[]]; vector?: [string, unknown[]] } = {};
-  const see = (sql: string, params: unknown[] = []) => {
-    if (sql.startsWith("EXPLAIN")) return sql;
-    if (sql.includes("kb_postings p")) captured.text = [sql, params];
-    if (sql.includes("embedding <=>")) captured.vector = [sql, params];
-    return sql;
-  };
-  const query = db.query.bind(db);
-  const transaction = db.transaction.bind(db);
-  Object.assign(db, {
-    query: (sql: string, params?: unknown[]) => query(see(sql, params), params),
-    transaction: (fn: (tx: PGlite) => Promise<unknown>) =>
-      transaction((tx) =>
-        fn(
-          Object.assign(Object.create(tx), {
-            query: (sql: string, p?: unknown[]) => tx.query(see(sql, p), p),
-          }),
-        ),
-      ),
-  });
-  return captured;
+/** Records the arguments of the store's two searches run on `db`, so their plans can be shown. */
+function captureSearches(db: PGlite) {
+  const text = captureSql(db, (sql) => sql === TEXT_SEARCH.call);
+  const vectorSearch = captureSql(db, (sql) => sql === VECTOR_SEARCH.call);
+  return { text: () => text.get()?.params, vector: () => vectorSearch.get()?.params };
 }
 
-/** The index scans in the plans of the captured searches (as the store runs them, settings included). */
-async function indexScans(db: PGlite, captured: ReturnType<typeof captureSearchSql>) {
-  const plan = async (entry: [string, unknown[]] | undefined, settings: string[]) => {
-    if (!entry) return [];
-    return db.transaction(async (tx) => {
-      for (const setting of settings) await tx.query(setting);
-      const rows = await tx.query<{ "QUERY PLAN": string }>(`EXPLAIN ${entry[0]}`, entry[1]);
-      const scans = rows.rows.map((r) =>
-        /(?:Index|Index Only|Bitmap Index|Seq) Scan (?:using (\S+) )?on (\S+)/.exec(r["QUERY PLAN"]),
-      );
-      return [
-        ...new Set(scans.filter((m) => m !== null).map((m) => (m[1] ? `index ${m[1]}` : `seq scan ${m[2]}`))),
-      ];
-    });
+/** The index scans in the plans of the captured searches (as their functions run them). */
+async function indexScans(db: PGlite, captured: ReturnType<typeof captureSearches>) {
+  const plan = async (search: StoredSearch, params: unknown[] | undefined) => {
+    if (!params) return [];
+    const lines = await explainStoredSearch(
+      async (sql, p) => (await db.query<Record<string, unknown>>(sql, p)).rows,
+      search,
+      params,
+      "",
+    );
+    const scans = lines.map((line) =>
+      /(Index|Index Only|Bitmap Index|Seq) Scan (?:using (\S+) )?on (\S+)/.exec(line),
+    );
+    return [
+      // "Bitmap Index Scan on" names the index itself.
+      ...new Set(
+        scans
+          .filter((m) => m !== null)
+          .map((m) => (m[1] === "Seq" ? `seq scan ${m[3]}` : `index ${m[2] ?? m[3]}`)),
+      ),
+    ];
   };
   return {
-    text: await plan(captured.text, []),
-    vector: await plan(captured.vector, [
-      "SELECT set_config('hnsw.ef_search', '40', true)",
-      "SELECT set_config('enable_seqscan', 'off', true)",
-    ]),
+    text: await plan(TEXT_SEARCH, captured.text()),
+    vector: await plan(VECTOR_SEARCH, captured.vector()),
   };
 }
 
@@ -183,7 +172,7 @@ async function main() {
     questions: Question[];
   };
   const db = await PGlite.create({ extensions: { vector } });
-  const captured = captureSearchSql(db);
+  const captured = captureSearches(db);
   const store = createKbStore({ driver: "pglite", db, embedding: IDENTITY });
   const ingested = await ingestCorpus(store);
   // As a server database would be after autovacuum: the planner then knows the table sizes (EXPLAIN below).

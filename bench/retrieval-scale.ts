@@ -40,7 +40,9 @@ import { MIGRATIONS } from "../src/lib/rag/migrations.ts";
 import { createRetriever, statusCacheMsFor } from "../src/lib/rag/retriever.ts";
 import { DEFAULT_FUSION, DEFAULT_MIN_SIMILARITY } from "../src/lib/rag/settings.ts";
 import { createKbStore, type DocumentInput, type KbStore } from "../src/lib/rag/store.ts";
+import { type StoredSearch, TEXT_SEARCH, VECTOR_SEARCH } from "../src/lib/rag/storedSearches.ts";
 import { captureSql } from "../tests/support/captureSql.ts";
+import { explainStoredSearch } from "../tests/support/explainStoredSearch.ts";
 import { rng } from "../tests/support/rng.ts";
 import { databaseUrl, recreateDatabase } from "./serverDatabase.ts";
 
@@ -541,9 +543,9 @@ async function recall(store: KbStore, exact: number[][]): Promise<number> {
   return Math.round((found / (QUERY_SET.length * K)) * 1000) / 1000;
 }
 
-/** EXPLAIN ANALYZE of the store's two searches for one question, through the given SQL runner. */
+/** EXPLAIN ANALYZE of the store's two searches for one question, through the given path. */
 async function profile(
-  run: (sql: string, params: unknown[]) => Promise<string[]>,
+  explain: SearchPath["explain"],
   captured: Captured,
 ): Promise<Record<string, string[]>> {
   const summary = (lines: string[]) =>
@@ -554,29 +556,24 @@ async function profile(
       .map((l) => l.replace(/\(cost=[^)]*\) /, "").trimEnd())
       .slice(0, 24);
   const out: Record<string, string[]> = {};
-  if (captured.text) out.text = summary(await run(`EXPLAIN ANALYZE ${captured.text[0]}`, captured.text[1]));
-  if (captured.vector)
-    out.vector = summary(await run(`EXPLAIN ANALYZE ${captured.vector[0]}`, captured.vector[1]));
+  if (captured.text) out.text = summary(await explain(TEXT_SEARCH, captured.text));
+  if (captured.vector) out.vector = summary(await explain(VECTOR_SEARCH, captured.vector));
   return out;
 }
 interface Captured {
-  text?: [string, unknown[]];
-  vector?: [string, unknown[]];
+  text?: unknown[];
+  vector?: unknown[];
 }
-/** Records the SQL of the store's searches run on `db` (to EXPLAIN them as the store runs them). */
+/** Records the arguments of the store's searches run on `db` (to EXPLAIN them as the store runs them). */
 function capture(db: PGlite): Captured {
-  const text = captureSql(db, (sql) => sql.includes("kb_postings p"));
-  const vectorSearch = captureSql(db, (sql) => sql.includes("ORDER BY embedding <=>"));
-  const pair = (c: ReturnType<typeof captureSql>): [string, unknown[]] | undefined => {
-    const last = c.get();
-    return last && [last.sql, last.params];
-  };
+  const text = captureSql(db, (sql) => sql === TEXT_SEARCH.call);
+  const vectorSearch = captureSql(db, (sql) => sql === VECTOR_SEARCH.call);
   return {
     get text() {
-      return pair(text);
+      return text.get()?.params;
     },
     get vector() {
-      return pair(vectorSearch);
+      return vectorSearch.get()?.params;
     },
   };
 }
@@ -593,28 +590,16 @@ interface SearchPath {
   store: KbStore;
   /** Exact top-10 per question, from this path's own build. */
   exact: number[][];
-  /** Runs one statement in a transaction (with the vector search's settings when asked); the plan's lines. */
-  explain: (sql: string, params: unknown[], vectorSettings: boolean) => Promise<string[]>;
+  /** EXPLAIN ANALYZE of one of the store's searches, as its function runs it: the plan's lines. */
+  explain: (search: StoredSearch, params: unknown[]) => Promise<string[]>;
 }
-const VECTOR_SETTINGS = [
-  "SELECT set_config('hnsw.ef_search', $1, true)",
-  "SELECT set_config('enable_seqscan', 'off', true)",
-];
 
 /** EXPLAIN through a pg connection of its own. */
-async function explainOverPg(url: string, sql: string, params: unknown[], vector: boolean) {
+async function explainOverPg(url: string, search: StoredSearch, params: unknown[]) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query("BEGIN");
-    await client.query("SELECT set_config('jit', 'off', true)"); // as the store's searches run
-    if (vector) {
-      await client.query(VECTOR_SETTINGS[0] as string, [String(CANDIDATES)]);
-      await client.query(VECTOR_SETTINGS[1] as string);
-    }
-    const rows = (await client.query(sql, params)).rows as { "QUERY PLAN": string }[];
-    await client.query("COMMIT");
-    return rows.map((r) => r["QUERY PLAN"]);
+    return await explainStoredSearch(async (sql, p) => (await client.query(sql, p)).rows, search, params);
   } finally {
     await client.end();
   }
@@ -634,20 +619,18 @@ async function openPglitePaths(dir: string, info: BuildInfo) {
       name: "pglite",
       store: createKbStore({ driver: "pglite", db, embedding: IDENTITY }),
       exact: info.exact,
-      explain: (sql, params, vectorSettings) =>
-        db.transaction(async (tx) => {
-          if (vectorSettings) {
-            await tx.query(VECTOR_SETTINGS[0] as string, [String(CANDIDATES)]);
-            await tx.query(VECTOR_SETTINGS[1] as string);
-          }
-          return (await tx.query<{ "QUERY PLAN": string }>(sql, params)).rows.map((r) => r["QUERY PLAN"]);
-        }),
+      explain: (search, params) =>
+        explainStoredSearch(
+          async (sql, p) => (await db.query<Record<string, unknown>>(sql, p)).rows,
+          search,
+          params,
+        ),
     },
     {
       name: "pg",
       store: createKbStore({ driver: "postgres", connectionString: url, poolSize: 1, embedding: IDENTITY }),
       exact: info.exact,
-      explain: (sql, params, vectorSettings) => explainOverPg(url, sql, params, vectorSettings),
+      explain: (search, params) => explainOverPg(url, search, params),
     },
   ];
   return {
@@ -726,10 +709,7 @@ async function measure(paths: SearchPath[], captured: Captured) {
       recallAt10: await recall(path.store, path.exact),
     };
     // The plans of one question with very common words.
-    plans[path.name] = await profile(
-      (sql, params) => path.explain(sql, params, sql.includes("embedding <=>")),
-      captured,
-    );
+    plans[path.name] = await profile(path.explain, captured);
   }
   return {
     warmUpMs: ms(warmMs),
@@ -964,7 +944,7 @@ async function measureServer(size: number, adminUrl: string): Promise<Measured> 
       name: "postgres",
       store,
       exact: built.info.exact,
-      explain: (sql, params, vectorSettings) => explainOverPg(built.url, sql, params, vectorSettings),
+      explain: (search, params) => explainOverPg(built.url, search, params),
     };
     const measured = await measure([path], await searchSql(QUERY_SET[0] as Query));
     return { ...measured, entry: { serverCached: built.cached, serverBuild: figures, serverPrewarmMs } };

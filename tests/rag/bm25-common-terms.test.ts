@@ -4,7 +4,9 @@ import { vector } from "@electric-sql/pglite-pgvector";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEXT_COMMON_TERM_MIN_CHUNKS } from "../../src/lib/rag/settings.ts";
 import { type ChunkInput, createKbStore, type KbStore } from "../../src/lib/rag/store.ts";
+import { TEXT_SEARCH } from "../../src/lib/rag/storedSearches.ts";
 import { captureSql } from "../support/captureSql.ts";
+import { explainStoredSearch } from "../support/explainStoredSearch.ts";
 import { BACKENDS, type BackendHandle } from "./backends.ts";
 
 // Full text with very common terms: a term held by most chunks is scored only for the chunks that hold a
@@ -116,7 +118,7 @@ describe("BM25 with very common terms: what is read", () => {
   let textSearch: ReturnType<typeof captureSql>;
   beforeAll(async () => {
     db = await PGlite.create({ extensions: { vector } });
-    textSearch = captureSql(db, (sql) => sql.includes("kb_postings p"));
+    textSearch = captureSql(db, (sql) => sql === TEXT_SEARCH.call);
     store = createKbStore({ driver: "pglite", db, embedding: IDENTITY });
     await writeCorpus(store);
   }, 120_000);
@@ -125,24 +127,24 @@ describe("BM25 with very common terms: what is read", () => {
     await db?.close();
   });
 
-  /** Postings rows the store's search reads for `question`, from EXPLAIN ANALYZE of its own SQL. */
+  /** Postings rows the store's search reads for `question`, from EXPLAIN ANALYZE of its own query. */
   async function postingsRead(question: string): Promise<number> {
     await store.searchText(question, 10);
     const captured = textSearch.get();
-    if (!captured) throw new Error("the search ran no full-text statement");
-    const [row] = (
-      await db.query<{ "QUERY PLAN": unknown }>(
-        `EXPLAIN (ANALYZE, FORMAT JSON) ${captured.sql}`,
-        captured.params,
-      )
-    ).rows;
+    if (!captured) throw new Error("the search did not call its function");
+    const [json] = await explainStoredSearch(
+      async (sql, params) => (await db.query<Record<string, unknown>>(sql, params)).rows,
+      TEXT_SEARCH,
+      captured.params,
+      "ANALYZE, FORMAT JSON",
+    );
     let total = 0;
     const visit = (node: Record<string, unknown>) => {
       if (node["Relation Name"] === "kb_postings")
         total += Number(node["Actual Rows"] ?? 0) * Number(node["Actual Loops"] ?? 1);
       for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) visit(child);
     };
-    const plan = row?.["QUERY PLAN"] as { Plan: Record<string, unknown> }[];
+    const plan = JSON.parse(json ?? "[]") as { Plan: Record<string, unknown> }[];
     visit(plan[0]?.Plan ?? {});
     return total;
   }

@@ -2,6 +2,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { vector } from "@electric-sql/pglite-pgvector";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   EmbeddingDimensionError,
@@ -12,7 +14,9 @@ import {
 import { exactTerms, queryWords } from "../../src/lib/rag/lexicon.ts";
 import { MIGRATIONS } from "../../src/lib/rag/migrations.ts";
 import { type ChunkInput, createKbStore, type DocumentInput, type KbStore } from "../../src/lib/rag/store.ts";
+import { TEXT_SEARCH, VECTOR_SEARCH } from "../../src/lib/rag/storedSearches.ts";
 import { embedText } from "../emulator/embeddings.ts";
+import { explainStoredSearch } from "../support/explainStoredSearch.ts";
 import { BACKENDS, type BackendHandle } from "./backends.ts";
 import { startPgTestServer } from "./pg-server.ts";
 
@@ -147,6 +151,21 @@ describe.each(BACKENDS)("KbStore on $name", (backend) => {
     expect(await store.searchText("   ", 10)).toEqual([]);
   });
 
+  it("returns as many nearest chunks as asked, beyond the index's default of 40", async () => {
+    await store.writeDocument(
+      doc(
+        "many.md",
+        Array.from({ length: 60 }, (_, i) => chunk(i, `passage number ${i} about topic ${i % 7}`)),
+      ),
+    );
+    const hits = await store.searchVector(embedText("passage about topic 3", DIM), 55);
+    expect(hits).toHaveLength(55);
+    expect(new Set(hits.map((h) => h.chunkId)).size).toBe(55);
+    // Nearest first, as a full scan would order them.
+    const scores = hits.map((h) => h.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+  });
+
   it("reports status for an empty, a text-only and an embedded knowledge base", async () => {
     expect(await store.status()).toEqual({ meta: IDENTITY, hasChunks: false, hasEmbeddings: false });
     await store.writeDocument(doc("a.md", [chunk(0, "text only", { embed: false })]));
@@ -171,6 +190,65 @@ describe.each(BACKENDS)("KbStore on $name", (backend) => {
     });
     await expect(store.assertCompatible()).rejects.toBeInstanceOf(KbMismatchError);
     await other.close();
+  });
+});
+
+describe("the searches kept in the database", () => {
+  it("are created by a store that finds them missing, beside an older version's", async () => {
+    const db = await PGlite.create({ extensions: { vector } });
+    try {
+      const first = createKbStore({ driver: "pglite", db, embedding: IDENTITY });
+      await first.writeDocument(doc("a.md", [chunk(0, "Rotate the signing key every quarter")]));
+      await first.close();
+      // A database left by a version before these functions (or after another version changed them).
+      await db.exec(`DROP FUNCTION ${TEXT_SEARCH.signature}; DROP FUNCTION ${VECTOR_SEARCH.signature};
+                     CREATE FUNCTION kb_search_text_000000000000(text[], text[], integer, text, text[])
+                       RETURNS SETOF integer LANGUAGE sql AS 'SELECT 1'`);
+      const next = createKbStore({ driver: "pglite", db, embedding: IDENTITY });
+      expect((await next.searchText("signing key", 5))[0]?.text).toBe("Rotate the signing key every quarter");
+      expect(await next.searchVector(embedText("Rotate the signing key every quarter", DIM), 5)).toHaveLength(
+        1,
+      );
+      const functions = await db.query<{ name: string }>(
+        "SELECT proname AS name FROM pg_proc WHERE proname LIKE 'kb_search_%' ORDER BY proname",
+      );
+      expect(functions.rows.map((r) => r.name).sort()).toEqual(
+        ["kb_search_text_000000000000", TEXT_SEARCH.name, VECTOR_SEARCH.name].sort(),
+      );
+      await next.close();
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("keep a plan that reads no table whole, though made on a knowledge base of one chunk", async () => {
+    // The plan is kept for the connection while an ingest grows the tables: one chosen for a table of one
+    // page (a scan of it all per hit) would be kept at 100k chunks.
+    const db = await PGlite.create({ extensions: { vector } });
+    try {
+      const store = createKbStore({ driver: "pglite", db, embedding: IDENTITY });
+      await store.writeDocument(doc("a.md", [chunk(0, "Rotate the signing key every quarter")]));
+      await db.exec("ANALYZE"); // statistics of tiny tables, as a server's autovacuum would gather them
+      const query = async (sql: string, params?: unknown[]) =>
+        (await db.query<Record<string, unknown>>(sql, params)).rows;
+      const text = await explainStoredSearch(
+        query,
+        TEXT_SEARCH,
+        [["signing", "key"], [], 10, "english", []],
+        "",
+      );
+      const nearest = await explainStoredSearch(
+        query,
+        VECTOR_SEARCH,
+        [`[${embedText("signing key", DIM).join(",")}]`, 10],
+        "",
+      );
+      expect(text.join("\n")).toContain("kb_postings_pkey");
+      expect([...text, ...nearest].filter((line) => line.includes("Seq Scan"))).toEqual([]);
+      await store.close();
+    } finally {
+      await db.close();
+    }
   });
 });
 

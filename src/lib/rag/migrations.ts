@@ -222,9 +222,14 @@ export async function runMigrations(
   migrations: readonly Migration[] = MIGRATIONS,
 ): Promise<number> {
   if ((await pendingMigrations(db, migrations)).length === 0) return 0; // fast path, no lock
+  return withSchemaLock(db, (tx) => applyPending(tx, identity, migrations));
+}
+
+/** Runs `fn` in a transaction holding the schema lock: one process at a time changes the schema. */
+export function withSchemaLock<T>(db: Executor, fn: (tx: Queryable) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
     await tx.query("SELECT pg_advisory_xact_lock($1::bigint)", [MIGRATION_LOCK_KEY]);
-    return applyPending(tx, identity, migrations);
+    return fn(tx);
   });
 }
 
@@ -234,8 +239,7 @@ export async function resetSchema(
   identity: EmbeddingIdentity,
   migrations: readonly Migration[] = MIGRATIONS,
 ): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx.query("SELECT pg_advisory_xact_lock($1::bigint)", [MIGRATION_LOCK_KEY]);
+  await withSchemaLock(db, async (tx) => {
     await tx.query(`DROP TABLE IF EXISTS ${KB_TABLES.join(", ")} CASCADE`);
     await applyPending(tx, identity, migrations);
   });

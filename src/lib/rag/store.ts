@@ -7,15 +7,8 @@ import { type Executor, openPglite, openPostgres, type Queryable } from "./db.ts
 import { EmbeddingDimensionError, type EmbeddingIdentity, KbMismatchError } from "./errors.ts";
 import { exactTerms, queryWords } from "./lexicon.ts";
 import { resetSchema, runMigrations } from "./migrations.ts";
-import {
-  BM25_B,
-  BM25_K1,
-  DEFAULT_TEXT_SEARCH_LANGUAGE,
-  PGLITE_SUBDIR,
-  TEXT_COMMON_TERM_MIN_CHUNKS,
-  TEXT_COMMON_TERM_SHARE,
-  TEXT_RERANK_FACTOR,
-} from "./settings.ts";
+import { DEFAULT_TEXT_SEARCH_LANGUAGE, PGLITE_SUBDIR } from "./settings.ts";
+import { ensureStoredSearches, TEXT_SEARCH, VECTOR_SEARCH } from "./storedSearches.ts";
 import type { Passage } from "./types.ts";
 
 // The knowledge base's one data-access module. Everything that reads or writes documents and chunks goes
@@ -139,23 +132,6 @@ export interface KbStore {
   close(): Promise<void>;
 }
 
-/**
- * JIT off for one transaction. A server's planner estimates the searches from kb_postings' size (millions
- * of rows), over jit_above_cost, while the one-time filters and key lookups make them run in a few ms:
- * compiling them took 60-110 ms of a 100k-chunk search on PostgreSQL 15. PGlite has no JIT (the setting
- * is harmless there, but a transaction of its own would cost three more statements per search).
- */
-const NO_JIT = "set_config('jit', 'off', true)";
-
-/** One search statement with JIT off on a server; in PGlite, which has no JIT, just the statement. */
-function searchQuery<R>(db: Executor, sql: string, params: unknown[]): Promise<R[]> {
-  if (db.driver !== "postgres") return db.query<R>(sql, params);
-  return db.transaction(async (tx) => {
-    await tx.query(`SELECT ${NO_JIT}`);
-    return tx.query<R>(sql, params);
-  });
-}
-
 // Raw rows, as both drivers return them (bigint may arrive as a string from `pg`).
 interface DocumentRow {
   id: number | string;
@@ -245,6 +221,7 @@ export function createKbStore(options: KbStoreOptions): KbStore {
       .then(async (db) => {
         const applied = await runMigrations(db, identity);
         await applyTextSearchLanguage(db, language);
+        await ensureStoredSearches(db);
         return applied;
       })
       .catch((error: unknown) => {
@@ -440,29 +417,7 @@ export function createKbStore(options: KbStoreOptions): KbStore {
     async searchVector(embedding, limit) {
       const literal = toVectorLiteral(embedding, identity);
       const db = await ready();
-      // HNSW returns at most hnsw.ef_search rows (default 40): raise it to the requested limit. With fresh
-      // statistics the planner may prefer an exact scan of every row over the index (cheaper on paper for a
-      // small table, ruinous for a large one): within this transaction the index is always used.
-      const rows = await db.transaction(async (tx) => {
-        await tx.query(
-          `SELECT set_config('hnsw.ef_search', $1, true), set_config('enable_seqscan', 'off', true), ${NO_JIT}`,
-          [String(Math.max(40, limit))],
-        );
-        return tx.query<HitRow>(
-          `SELECT c.id, c.document_id, d.title, d.source, c.heading_path, c.text, c.token_count,
-                  1 - nn.distance AS score
-             FROM (SELECT id, embedding <=> $1::vector AS distance
-                     FROM kb_chunks
-                    ORDER BY embedding <=> $1::vector
-                    LIMIT $2) AS nn
-             JOIN kb_chunks c ON c.id = nn.id
-             JOIN kb_documents d ON d.id = c.document_id
-            WHERE nn.distance IS NOT NULL
-            ORDER BY nn.distance, c.id`,
-          [literal, limit],
-        );
-      });
-      return rows.map(toHit);
+      return (await db.query<HitRow>(VECTOR_SEARCH.call, [literal, limit])).map(toHit);
     },
 
     async searchText(query, limit) {
@@ -470,110 +425,13 @@ export function createKbStore(options: KbStoreOptions): KbStore {
       if (words.length === 0) return [];
       const exact = exactQueryTerms(words);
       const db = await ready();
-      // Only the postings of the question's terms are read; the corpus size and average length come from
-      // kb_corpus, so no query scans every chunk. Ties in BM25 fall to the lower chunk id (stable order).
-      // A term in a large share of the chunks ("common": "the" of a corpus, its product name) has postings
-      // in nearly every chunk but an IDF near 0. Only the chunks holding one of the question's rarer terms
-      // (if all are common, its rarest) are candidates, and common terms are scored for them by key. That is
-      // exact as long as the weakest candidate kept outscores the most a chunk with common terms alone can
-      // get, (k1 + 1) × the sum of their IDFs; otherwise (checked in the query) every posting is scored.
-      const k1 = `${BM25_K1 + 1}::float8`;
-      const term = "w.idf * p.tf / (p.tf + corpus.c1 + corpus.c2 * p.len)";
-      const rows = await searchQuery<HitRow>(
-        db,
-        `WITH words AS (
-           SELECT DISTINCT w.word, l.lexeme
-             FROM unnest($1::text[]) AS w (word),
-                  LATERAL unnest(tsvector_to_array(to_tsvector($4::regconfig, w.word))) AS l (lexeme)
-           UNION
-           SELECT e.word, '=' || e.term FROM unnest($2::text[], $5::text[]) AS e (word, term)
-         ),
-         corpus AS (
-           -- BM25's denominator is tf + k1 (1 - b) + (k1 b / avglen) len: two constants per query.
-           SELECT greatest(chunks, 1)::float8 AS n,
-                  ${BM25_K1 * (1 - BM25_B)}::float8 AS c1,
-                  ${BM25_K1 * BM25_B}::float8 / greatest(total_length::float8 / greatest(chunks, 1), 1) AS c2,
-                  greatest(${TEXT_COMMON_TERM_MIN_CHUNKS}, chunks * ${TEXT_COMMON_TERM_SHARE}::float8) AS common_df
-             FROM kb_corpus WHERE id = 1
-         ),
-         terms AS (
-           SELECT t.lexeme, t.df, ln(1 + (corpus.n - t.df::float8 + 0.5) / (t.df::float8 + 0.5)) AS idf
-             FROM (SELECT DISTINCT lexeme FROM words) AS q JOIN kb_terms t ON t.lexeme = q.lexeme, corpus
-         ),
-         -- A common term is looked up only for the candidates. When every term of the question is common,
-         -- the rarest picks the candidates: the bound below still decides whether that is exact.
-         weights AS (
-           SELECT t.lexeme, t.idf,
-                  t.df > corpus.common_df
-                  AND EXISTS (SELECT 1 FROM terms r
-                               WHERE r.df < t.df OR (r.df = t.df AND r.lexeme < t.lexeme)) AS common
-             FROM terms t, corpus
-         ),
-         -- OFFSET 0 keeps each term's postings an index lookup whatever the planner's statistics say
-         -- (a join could read all of kb_postings, common terms included).
-         candidates AS (
-           SELECT p.chunk_id, sum(${term}) AS part
-             FROM weights w,
-                  LATERAL (SELECT chunk_id, tf, len FROM kb_postings x WHERE x.lexeme = w.lexeme OFFSET 0)
-                    AS p (chunk_id, tf, len),
-                  corpus
-            WHERE NOT w.common
-            GROUP BY p.chunk_id
-         ),
-         -- MaxScore: a common term adds less than its IDF to a chunk, and the N-th best score is at least
-         -- the N-th best rare-terms part, so a candidate whose part plus all the common IDFs stays below
-         -- that cannot be among the N best: its common terms are not looked up.
-         reach AS (
-           SELECT coalesce((SELECT part FROM candidates ORDER BY part DESC
-                             LIMIT 1 OFFSET $3 * ${TEXT_RERANK_FACTOR} - 1), 0)
-                  - coalesce((SELECT sum(idf) FROM weights WHERE common), 0) AS least_part
-         ),
-         pruned AS (
-           SELECT c.chunk_id,
-                  ${k1} * (c.part + coalesce((SELECT sum(${term})
-                                               FROM weights w,
-                                                    LATERAL (SELECT tf, len FROM kb_postings x
-                                                              WHERE x.lexeme = w.lexeme AND x.chunk_id = c.chunk_id
-                                                             OFFSET 0) AS p (tf, len),
-                                                    corpus
-                                              WHERE w.common), 0)) AS bm25
-             FROM candidates c
-            WHERE c.part >= (SELECT least_part FROM reach)
-            ORDER BY bm25 DESC, c.chunk_id
-            LIMIT $3 * ${TEXT_RERANK_FACTOR}
-         ),
-         bound AS (
-           SELECT NOT EXISTS (SELECT 1 FROM weights WHERE common)
-                  OR ((SELECT count(*) FROM pruned) = $3 * ${TEXT_RERANK_FACTOR}
-                      AND (SELECT min(bm25) FROM pruned) > ${k1} * (SELECT sum(idf) FROM weights WHERE common))
-                  AS exact
-         ),
-         scored AS (
-           SELECT chunk_id, bm25 FROM pruned WHERE (SELECT exact FROM bound)
-           UNION ALL
-           -- Runs only when the bound does not hold (a gating one-time filter).
-           SELECT chunk_id, bm25 FROM (
-             SELECT p.chunk_id, ${k1} * sum(${term}) AS bm25
-               FROM weights w JOIN kb_postings p ON p.lexeme = w.lexeme, corpus
-              GROUP BY p.chunk_id
-              ORDER BY bm25 DESC, p.chunk_id
-              LIMIT $3 * ${TEXT_RERANK_FACTOR}
-           ) AS everything
-            WHERE NOT (SELECT exact FROM bound)
-         )
-         SELECT c.id, c.document_id, d.title, d.source, c.heading_path, c.text, c.token_count,
-                s.bm25 / (1 + ln((SELECT count(*) FROM kb_chunks x WHERE x.text_md5 = c.text_md5))) AS score,
-                -- One key lookup per word, not a read of all the chunk's postings.
-                ARRAY(SELECT DISTINCT wd.word
-                        FROM words wd,
-                             LATERAL (SELECT 1 FROM kb_postings m
-                                       WHERE m.lexeme = wd.lexeme AND m.chunk_id = s.chunk_id OFFSET 0) AS hit
-                       ORDER BY wd.word) AS matched
-           FROM scored s JOIN kb_chunks c ON c.id = s.chunk_id JOIN kb_documents d ON d.id = c.document_id
-          ORDER BY score DESC, c.id
-          LIMIT $3`,
-        [words, exact.from, limit, language, exact.terms],
-      );
+      const rows = await db.query<HitRow>(TEXT_SEARCH.call, [
+        words,
+        exact.from,
+        limit,
+        language,
+        exact.terms,
+      ]);
       return rows.map(toHit);
     },
 
@@ -581,6 +439,7 @@ export function createKbStore(options: KbStoreOptions): KbStore {
       const db = await open();
       await afterWrite(resetSchema(db, identity));
       await applyTextSearchLanguage(db, language);
+      await ensureStoredSearches(db);
       migrated = Promise.resolve(0);
     },
 
