@@ -54,6 +54,38 @@ describe("warming up at server start", () => {
     }
   }, 60_000);
 
+  it("runs each search once on a knowledge base with documents, so no question pays for its plan", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "chutes-chat-warmup-"));
+    const config = parseConfig({ DATA_DIR: dataDir, CHUTES_API_KEY: ADMIN_KEY });
+    const store = createKbStore(storeOptionsFromConfig(config));
+    const dimensions = config.CHUTES_EMBEDDING_DIMENSIONS;
+    try {
+      await store.writeDocument({
+        source: "a.md",
+        title: "a",
+        contentHash: "a",
+        chunks: [
+          {
+            ordinal: 0,
+            headingPath: "",
+            text: "Rotate the signing key",
+            tokenCount: 4,
+            contentHash: "c0",
+            embedding: Array.from({ length: dimensions }, (_, i) => (i === 1 ? 1 : 0)),
+          },
+        ],
+      });
+      const text = vi.spyOn(store, "searchText");
+      const vector = vi.spyOn(store, "searchVector");
+      expect((await warmUp(config, () => store)).ok).toBe(true);
+      expect(text).toHaveBeenCalledTimes(1);
+      expect(vector).toHaveBeenCalledTimes(1);
+    } finally {
+      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it("does not fail when the database is unreachable, and logs no connection string", async () => {
     const config = parseConfig({ DATABASE_URL: "postgres://user:pw-secret@127.0.0.1:1/kb" });
     const result = await warmUp(config);

@@ -5,8 +5,8 @@ import { getKbStore, type KbStore } from "../rag/store.ts";
 
 // At server start, what the first chat would otherwise wait for: the knowledge base opened
 // (embedded PGlite: the WebAssembly module instantiated and the data folder read; a server
-// database: its pool connected), pending migrations applied, and the status query every question
-// makes run once. The store is shared by every bundle (see getKbStore), so the chat route finds it
+// database: its pool connected), pending migrations applied, the status query every question
+// makes run once, and each search once (their plans are made at their first call on a connection). The store is shared by every bundle (see getKbStore), so the chat route finds it
 // open. (Next loads the routes' modules at start itself: experimental.preloadEntriesOnStart.)
 // Never fatal: an unreachable database is logged here and reported by the first request that
 // needs it, as before. No call to Chutes or OpenRouter is made, with or without a credential.
@@ -22,7 +22,10 @@ export async function warmUp(
 ): Promise<WarmUpResult> {
   const started = performance.now();
   try {
-    await store().status();
+    const kb = store();
+    const status = await kb.status();
+    if (status.hasChunks) await kb.searchText("warm up", 1);
+    if (status.hasEmbeddings) await kb.searchVector(unitVector(kb.embedding.dimensions), 1);
     const ms = Math.round(performance.now() - started);
     log().info({ ms }, "server: knowledge base opened");
     return { ok: true, ms };
@@ -35,6 +38,10 @@ export async function warmUp(
     );
     return { ok: false, ms };
   }
+}
+
+function unitVector(dimensions: number): number[] {
+  return Array.from({ length: dimensions }, (_, i) => (i === 0 ? 1 : 0));
 }
 
 /** Starts the warm-up without holding the server back; it never throws. */
