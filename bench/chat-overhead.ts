@@ -313,11 +313,17 @@ async function measureServer(knowledgeBase: KnowledgeBase): Promise<Server> {
 
 const BUDGET_MS: Record<KnowledgeBase, number> = { empty: 5, docs: 12, "docs on PostgreSQL": 12 };
 const started = performance.now();
-const servers = [
-  await measureServer("empty"),
-  await measureServer("docs"),
-  ...(SERVER_URL ? [await measureServer("docs on PostgreSQL")] : []),
+/** BENCH_KNOWLEDGE_BASES=docs,docs-on-PostgreSQL: only those (an A/B of one step); default all. */
+const only = process.env.BENCH_KNOWLEDGE_BASES?.split(",").map((name) => name.replaceAll("-", " "));
+const servers: Server[] = [];
+const knowledgeBases: KnowledgeBase[] = [
+  "empty",
+  "docs",
+  ...(SERVER_URL ? ["docs on PostgreSQL" as const] : []),
 ];
+for (const knowledgeBase of knowledgeBases) {
+  if (!only || only.includes(knowledgeBase)) servers.push(await measureServer(knowledgeBase));
+}
 const rows = servers.flatMap((s) => s.configurations);
 const lines = [
   `Chat overhead, ${RUNS} interleaved pairs per configuration, first token aborted after (Node ${process.version})`,
