@@ -1,5 +1,7 @@
 // @vitest-environment node
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -8,7 +10,7 @@ import { ADMIN_KEY } from "../../../tests/emulator/fixtures.ts";
 import { parseConfig } from "../config.ts";
 import { createLogger } from "../log.ts";
 import { createKbStore, type KbStore, storeOptionsFromConfig } from "../rag/store.ts";
-import { warmUp } from "./warmUp.ts";
+import { warmChatRoute, warmUp } from "./warmUp.ts";
 
 const holder = globalThis as { __chutesChatLogger?: unknown };
 let previousLogger: unknown;
@@ -100,5 +102,27 @@ describe("warming up at server start", () => {
       ok: false,
     });
     expect(logged).not.toContain("secret");
+  });
+
+  it("has the chat route evaluated by one request it refuses, carrying no credential", async () => {
+    const seen: { method?: string; url?: string; headers: Record<string, unknown> }[] = [];
+    const server = createServer((req, res) => {
+      seen.push({ method: req.method, url: req.url, headers: req.headers });
+      res.writeHead(403, { "content-type": "application/json" }).end('{"error":{"code":"cross_origin"}}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      await warmChatRoute(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+      expect(seen).toHaveLength(1);
+      expect(seen[0]).toMatchObject({ method: "POST", url: "/api/chat" });
+      // Refused at the same-origin check, before a rate limit, a body or a credential is read.
+      expect(seen[0]?.headers.origin).toBe("http://warm-up.invalid");
+      expect(Object.keys(seen[0]?.headers ?? {})).not.toContain("authorization");
+      expect(Object.keys(seen[0]?.headers ?? {})).not.toContain("x-chutes-api-key");
+    } finally {
+      server.close();
+    }
+    // Nothing listening: no throw, the first chat simply pays as before.
+    await expect(warmChatRoute("http://127.0.0.1:1")).resolves.toBeUndefined();
   });
 });
