@@ -47,19 +47,27 @@ function unitVector(dimensions: number): number[] {
   return Array.from({ length: dimensions }, (_, i) => (i === 0 ? 1 : 0));
 }
 
+const WARM_UP_ORIGIN = "http://warm-up.invalid";
+
 /**
  * Has the chat route's modules evaluated: one request to `origin` (this server) that the route
  * refuses at its first check. Never throws; no upstream call.
  */
 export async function warmChatRoute(origin: string): Promise<void> {
+  const started = performance.now();
   try {
     const response = await fetch(new URL("/api/chat", origin), {
       method: "POST",
-      headers: { origin: "http://warm-up.invalid", "content-type": "application/json" },
+      headers: { origin: WARM_UP_ORIGIN, "content-type": "application/json" },
       body: "{}",
       signal: AbortSignal.timeout(30_000),
     });
     await response.body?.cancel();
+    // The route logs its refusal as any other: say whose request it was.
+    log().info(
+      { ms: Math.round(performance.now() - started), status: response.status, origin: WARM_UP_ORIGIN },
+      "server: chat route loaded (the refused request from this origin was the warm-up's own)",
+    );
   } catch {
     // Not served (yet, or at another address): the first chat evaluates the modules, as without this.
   }
