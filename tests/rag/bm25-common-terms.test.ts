@@ -105,6 +105,20 @@ describe.each(BACKENDS)("BM25 with very common terms on $name", (backend) => {
     await handle?.close();
   }, 60_000);
 
+  it.each(QUESTIONS)("names the words each hit of %j matched, common ones included", async (question) => {
+    const hits = await store.searchText(question, 10);
+    expect(hits.length).toBeGreaterThan(0);
+    for (const hit of hits) {
+      const chunk = tokens(Number(/chunk(\d+)/.exec(hit.text)?.[1]));
+      expect(hit.matchedTerms).toEqual(
+        question
+          .split(" ")
+          .filter((word) => chunk.includes(word))
+          .sort(),
+      );
+    }
+  });
+
   it.each(QUESTIONS)("ranks %j exactly as plain BM25 over every posting", async (question) => {
     const hits = await store.searchText(question, 10);
     const ranked = hits.map((h) => [Number(/chunk(\d+)/.exec(h.text)?.[1]), h.score.toFixed(6)]);

@@ -185,8 +185,9 @@ export const TEXT_SEARCH = storedSearch({
    ),
    -- OFFSET 0 keeps each term's postings an index lookup whatever the planner's statistics say
    -- (a join could read all of kb_postings, common terms included).
+   -- Each chunk keeps the lexemes it was found by: the words it matched, without a lookup per word.
    candidates AS (
-     SELECT p.chunk_id, sum(${term}) AS part
+     SELECT p.chunk_id, sum(${term}) AS part, array_agg(w.lexeme) AS lexemes
        FROM weights w,
             LATERAL (SELECT chunk_id, tf, len FROM kb_postings x WHERE x.lexeme = w.lexeme OFFSET 0)
               AS p (chunk_id, tf, len),
@@ -203,15 +204,16 @@ export const TEXT_SEARCH = storedSearch({
             - coalesce((SELECT sum(idf) FROM weights WHERE common), 0) AS least_part
    ),
    pruned AS (
-     SELECT c.chunk_id,
-            ${k1} * (c.part + coalesce((SELECT sum(${term})
-                                         FROM weights w,
-                                              LATERAL (SELECT tf, len FROM kb_postings x
-                                                        WHERE x.lexeme = w.lexeme AND x.chunk_id = c.chunk_id
-                                                       OFFSET 0) AS p (tf, len),
-                                              corpus
-                                        WHERE w.common), 0)) AS bm25
-       FROM candidates c
+     SELECT c.chunk_id, ${k1} * (c.part + coalesce(common.part, 0)) AS bm25,
+            c.lexemes || coalesce(common.lexemes, '{}') AS lexemes
+       FROM candidates c,
+            LATERAL (SELECT sum(${term}) AS part, array_agg(w.lexeme) AS lexemes
+                       FROM weights w,
+                            LATERAL (SELECT tf, len FROM kb_postings x
+                                      WHERE x.lexeme = w.lexeme AND x.chunk_id = c.chunk_id OFFSET 0)
+                              AS p (tf, len),
+                            corpus
+                      WHERE w.common) AS common
       WHERE c.part >= (SELECT least_part FROM reach)
       ORDER BY bm25 DESC, c.chunk_id
       LIMIT $3 * ${TEXT_RERANK_FACTOR}
@@ -223,11 +225,11 @@ export const TEXT_SEARCH = storedSearch({
             AS exact
    ),
    scored AS (
-     SELECT chunk_id, bm25 FROM pruned WHERE (SELECT exact FROM bound)
+     SELECT chunk_id, bm25, lexemes FROM pruned WHERE (SELECT exact FROM bound)
      UNION ALL
      -- Runs only when the bound does not hold (a gating one-time filter).
-     SELECT chunk_id, bm25 FROM (
-       SELECT p.chunk_id, ${k1} * sum(${term}) AS bm25
+     SELECT chunk_id, bm25, lexemes FROM (
+       SELECT p.chunk_id, ${k1} * sum(${term}) AS bm25, array_agg(w.lexeme) AS lexemes
          FROM weights w,
               LATERAL (SELECT chunk_id, tf, len FROM kb_postings x WHERE x.lexeme = w.lexeme OFFSET 0)
                 AS p (chunk_id, tf, len),
@@ -240,12 +242,8 @@ export const TEXT_SEARCH = storedSearch({
    )
    SELECT c.id, c.document_id, d.title, d.source, c.heading_path, c.text, c.token_count,
           s.bm25 / (1 + ln((SELECT count(*) FROM kb_chunks k WHERE k.text_md5 = c.text_md5))) AS score,
-          -- One key lookup per word, not a read of all the chunk's postings.
-          ARRAY(SELECT DISTINCT wd.word
-                  FROM words wd,
-                       LATERAL (SELECT 1 FROM kb_postings m
-                                 WHERE m.lexeme = wd.lexeme AND m.chunk_id = s.chunk_id OFFSET 0) AS hit
-                 ORDER BY wd.word) AS matched
+          ARRAY(SELECT DISTINCT wd.word FROM words wd WHERE wd.lexeme = ANY (s.lexemes) ORDER BY wd.word)
+            AS matched
      FROM scored s,
           LATERAL (SELECT x.id, x.document_id, x.heading_path, x.text, x.token_count, x.text_md5
                      FROM kb_chunks x WHERE x.id = s.chunk_id OFFSET 0) AS c,
