@@ -88,6 +88,43 @@ describe("warming up at server start", () => {
     }
   }, 60_000);
 
+  it("leaves a knowledge base built for another model to the first question, and still opens", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "chutes-chat-warmup-"));
+    const built = parseConfig({
+      DATA_DIR: dataDir,
+      CHUTES_API_KEY: ADMIN_KEY,
+      CHUTES_EMBEDDING_DIMENSIONS: "8",
+    });
+    const old = createKbStore(storeOptionsFromConfig(built));
+    const config = parseConfig({ DATA_DIR: dataDir, CHUTES_API_KEY: ADMIN_KEY });
+    try {
+      await old.writeDocument({
+        source: "a.md",
+        title: "a",
+        contentHash: "a",
+        chunks: [
+          {
+            ordinal: 0,
+            headingPath: "",
+            text: "alpha",
+            tokenCount: 1,
+            contentHash: "c0",
+            embedding: Array(8).fill(0.5),
+          },
+        ],
+      });
+      await old.close();
+      const store = createKbStore(storeOptionsFromConfig(config));
+      const vector = vi.spyOn(store, "searchVector");
+      expect((await warmUp(config, () => store)).ok).toBe(true);
+      expect(vector).not.toHaveBeenCalled();
+      expect(logged).not.toContain("not opened at start");
+      await store.close();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it("does not fail when the database is unreachable, and logs no connection string", async () => {
     const config = parseConfig({ DATABASE_URL: "postgres://user:pw-secret@127.0.0.1:1/kb" });
     const result = await warmUp(config);

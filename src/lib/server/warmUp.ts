@@ -6,11 +6,12 @@ import { getKbStore, type KbStore } from "../rag/store.ts";
 // At server start, what the first chat would otherwise wait for: the knowledge base opened
 // (embedded PGlite: the WebAssembly module instantiated and the data folder read; a server
 // database: its pool connected), pending migrations applied, the status query every question
-// makes run once, and each search once (their plans are made at their first call on a connection). The store is shared by every bundle (see getKbStore), so the chat route finds it
+// makes run once, and each search once (their plans are made at their first call on a
+// connection). The store is shared by every bundle (see getKbStore), so the chat route finds it
 // open. Next loads each route's entry at start but evaluates the route's own modules at its first
 // request: for the chat route ~340 ms here (the tokenizer's tables most of it), so one request the
-// chat route refuses (a foreign Origin: 403, before any limit, body or credential is read) is sent to
-// this server at start, and leaves one log line.
+// chat route refuses (a foreign Origin: 403, before any limit, body or credential is read) is sent
+// to this server at start, and leaves one log line.
 // Never fatal: an unreachable database is logged here and reported by the first request that
 // needs it, as before. No call to Chutes or OpenRouter is made, with or without a credential.
 
@@ -28,7 +29,10 @@ export async function warmUp(
     const kb = store();
     const status = await kb.status();
     if (status.hasChunks) await kb.searchText("warm up", 1);
-    if (status.hasEmbeddings) await kb.searchVector(unitVector(kb.embedding.dimensions), 1);
+    // A knowledge base built for another model is the first question's to report (KbMismatchError).
+    const sameModel =
+      status.meta?.model === kb.embedding.model && status.meta.dimensions === kb.embedding.dimensions;
+    if (status.hasEmbeddings && sameModel) await kb.searchVector(unitVector(kb.embedding.dimensions), 1);
     const ms = Math.round(performance.now() - started);
     log().info({ ms }, "server: knowledge base opened");
     return { ok: true, ms };
