@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ADMIN_KEY } from "../../../tests/emulator/fixtures.ts";
 import { parseConfig } from "../config.ts";
 import { createLogger } from "../log.ts";
-import { createKbStore, type KbStore, storeOptionsFromConfig } from "../rag/store.ts";
+import { createKbStore, type DocumentInput, type KbStore, storeOptionsFromConfig } from "../rag/store.ts";
 import { warmChatRoute, warmUp } from "./warmUp.ts";
 
 const holder = globalThis as { __chutesChatLogger?: unknown };
@@ -33,6 +33,18 @@ afterEach(() => {
   holder.__chutesChatLogger = previousLogger;
   vi.restoreAllMocks();
 });
+
+/** A document of one embedded chunk. */
+function oneChunk(text: string, embedding: number[]): DocumentInput {
+  return {
+    source: "a.md",
+    title: "a",
+    contentHash: "a",
+    chunks: [
+      { ordinal: 0, headingPath: "", text, tokenCount: text.split(" ").length, contentHash: "c0", embedding },
+    ],
+  };
+}
 
 describe("warming up at server start", () => {
   it("opens the embedded knowledge base and runs its status query, without calling upstream", async () => {
@@ -62,21 +74,12 @@ describe("warming up at server start", () => {
     const store = createKbStore(storeOptionsFromConfig(config));
     const dimensions = config.CHUTES_EMBEDDING_DIMENSIONS;
     try {
-      await store.writeDocument({
-        source: "a.md",
-        title: "a",
-        contentHash: "a",
-        chunks: [
-          {
-            ordinal: 0,
-            headingPath: "",
-            text: "Rotate the signing key",
-            tokenCount: 4,
-            contentHash: "c0",
-            embedding: Array.from({ length: dimensions }, (_, i) => (i === 1 ? 1 : 0)),
-          },
-        ],
-      });
+      await store.writeDocument(
+        oneChunk(
+          "Rotate the signing key",
+          Array.from({ length: dimensions }, (_, i) => (i === 1 ? 1 : 0)),
+        ),
+      );
       const text = vi.spyOn(store, "searchText");
       const vector = vi.spyOn(store, "searchVector");
       expect((await warmUp(config, () => store)).ok).toBe(true);
@@ -98,21 +101,7 @@ describe("warming up at server start", () => {
     const old = createKbStore(storeOptionsFromConfig(built));
     const config = parseConfig({ DATA_DIR: dataDir, CHUTES_API_KEY: ADMIN_KEY });
     try {
-      await old.writeDocument({
-        source: "a.md",
-        title: "a",
-        contentHash: "a",
-        chunks: [
-          {
-            ordinal: 0,
-            headingPath: "",
-            text: "alpha",
-            tokenCount: 1,
-            contentHash: "c0",
-            embedding: Array(8).fill(0.5),
-          },
-        ],
-      });
+      await old.writeDocument(oneChunk("alpha", Array(8).fill(0.5)));
       await old.close();
       const store = createKbStore(storeOptionsFromConfig(config));
       const vector = vi.spyOn(store, "searchVector");
