@@ -139,7 +139,7 @@ try {
     }
     for (const source of seen) inclusive.set(source, (inclusive.get(source) ?? 0) + ms);
   });
-  console.info(`\ninclusive by source file\n${top(inclusive, 40)}`);
+  console.info(`\ninclusive by source file\n${top(inclusive, Number(process.env.PROFILE_TOP ?? 40))}`);
   for (const stretch of stretches)
     console.info(
       `\nbusy ${stretch.ms.toFixed(0)} ms from ${stretch.startMs.toFixed(0)} ms\n${top(stretch.sources, 6)}`,

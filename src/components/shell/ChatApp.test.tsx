@@ -98,6 +98,31 @@ describe("ChatApp screens", () => {
     expect(screen.queryByText("Connect to Chutes")).toBeNull();
   });
 
+  it("keeps the server-painted chat frame it hydrated until the live chat replaces it", async () => {
+    storeKey(ADMIN_ACCOUNT);
+    const app = <ChatApp defaultModel="deepseek-ai/DeepSeek-V3.2-TEE" firstScreen="chat" />;
+    const container = document.createElement("div");
+    container.innerHTML = renderToString(app);
+    document.body.append(container);
+    const painted = container.querySelector("textarea");
+    // Every message box put into the page after the server's: a fresh copy of the frame in between
+    // would be one more (and would drop the focus of someone already in the box).
+    const added: Element[] = [];
+    const observer = new MutationObserver((records) => {
+      for (const record of records)
+        for (const node of record.addedNodes)
+          if (node instanceof Element) added.push(...node.querySelectorAll("textarea"));
+    });
+    observer.observe(container, { childList: true, subtree: true });
+    render(app, { container, hydrate: true });
+
+    expect(await screen.findByText("API Key")).toBeTruthy();
+    observer.disconnect();
+    expect(painted?.isConnected).toBe(false);
+    expect(added).toHaveLength(1);
+    expect(added[0]).toBe(screen.getByLabelText("Message"));
+  });
+
   it("shows setup when the hint said chat but this browser has no credential any more", async () => {
     writeConnectionHint("key");
     render(<ChatApp defaultModel="deepseek-ai/DeepSeek-V3.2-TEE" firstScreen="chat" />);

@@ -1,7 +1,7 @@
 "use client";
 
 import { SessionProvider } from "next-auth/react";
-import { lazy, Suspense, useEffect, useState } from "react";
+import { lazy, Suspense, useDeferredValue, useEffect, useState } from "react";
 import { useConnection } from "@/src/hooks/useConnection.ts";
 import { describeAccount } from "../setup/accountText.ts";
 import { SetupScreen } from "../setup/SetupScreen.tsx";
@@ -57,28 +57,31 @@ function Screens({ defaultModel, oauthEnabled, firstScreen }: Required<ChatAppPr
       onConnected={(account) => setNotice(describeAccount(account))}
     />
   );
-  switch (session.status) {
-    // A key can be checked and saved before the Sign in with Chutes session has loaded: the same
-    // screen, with the same success message, as once it has.
-    case "loading":
-      return firstScreen === "chat" ? <ChatShell /> : setup;
-    case "signed-out":
-      return setup;
-    case "api-key":
-    case "oauth":
-    case "openrouter":
-      return (
-        <Suspense fallback={<ChatShell />}>
-          <ChatScreen
-            session={session}
-            notice={notice}
-            onDismissNotice={() => setNotice(null)}
-            signIn={signIn}
-            defaultModel={defaultModel}
-          />
-        </Suspense>
-      );
-  }
+  // The screen follows the connection one render behind (a deferred value renders in the background):
+  // when the chat's lazy modules are still on their way, the screen on show stays until they arrive.
+  // A returning browser keeps the server-painted frame it hydrated, instead of React replacing it with
+  // a fresh copy (the Suspense fallback) and then replacing that: one mount of the chat, not two.
+  const shown = useDeferredValue(session);
+  // A key can be checked and saved before the Sign in with Chutes session has loaded: the same
+  // screen, with the same success message, as once it has.
+  const loading = firstScreen === "chat" ? <ChatShell /> : setup;
+  return (
+    <Suspense fallback={<ChatShell />}>
+      {shown.status === "loading" ? (
+        loading
+      ) : shown.status === "signed-out" ? (
+        setup
+      ) : (
+        <ChatScreen
+          session={shown}
+          notice={notice}
+          onDismissNotice={() => setNotice(null)}
+          signIn={signIn}
+          defaultModel={defaultModel}
+        />
+      )}
+    </Suspense>
+  );
 }
 
 /** Reads `?authError=` once and removes it from the address bar, so a reload does not repeat it. */
