@@ -14,6 +14,6 @@ export async function register(): Promise<void> {
     advertiseIngestHandoffFromConfig();
     // The knowledge base opened now rather than by the first chat (never fatal, no upstream call).
     const { startWarmUp } = await import("./src/lib/server/warmUp.ts");
-    startWarmUp();
+    void startWarmUp();
   }
 }

@@ -1,7 +1,11 @@
 // @vitest-environment node
+import { writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { resetConfigForTests } from "@/src/lib/config.ts";
+import type { KbStore } from "@/src/lib/rag/store.ts";
+import { startWarmUp } from "@/src/lib/server/warmUp.ts";
 import { GET as health, POST as healthPost } from "../health/route.ts";
 import { GET as ready } from "./route.ts";
 
@@ -21,9 +25,14 @@ beforeEach(async () => {
   resetConfigForTests();
 });
 
-afterEach(() => {
+const shared = globalThis as { __chutesChatWarmUp?: unknown; __chutesChatKbStores?: Map<string, KbStore> };
+
+afterEach(async () => {
   process.env = { ...saved };
   resetConfigForTests();
+  delete shared.__chutesChatWarmUp;
+  for (const store of shared.__chutesChatKbStores?.values() ?? []) await store.close();
+  shared.__chutesChatKbStores?.clear();
 });
 
 describe("/api/health and /api/ready", () => {
@@ -56,4 +65,32 @@ describe("/api/health and /api/ready", () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: "ready", database: "embedded", chutes: "unreachable" });
   });
+
+  it("answers 503 starting while the warm-up opens the embedded knowledge base, then ready", async () => {
+    delete process.env.DATABASE_URL;
+    resetConfigForTests();
+    const warmUp = startWarmUp();
+    const starting = await ready();
+    expect(starting.status).toBe(503);
+    expect(await starting.json()).toEqual({ status: "starting", chutes: "unreachable" });
+    await warmUp;
+    const response = await ready();
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: "ready", database: "embedded", chutes: "unreachable" });
+  }, 60_000);
+
+  it("is not ready when the embedded knowledge base could not be opened, and names no path", async () => {
+    delete process.env.DATABASE_URL;
+    // A file where the data folder should be: the database cannot be created there.
+    const notAFolder = join(process.env.DATA_DIR ?? "", "not-a-folder");
+    writeFileSync(notAFolder, "");
+    process.env.DATA_DIR = notAFolder;
+    resetConfigForTests();
+    await startWarmUp();
+    const response = await ready();
+    const text = await response.text();
+    expect(response.status).toBe(503);
+    expect(JSON.parse(text)).toMatchObject({ status: "not_ready", database: "unavailable" });
+    expect(text).not.toContain("not-a-folder");
+  }, 60_000);
 });

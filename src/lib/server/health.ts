@@ -2,6 +2,7 @@ import "server-only";
 import { getConfig } from "../config.ts";
 import { getKbStore } from "../rag/store.ts";
 import { isDraining } from "./inflight.ts";
+import { warmUpState } from "./warmUp.ts";
 
 // What /api/health and /api/ready answer: cheap, unauthenticated, and free of configuration (no
 // URLs, versions or settings; a database error is reported by its name only).
@@ -47,16 +48,23 @@ export async function readinessResponse(): Promise<Response> {
   if (isDraining()) {
     return Response.json({ status: "draining", chutes }, { status: 503, headers: NO_STORE });
   }
+  // Until the warm-up has opened the knowledge base and loaded the chat route, a first chat would
+  // pay for both (about a second with the embedded store).
+  const warmUp = warmUpState();
+  if (warmUp === "running") {
+    return Response.json({ status: "starting", chutes }, { status: 503, headers: NO_STORE });
+  }
   const config = getConfig();
-  // The embedded store is opened on first use (opening it here would hold its lock and keep
-  // `npm run ingest` out); only a server database is checked.
-  if (!config.DATABASE_URL) {
+  // An embedded store is checked only once the warm-up has opened it (or tried to): a probe never
+  // opens it first, which would hold its lock and keep `npm run ingest` out.
+  if (!config.DATABASE_URL && warmUp === "none") {
     return Response.json({ status: "ready", database: "embedded", chutes }, { headers: NO_STORE });
   }
   try {
     // status() applies pending migrations first (idempotent), so "ok" means reachable and migrated.
     await getKbStore(config).status();
-    return Response.json({ status: "ready", database: "ok", chutes }, { headers: NO_STORE });
+    const database = config.DATABASE_URL ? "ok" : "embedded";
+    return Response.json({ status: "ready", database, chutes }, { headers: NO_STORE });
   } catch (error) {
     const reason = error instanceof Error ? error.name : "error";
     return Response.json(

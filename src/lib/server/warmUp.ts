@@ -14,6 +14,8 @@ import { getKbStore, type KbStore } from "../rag/store.ts";
 // to this server at start, and leaves one log line.
 // Never fatal: an unreachable database is logged here and reported by the first request that
 // needs it, as before. No call to Chutes or OpenRouter is made, with or without a credential.
+// /api/ready answers 503 "starting" until it has finished, so a load balancer sends no user to a
+// server still paying for its first request.
 
 export interface WarmUpResult {
   ok: boolean;
@@ -83,16 +85,32 @@ function ownOrigin(): string | undefined {
   return process.env.PORT ? `http://127.0.0.1:${process.env.PORT}` : undefined;
 }
 
-/** Starts the warm-up without holding the server back; it never throws. */
-export function startWarmUp(): void {
+// Kept on globalThis: instrumentation.ts and the /api/ready route are separate bundles.
+const warming = globalThis as typeof globalThis & { __chutesChatWarmUp?: { done: boolean } };
+
+/** "running" from startWarmUp until both its parts have finished; "none" when it never started. */
+export function warmUpState(): "none" | "running" | "done" {
+  const state = warming.__chutesChatWarmUp;
+  return state === undefined ? "none" : state.done ? "done" : "running";
+}
+
+/**
+ * Starts the warm-up without holding the server back; it never throws. Resolves when it has
+ * finished (whatever its outcome).
+ */
+export function startWarmUp(): Promise<void> {
   let config: AppConfig;
   try {
     config = getConfig();
   } catch {
-    return; // a broken configuration is the start-up check's to report
+    return Promise.resolve(); // a broken configuration is the start-up check's to report
   }
-  void warmUp(config);
+  const state = { done: false };
+  warming.__chutesChatWarmUp = state;
   const origin = ownOrigin();
   // Production only: in development the request would make Next compile the route at start.
-  if (origin && process.env.NODE_ENV === "production") void warmChatRoute(origin);
+  const route = origin && process.env.NODE_ENV === "production" ? warmChatRoute(origin) : undefined;
+  return Promise.all([warmUp(config), route]).then(() => {
+    state.done = true;
+  });
 }
