@@ -164,6 +164,8 @@ interface Server {
   /** The first /api/chat after the server answered its first page, and the second. */
   firstChatMs: number;
   secondChatMs: number;
+  /** A restart on the same data: from spawn to /api/ready answering 200, and the first chat after it. */
+  restart: { readyMs: number; firstChatMs: number };
   configurations: Configuration[];
 }
 
@@ -211,6 +213,7 @@ async function measureServer(knowledgeBase: KnowledgeBase): Promise<Server> {
     },
   );
   const control = new EmulatorClient(app.emulator.url);
+  let measured: Omit<Server, "restart">;
   const floor =
     knowledgeBase === "empty" ? await startEmptyNext(FLOOR_PORT, `${app.emulator.url}/llm/v1`) : null;
   try {
@@ -298,7 +301,7 @@ async function measureServer(knowledgeBase: KnowledgeBase): Promise<Server> {
         `${knowledgeBase} kb, first token at ${delay} ms${embeddingDelayMs ? `, embedding at ${embeddingDelayMs} ms` : ""}: direct ${c.direct.p50} ms, app ${c.app.p50} ms, added ${c.addedP50} ms p50${c.addedExclEmbeddingP50 === undefined ? "" : ` (${c.addedExclEmbeddingP50} ms without the embedding call, ${c.embedding?.p50} ms)`}`,
       );
     }
-    return {
+    measured = {
       knowledgeBase,
       startMs: round(app.startMs),
       firstChatMs: round(firstChatMs),
@@ -307,6 +310,36 @@ async function measureServer(knowledgeBase: KnowledgeBase): Promise<Server> {
     };
   } finally {
     floor?.stop();
+    await app.stop();
+  }
+  return { ...measured, restart: await restartUntilReady(dataDir, databaseUrl) };
+}
+
+/**
+ * The server started again on the knowledge base it had, as a load balancer meets it: /api/ready
+ * polled every 20 ms until it answers 200 (503 "starting" until the warm-up is done), then one chat.
+ */
+async function restartUntilReady(
+  dataDir: string,
+  databaseUrl: string | undefined,
+): Promise<Server["restart"]> {
+  const app = await startProductionApp(
+    APP_PORT,
+    dataDir,
+    { RATE_LIMIT_CHATS_PER_MIN: "10000", ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
+    { emulatorProcess: true, settle: false, keepData: true },
+  );
+  const firstPage = performance.now();
+  try {
+    for (let i = 0; i < 1500; i++) {
+      const response = await fetch(`${app.url}/api/ready`).catch(() => null);
+      await response?.body?.cancel();
+      if (response?.status === 200) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const readyMs = app.startMs + performance.now() - firstPage;
+    return { readyMs: round(readyMs), firstChatMs: round(await viaApp(app.url, -1)) };
+  } finally {
     await app.stop();
   }
 }
@@ -345,7 +378,7 @@ const lines = [
   ),
   ...servers.map(
     (s) =>
-      `${s.knowledgeBase} kb server: started in ${s.startMs.toFixed(0)} ms; first chat ${s.firstChatMs.toFixed(1)} ms, second ${s.secondChatMs.toFixed(1)} ms (first token at 0 ms)`,
+      `${s.knowledgeBase} kb server: started in ${s.startMs.toFixed(0)} ms; first chat ${s.firstChatMs.toFixed(1)} ms, second ${s.secondChatMs.toFixed(1)} ms (first token at 0 ms); restarted: ready (200) at ${s.restart.readyMs.toFixed(0)} ms, first chat after it ${s.restart.firstChatMs.toFixed(1)} ms`,
   ),
   `whole bench: ${((performance.now() - started) / 1000).toFixed(0)} s`,
   "",

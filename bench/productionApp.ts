@@ -62,6 +62,8 @@ export async function startProductionApp(
     emulatorProcess?: boolean;
     /** Runs once the emulator is up and the data folder is empty, before the app starts (e.g. an ingest). */
     prepare?: (emulatorUrl: string) => Promise<void>;
+    /** Starts on the data folder as a previous start left it (no emptying, no `prepare`): a restart. */
+    keepData?: boolean;
     /** false: return at the first answer, before the warm-up settles (to time a first request). */
     settle?: boolean;
     /** Opens the server's inspector on this loopback port (to force a GC and read its heap). */
@@ -73,8 +75,10 @@ export async function startProductionApp(
     ? await startEmulatorProcess()
     : Object.assign(await startEmulator({ port: 0, tokenDelayMs: 0 }), { pid: process.pid });
   const nextBin = fileURLToPath(new URL("../node_modules/next/dist/bin/next", import.meta.url));
-  rmSync(dataDir, { recursive: true, force: true });
-  await options.prepare?.(emulator.url);
+  if (!options.keepData) {
+    rmSync(dataDir, { recursive: true, force: true });
+    await options.prepare?.(emulator.url);
+  }
   const spawnedAt = performance.now();
   // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=bench/out/prof", to profile the server.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
@@ -106,11 +110,22 @@ export async function startProductionApp(
   const stop = async () => {
     // `next start` runs its server in a child process ("next-server"), which outlives a parent
     // that alone is killed: stop the whole tree.
-    for (const pid of processTree(app.pid ?? 0).reverse()) {
+    const tree = processTree(app.pid ?? 0).reverse();
+    for (const pid of tree) {
       try {
         process.kill(pid, "SIGTERM");
       } catch {}
     }
+    // Gone before this returns (at most 10 s), so a restart finds the data folder's lock released.
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 100 && tree.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
     await emulator.close();
   };
   for (let i = 0; i < 300; i++) {
