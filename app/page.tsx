@@ -2,7 +2,12 @@ import type { Metadata, Viewport } from "next";
 import { cookies, headers } from "next/headers";
 import { NextRequest } from "next/server";
 import { ChatApp } from "@/src/components/shell/ChatApp.tsx";
-import { type FirstScreen, HINT_COOKIE, parseConnectionHint } from "@/src/components/shell/connectionHint.ts";
+import {
+  type ConnectionHint,
+  type FirstScreen,
+  HINT_COOKIE,
+  parseConnectionHint,
+} from "@/src/components/shell/connectionHint.ts";
 import { THEME_COLORS } from "@/src/components/theme/theme.ts";
 import { readSessionJwt } from "@/src/lib/auth/sessionCookie.ts";
 import { type AppConfig, getConfig } from "@/src/lib/config.ts";
@@ -30,8 +35,8 @@ export const viewport: Viewport = {
 };
 
 /** Chat for a browser with a saved key (hint cookie) or a live Sign in with Chutes session. */
-async function firstScreen(config: AppConfig): Promise<FirstScreen> {
-  if (parseConnectionHint((await cookies()).get(HINT_COOKIE)?.value)) return "chat";
+async function firstScreen(config: AppConfig, hint: ConnectionHint | null): Promise<FirstScreen> {
+  if (hint) return "chat";
   if (!config.CHUTES_CLIENT_ID) return "setup";
   // Decodes the session cookie only: no refresh here, since a page cannot write the rotated cookie.
   const request = new NextRequest("http://localhost/", { headers: await headers() });
@@ -41,11 +46,13 @@ async function firstScreen(config: AppConfig): Promise<FirstScreen> {
 
 export default async function Home() {
   const config = getConfig();
+  const hint = parseConnectionHint((await cookies()).get(HINT_COOKIE)?.value);
   return (
     <ChatApp
       defaultModel={config.CHUTES_DEFAULT_MODEL}
       oauthEnabled={Boolean(config.CHUTES_CLIENT_ID)}
-      firstScreen={await firstScreen(config)}
+      firstScreen={await firstScreen(config, hint)}
+      hint={hint}
     />
   );
 }

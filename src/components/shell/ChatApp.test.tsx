@@ -125,7 +125,7 @@ describe("ChatApp screens", () => {
 
   it("shows setup when the hint said chat but this browser has no credential any more", async () => {
     writeConnectionHint("key");
-    render(<ChatApp defaultModel="deepseek-ai/DeepSeek-V3.2-TEE" firstScreen="chat" />);
+    render(<ChatApp defaultModel="deepseek-ai/DeepSeek-V3.2-TEE" firstScreen="chat" hint="key" />);
     expect(await screen.findByRole("heading", { name: "Connect to Chutes" })).toBeTruthy();
     expect(document.cookie).not.toContain("chutes-chat-hint");
   });

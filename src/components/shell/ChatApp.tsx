@@ -1,13 +1,13 @@
 "use client";
 
 import { SessionProvider } from "next-auth/react";
-import { lazy, Suspense, useDeferredValue, useEffect, useState } from "react";
+import { lazy, Suspense, useDeferredValue, useEffect, useRef, useState } from "react";
 import { useConnection } from "@/src/hooks/useConnection.ts";
 import { describeAccount } from "../setup/accountText.ts";
 import { SetupScreen } from "../setup/SetupScreen.tsx";
 import { SignInWithChutes } from "../setup/SignInWithChutes.tsx";
 import { ChatShell } from "./ChatShell.tsx";
-import { type FirstScreen, syncConnectionHint } from "./connectionHint.ts";
+import { type ConnectionHint, type FirstScreen, syncConnectionHint } from "./connectionHint.ts";
 
 // The chat (AI SDK, history, settings) is most of the app's JavaScript: the setup screen does not
 // wait for it, and a returning browser sees the server-painted chat frame until it arrives.
@@ -20,9 +20,16 @@ export interface ChatAppProps {
   oauthEnabled?: boolean;
   /** What the server knew from this browser's cookies; shown until the browser has read its keys. */
   firstScreen?: FirstScreen;
+  /** The hint cookie as the server read it (see connectionHint.ts). */
+  hint?: ConnectionHint | null;
 }
 
-export function ChatApp({ defaultModel, oauthEnabled = false, firstScreen = "setup" }: ChatAppProps) {
+export function ChatApp({
+  defaultModel,
+  oauthEnabled = false,
+  firstScreen = "setup",
+  hint = null,
+}: ChatAppProps) {
   // Without OAuth there is no session to fetch: `null` tells next-auth not to ask for one.
   return (
     <SessionProvider session={oauthEnabled ? undefined : null}>
@@ -31,7 +38,12 @@ export function ChatApp({ defaultModel, oauthEnabled = false, firstScreen = "set
           chutes-chat needs JavaScript: turn it on for this site to connect and chat.
         </p>
       </noscript>
-      <Screens defaultModel={defaultModel} oauthEnabled={oauthEnabled} firstScreen={firstScreen} />
+      <Screens
+        defaultModel={defaultModel}
+        oauthEnabled={oauthEnabled}
+        firstScreen={firstScreen}
+        hint={hint}
+      />
     </SessionProvider>
   );
 }
@@ -40,9 +52,12 @@ export function ChatApp({ defaultModel, oauthEnabled = false, firstScreen = "set
  * Picks the screen from the connection: setup without a credential, else chat. Until the browser
  * has read its keys, the server's guess from the cookies (so a returning user never sees setup).
  */
-function Screens({ defaultModel, oauthEnabled, firstScreen }: Required<ChatAppProps>) {
+function Screens({ defaultModel, oauthEnabled, firstScreen, hint }: Required<ChatAppProps>) {
   const session = useConnection();
-  useEffect(() => syncConnectionHint(session.status), [session.status]);
+  const hintInCookie = useRef(hint);
+  useEffect(() => {
+    hintInCookie.current = syncConnectionHint(session.status, hintInCookie.current);
+  }, [session.status]);
   // The setup screen unmounts as soon as a key is saved, so its success message moves to the chat.
   const [notice, setNotice] = useState<string | null>(null);
   const authError = useAuthErrorFromUrl();
