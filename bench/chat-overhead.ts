@@ -6,6 +6,8 @@
 // emulator's embeddings host) and reported both included and subtracted; a third configuration holds
 // the embedding back 100 ms, as a call to Chutes takes, so the full-text search hides behind it.
 // With BENCH_PG_URL, docs/ on a PostgreSQL server as well (DATABASE_URL), first token at 0 ms.
+// Each server's first chat is timed twice: right after its first page, and after a restart on the
+// same data once /api/ready answers 200 (what a load balancer waits for).
 // Needs a production build (`npm run build`). Run: npm run bench:chat. Writes bench/results/chat-overhead.json.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { getConfig, resetConfigForTests } from "../src/lib/config.ts";
