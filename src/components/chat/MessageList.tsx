@@ -105,7 +105,9 @@ export function MessageList({ messages, busy, ...rest }: MessageListProps) {
   // biome-ignore lint/correctness/useExhaustiveDependencies: re-run on every content change while streaming.
   useLayoutEffect(() => {
     const el = scrollRef.current;
-    if (el && stickToBottom.current) el.scrollTop = el.scrollHeight;
+    // An empty conversation has no end to scroll to; reading its height would force a layout of the
+    // whole screen in the middle of mounting it (the chat's first screen).
+    if (el && messages.length > 0 && stickToBottom.current) el.scrollTop = el.scrollHeight;
   }, [messages]);
 
   const virtual = rows.length > VIRTUALIZE_AFTER;

@@ -21,6 +21,7 @@ import {
   setupTestServer,
 } from "@/tests/support/components.ts";
 import { MessageBubble } from "./MessageBubble.tsx";
+import { MessageList } from "./MessageList.tsx";
 
 const { server } = setupTestServer();
 beforeEach(freshBrowserStorage);
@@ -461,5 +462,29 @@ describe("searchable model picker", () => {
     expect(within(tee).getByText("TEE", { exact: true })).toBeTruthy();
     await user.keyboard("no-such-model");
     expect(screen.getByText("No model matches “no-such-model”.")).toBeTruthy();
+  });
+});
+
+describe("the message list's scrolling", () => {
+  const props = { busy: false, incompleteIds: new Set<string>() };
+
+  it("opens a conversation at its end, and an empty one without measuring the page", () => {
+    let measured = 0;
+    const scrolledTo: number[] = [];
+    vi.spyOn(Element.prototype, "scrollHeight", "get").mockImplementation(() => {
+      measured++;
+      return 900;
+    });
+    vi.spyOn(Element.prototype, "scrollTop", "set").mockImplementation((top: number) => {
+      scrolledTo.push(top);
+    });
+    const { unmount } = render(<MessageList messages={[]} {...props} />);
+    expect(screen.getByText(/Ask anything/)).toBeTruthy();
+    expect(measured).toBe(0);
+    unmount();
+
+    render(<MessageList messages={[textMessage("u1", "user", "Hello"), answer("Hi")]} {...props} />);
+    expect(measured).toBeGreaterThan(0);
+    expect(scrolledTo).toContain(900);
   });
 });
