@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ADMIN_KEY } from "../../../tests/emulator/fixtures.ts";
-import { parseConfig } from "../config.ts";
+import { type AppConfig, parseConfig } from "../config.ts";
 import { createLogger } from "../log.ts";
 import { createKbStore, type DocumentInput, type KbStore, storeOptionsFromConfig } from "../rag/store.ts";
 import { warmChatRoute, warmUp } from "./warmUp.ts";
@@ -46,73 +46,91 @@ function oneChunk(text: string, embedding: number[]): DocumentInput {
   };
 }
 
+/**
+ * Runs `test` on the embedded store of a data folder of its own (after `prepare`, if given, has
+ * filled the folder), then closes the store and removes the folder.
+ */
+async function withStore(
+  test: (store: KbStore, config: AppConfig) => Promise<void>,
+  prepare?: (dataDir: string) => Promise<void>,
+): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), "chutes-chat-warmup-"));
+  try {
+    await prepare?.(dataDir);
+    const config = parseConfig({ DATA_DIR: dataDir, CHUTES_API_KEY: ADMIN_KEY });
+    const store = createKbStore(storeOptionsFromConfig(config));
+    try {
+      await test(store, config);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 describe("warming up at server start", () => {
-  it("opens the embedded knowledge base and runs its status query, without calling upstream", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "chutes-chat-warmup-"));
-    const fetchSpy = vi.spyOn(globalThis, "fetch");
-    const config = parseConfig({ DATA_DIR: dataDir, CHUTES_API_KEY: ADMIN_KEY });
-    const store = createKbStore(storeOptionsFromConfig(config));
-    const status = vi.spyOn(store, "status");
-    try {
-      expect((await warmUp(config, () => store)).ok).toBe(true);
-      expect(status).toHaveBeenCalledTimes(1);
-      // Migrated and open: the knowledge base answers at once.
-      expect(await store.status()).toMatchObject({
-        hasChunks: false,
-        meta: { model: config.CHUTES_EMBEDDING_MODEL },
-      });
-      expect(fetchSpy).not.toHaveBeenCalled();
-    } finally {
-      await store.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  }, 60_000);
+  it(
+    "opens the embedded knowledge base and runs its status query, without calling upstream",
+    () =>
+      withStore(async (store, config) => {
+        const fetchSpy = vi.spyOn(globalThis, "fetch");
+        const status = vi.spyOn(store, "status");
+        expect((await warmUp(config, () => store)).ok).toBe(true);
+        expect(status).toHaveBeenCalledTimes(1);
+        // Migrated and open: the knowledge base answers at once.
+        expect(await store.status()).toMatchObject({
+          hasChunks: false,
+          meta: { model: config.CHUTES_EMBEDDING_MODEL },
+        });
+        expect(fetchSpy).not.toHaveBeenCalled();
+      }),
+    60_000,
+  );
 
-  it("runs each search once on a knowledge base with documents, so no question pays for its plan", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "chutes-chat-warmup-"));
-    const config = parseConfig({ DATA_DIR: dataDir, CHUTES_API_KEY: ADMIN_KEY });
-    const store = createKbStore(storeOptionsFromConfig(config));
-    const dimensions = config.CHUTES_EMBEDDING_DIMENSIONS;
-    try {
-      await store.writeDocument(
-        oneChunk(
-          "Rotate the signing key",
-          Array.from({ length: dimensions }, (_, i) => (i === 1 ? 1 : 0)),
-        ),
-      );
-      const text = vi.spyOn(store, "searchText");
-      const vector = vi.spyOn(store, "searchVector");
-      expect((await warmUp(config, () => store)).ok).toBe(true);
-      expect(text).toHaveBeenCalledTimes(1);
-      expect(vector).toHaveBeenCalledTimes(1);
-    } finally {
-      await store.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  }, 60_000);
+  it(
+    "runs each search once on a knowledge base with documents, so no question pays for its plan",
+    () =>
+      withStore(async (store, config) => {
+        const dimensions = config.CHUTES_EMBEDDING_DIMENSIONS;
+        await store.writeDocument(
+          oneChunk(
+            "Rotate the signing key",
+            Array.from({ length: dimensions }, (_, i) => (i === 1 ? 1 : 0)),
+          ),
+        );
+        const text = vi.spyOn(store, "searchText");
+        const vector = vi.spyOn(store, "searchVector");
+        expect((await warmUp(config, () => store)).ok).toBe(true);
+        expect(text).toHaveBeenCalledTimes(1);
+        expect(vector).toHaveBeenCalledTimes(1);
+      }),
+    60_000,
+  );
 
-  it("leaves a knowledge base built for another model to the first question, and still opens", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "chutes-chat-warmup-"));
-    const built = parseConfig({
-      DATA_DIR: dataDir,
-      CHUTES_API_KEY: ADMIN_KEY,
-      CHUTES_EMBEDDING_DIMENSIONS: "8",
-    });
-    const old = createKbStore(storeOptionsFromConfig(built));
-    const config = parseConfig({ DATA_DIR: dataDir, CHUTES_API_KEY: ADMIN_KEY });
-    try {
-      await old.writeDocument(oneChunk("alpha", Array(8).fill(0.5)));
-      await old.close();
-      const store = createKbStore(storeOptionsFromConfig(config));
-      const vector = vi.spyOn(store, "searchVector");
-      expect((await warmUp(config, () => store)).ok).toBe(true);
-      expect(vector).not.toHaveBeenCalled();
-      expect(logged).not.toContain("not opened at start");
-      await store.close();
-    } finally {
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  }, 60_000);
+  it(
+    "leaves a knowledge base built for another model to the first question, and still opens",
+    () =>
+      withStore(
+        async (store, config) => {
+          const vector = vi.spyOn(store, "searchVector");
+          expect((await warmUp(config, () => store)).ok).toBe(true);
+          expect(vector).not.toHaveBeenCalled();
+          expect(logged).not.toContain("not opened at start");
+        },
+        async (dataDir) => {
+          const built = parseConfig({
+            DATA_DIR: dataDir,
+            CHUTES_API_KEY: ADMIN_KEY,
+            CHUTES_EMBEDDING_DIMENSIONS: "8",
+          });
+          const old = createKbStore(storeOptionsFromConfig(built));
+          await old.writeDocument(oneChunk("alpha", Array(8).fill(0.5)));
+          await old.close();
+        },
+      ),
+    60_000,
+  );
 
   it("does not fail when the database is unreachable, and logs no connection string", async () => {
     const config = parseConfig({ DATABASE_URL: "postgres://user:pw-secret@127.0.0.1:1/kb" });
