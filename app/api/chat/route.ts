@@ -25,13 +25,16 @@ import { classifyUpstreamError } from "@/src/lib/upstream/classify.ts";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
+// Built once: a schema made per request is built, and compiled on its first parse, per request.
+const storedMetadataSchema = messageMetadataSchema.optional();
+
 export const POST = credentialRoute(
   { name: "chat", rateLimit: "chat", body: chatRequestSchema, maxBodyBytes: CHAT_LIMITS.bodyBytes },
   async (ctx) => {
     const validated = await safeValidateUIMessages<ChatMessage>({
       messages: ctx.body.messages,
       // User messages carry no metadata; assistant messages carry what this route sent.
-      metadataSchema: messageMetadataSchema.optional(),
+      metadataSchema: storedMetadataSchema,
     });
     if (!validated.success) return errorResponse("invalid_request", "The conversation could not be read.");
     // Documents of the whole conversation become sources, even when their turn is out of the history budget.
