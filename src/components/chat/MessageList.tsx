@@ -102,7 +102,7 @@ export function MessageList({ messages, busy, ...rest }: MessageListProps) {
     stickToBottom.current = true;
   }, [lastUserId]);
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: re-run on every content change while streaming.
+  // Runs on every content change while streaming (messages is a new array for each chunk).
   useLayoutEffect(() => {
     const el = scrollRef.current;
     // An empty conversation has no end to scroll to; reading its height would force a layout of the
