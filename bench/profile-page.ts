@@ -4,7 +4,8 @@
 // Needs a build with browser source maps:
 //   NEXT_DIST_DIR=.next-prof NEXT_BROWSER_SOURCEMAPS=1 npx next build
 //   NEXT_DIST_DIR=.next-prof node --conditions=react-server bench/profile-page.ts [chat|setup]
-import { existsSync, readFileSync } from "node:fs";
+// PROFILE_SAVE=<file> also writes the raw CPU profile (for DevTools, or to compare runs offline).
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
 import { chromium } from "playwright-core";
 import { SAVED_KEY_ENTRY, savedKeyHintCookie, startProductionApp } from "./productionApp.ts";
@@ -42,6 +43,7 @@ try {
   await page.waitForTimeout(3000);
   const { profile } = (await cdp.send("Profiler.stop")) as { profile: Profile };
   await browser.close();
+  if (process.env.PROFILE_SAVE) writeFileSync(process.env.PROFILE_SAVE, JSON.stringify(profile));
 
   const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
   const maps = new Map<string, TraceMap | null>();
