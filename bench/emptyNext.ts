@@ -8,7 +8,7 @@
 //   is: what Next's routing and a fetch cost, nothing parsed.
 // - POST /api/sdk: streamText on @ai-sdk/openai-compatible, answered as a UI message stream
 //   (`toUIMessageStreamResponse`), with no checks, no knowledge base and no stages of ours: what the
-//   AI SDK adds on top of Next.
+//   AI SDK adds on top of Next. Its chat model is made once per model id, the key sent per call.
 // Built once in bench/out/empty-next (node_modules hard-linked from the project) and rebuilt when
 // these sources change.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
@@ -92,11 +92,21 @@ export async function POST(request: Request) {
   "app/api/sdk/route.ts": `import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { convertToModelMessages, streamText, type UIMessage } from "ai";
 ${ROUTE_HEADER}
+// One model per model id, the key per call: a model made per request rebuilds its chunk schema.
+const models = new Map<string, ReturnType<ReturnType<typeof createOpenAICompatible>["chatModel"]>>();
+const modelFor = (id: string) => {
+  let model = models.get(id);
+  if (!model) {
+    model = createOpenAICompatible({ name: "chutes", baseURL: upstream(), includeUsage: true }).chatModel(id);
+    models.set(id, model);
+  }
+  return model;
+};
 export async function POST(request: Request) {
   const { model, messages } = (await request.json()) as { model: string; messages: UIMessage[] };
-  const provider = createOpenAICompatible({ name: "chutes", baseURL: upstream(), apiKey: key(request), includeUsage: true });
   const result = streamText({
-    model: provider.chatModel(model),
+    model: modelFor(model),
+    headers: { authorization: \`Bearer \${key(request)}\` },
     messages: await convertToModelMessages(messages),
     abortSignal: request.signal,
     maxRetries: 0,
