@@ -39,9 +39,9 @@ function sharedModel(provider: "chutes" | "openrouter", baseURL: string, modelId
   return model;
 }
 
-function callWith(credential: Credential, fetchImpl: typeof fetch | undefined): LanguageModelMiddleware {
-  const run = <T>(call: () => PromiseLike<T>): PromiseLike<T> =>
-    fetchImpl ? callFetch.run(fetchImpl, call) : call();
+function callWith(credential: Credential, fetchImpl: typeof fetch = fetch): LanguageModelMiddleware {
+  // Always a scope of its own: a call never inherits the fetch of a call around it.
+  const run = <T>(call: () => PromiseLike<T>): PromiseLike<T> => callFetch.run(fetchImpl, call);
   return {
     specificationVersion: "v4",
     transformParams: async ({ params }) => ({
