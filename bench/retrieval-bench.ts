@@ -23,6 +23,7 @@ import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite-pgvector";
 import MiniSearch from "minisearch";
+import { openPglite } from "../src/lib/rag/db.ts";
 import { ingest } from "../src/lib/rag/ingest.ts";
 import { createRetriever, fuse } from "../src/lib/rag/retriever.ts";
 import { DEFAULT_FUSION, DEFAULT_MIN_SIMILARITY } from "../src/lib/rag/settings.ts";
@@ -130,12 +131,9 @@ function captureSearches(db: PGlite) {
 async function indexScans(db: PGlite, captured: ReturnType<typeof captureSearches>) {
   const plan = async (search: StoredSearch, params: unknown[] | undefined) => {
     if (!params) return [];
-    const lines = await explainStoredSearch(
-      async (sql, p) => (await db.query<Record<string, unknown>>(sql, p)).rows,
-      search,
-      params,
-      "",
-    );
+    // Through the store's executor: the captured vector is a binary parameter only it knows how to send.
+    const executor = await openPglite({ db });
+    const lines = await explainStoredSearch((sql, p) => executor.query(sql, p), search, params, "");
     const scans = lines.map((line) =>
       /(Index|Index Only|Bitmap Index|Seq) Scan (?:using (\S+) )?on (\S+)/.exec(line),
     );

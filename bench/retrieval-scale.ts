@@ -34,6 +34,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite-pgvector";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import pg from "pg";
+import { openPglite } from "../src/lib/rag/db.ts";
 import { ingest } from "../src/lib/rag/ingest.ts";
 import { exactTerms } from "../src/lib/rag/lexicon.ts";
 import { MIGRATIONS } from "../src/lib/rag/migrations.ts";
@@ -619,12 +620,11 @@ async function openPglitePaths(dir: string, info: BuildInfo) {
       name: "pglite",
       store: createKbStore({ driver: "pglite", db, embedding: IDENTITY }),
       exact: info.exact,
-      explain: (search, params) =>
-        explainStoredSearch(
-          async (sql, p) => (await db.query<Record<string, unknown>>(sql, p)).rows,
-          search,
-          params,
-        ),
+      // Through the store's executor: the captured vector is a binary parameter only it knows how to send.
+      explain: async (search, params) => {
+        const executor = await openPglite({ db });
+        return explainStoredSearch((sql, p) => executor.query(sql, p), search, params);
+      },
     },
     {
       name: "pg",

@@ -151,6 +151,29 @@ describe.each(BACKENDS)("KbStore on $name", (backend) => {
     expect(await store.searchText("   ", 10)).toEqual([]);
   });
 
+  it("searches with the question's vector exactly as given (sent to the database in binary)", async () => {
+    const texts = ["alpha beta", "gamma delta", "epsilon zeta"];
+    await store.writeDocument(
+      doc(
+        "exact.md",
+        texts.map((text, i) => chunk(i, text)),
+      ),
+    );
+    for (const text of texts) {
+      const [nearest] = await store.searchVector(embedText(text, DIM), 1);
+      expect(nearest?.text).toBe(text);
+      expect(nearest?.score).toBeCloseTo(1, 6);
+    }
+    // Signs, tiny and large magnitudes, and zeros survive: a scaled copy points the same way.
+    const own = embedText("gamma delta", DIM).map((v, i) => (i % 5 === 0 ? 0 : v * 1e-20 * (i % 2 ? 1 : -1)));
+    const stored = { ...chunk(3, "scaled"), embedding: own.map((v) => v * 1e25) };
+    await store.writeDocument(doc("scaled.md", [stored]));
+    const [hit] = await store.searchVector(own, 1);
+    expect(hit?.text).toBe("scaled");
+    expect(hit?.score).toBeCloseTo(1, 5);
+    await expect(store.searchVector([1, 2, 3], 1)).rejects.toBeInstanceOf(EmbeddingDimensionError);
+  });
+
   it("returns as many nearest chunks as asked, beyond the index's default of 40", async () => {
     await store.writeDocument(
       doc(

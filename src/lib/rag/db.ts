@@ -2,7 +2,7 @@ import "server-only";
 import { closeSync, openSync, readFileSync, rmSync, unlinkSync, writeSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import { PGlite, type QueryOptions } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite-pgvector";
 import pg from "pg";
 import { KbLockedError } from "./errors.ts";
@@ -53,8 +53,23 @@ export async function openPglite(options: PgliteExecutorOptions): Promise<Execut
   }
   const instance = db;
   const owned = !options.db;
+  // PGlite serializes a parameter by its type's serializer, and pgvector's type has none (its value
+  // would be sent as text). One that hands the bytes on unchanged makes PGlite send them in binary.
+  let binaryVectors: Promise<QueryOptions> | undefined;
+  const binaryVectorOptions = (q: Pick<PGlite, "query">) => {
+    binaryVectors ??= q
+      .query<{ oid: number }>("SELECT 'vector'::regtype::oid AS oid")
+      .then(({ rows: [row] }) => ({ serializers: { [Number(row?.oid)]: passBytes } }));
+    binaryVectors.catch(() => {
+      binaryVectors = undefined; // the extension is not there yet: ask again next time
+    });
+    return binaryVectors;
+  };
   const wrap = (q: Pick<PGlite, "query">): Queryable => ({
-    query: async <R>(sql: string, params?: unknown[]) => (await q.query<R>(sql, params)).rows,
+    query: async <R>(sql: string, params?: unknown[]) => {
+      const options = params?.some(isBytes) ? await binaryVectorOptions(q) : undefined;
+      return (await q.query<R>(sql, params, options)).rows;
+    },
   });
   return {
     driver: "pglite",
@@ -65,6 +80,24 @@ export async function openPglite(options: PgliteExecutorOptions): Promise<Execut
       release();
     },
   };
+}
+
+const isBytes = (value: unknown): value is Uint8Array => value instanceof Uint8Array;
+// Typed as returning a string, but PGlite's bind sends an ArrayBufferView as a binary parameter.
+const passBytes = ((value: Uint8Array) => value) as unknown as (value: unknown) => string;
+
+/**
+ * A pgvector value as a binary parameter, in the format of pgvector's `vector_recv`: the dimensions
+ * and a zero as big-endian int16, then each value as a big-endian float4. `pg` and PGlite (above) send a
+ * Buffer in binary, so the database does not parse a thousand decimal numbers: as a text literal,
+ * that parse took ~3 ms of each vector search in PGlite, against ~0.1 ms this way.
+ */
+export function vectorParam(values: readonly number[]): Buffer {
+  const bytes = Buffer.allocUnsafe(4 + 4 * values.length);
+  bytes.writeInt16BE(values.length, 0);
+  bytes.writeInt16BE(0, 2);
+  for (const [i, value] of values.entries()) bytes.writeFloatBE(value, 4 + 4 * i);
+  return bytes;
 }
 
 // PGlite is single-process: two processes opening the same directory corrupt it. A lock file next to the

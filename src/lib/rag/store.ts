@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
 import type { AppConfig } from "../config.ts";
 import { getConfig } from "../config.ts";
-import { type Executor, openPglite, openPostgres, type Queryable } from "./db.ts";
+import { type Executor, openPglite, openPostgres, type Queryable, vectorParam } from "./db.ts";
 import { EmbeddingDimensionError, type EmbeddingIdentity, KbMismatchError } from "./errors.ts";
 import { exactTerms, queryWords } from "./lexicon.ts";
 import { resetSchema, runMigrations } from "./migrations.ts";
@@ -415,9 +415,9 @@ export function createKbStore(options: KbStoreOptions): KbStore {
     },
 
     async searchVector(embedding, limit) {
-      const literal = toVectorLiteral(embedding, identity);
+      const query = vectorParam(checkedVector(embedding, identity));
       const db = await ready();
-      return (await db.query<HitRow>(VECTOR_SEARCH.call, [literal, limit])).map(toHit);
+      return (await db.query<HitRow>(VECTOR_SEARCH.call, [query, limit])).map(toHit);
     },
 
     async searchText(query, limit) {
@@ -516,14 +516,18 @@ function toHit(row: HitRow): SearchHit {
   };
 }
 
-function toVectorLiteral(vector: readonly number[], identity: EmbeddingIdentity): string {
+function checkedVector(vector: readonly number[], identity: EmbeddingIdentity): readonly number[] {
   if (vector.length !== identity.dimensions) {
     throw new EmbeddingDimensionError(identity.dimensions, vector.length, identity.model);
   }
   for (const value of vector) {
     if (!Number.isFinite(value)) throw new Error("An embedding contains a non-finite number.");
   }
-  return `[${vector.join(",")}]`;
+  return vector;
+}
+
+function toVectorLiteral(vector: readonly number[], identity: EmbeddingIdentity): string {
+  return `[${checkedVector(vector, identity).join(",")}]`;
 }
 
 function parseVector(literal: string): number[] {
