@@ -5,6 +5,7 @@
 // app embeds the question first: that call is timed on its own in the same loop (straight to the
 // emulator's embeddings host) and reported both included and subtracted; a third configuration holds
 // the embedding back 100 ms, as a call to Chutes takes, so the full-text search hides behind it.
+// The emulator's vectors are dense (`denseEmbeddings`), as a real model's, for the ingest and each question.
 // With BENCH_PG_URL, docs/ on a PostgreSQL server as well (DATABASE_URL), first token at 0 ms.
 // Each server's first chat is timed twice: right after its first page, and after a restart on the
 // same data once /api/ready answers 200 (what a load balancer waits for).
@@ -185,6 +186,8 @@ async function prepareKnowledgeBase(
   if (databaseUrl) process.env.DATABASE_URL = databaseUrl;
   else delete process.env.DATABASE_URL;
   resetConfigForTests();
+  // A real model's vectors, a number in every dimension: reading one is part of each docs answer.
+  await new EmulatorClient(emulatorUrl).configure({ denseEmbeddings: true });
   if (kind !== "empty") {
     await runIngest({ paths: ["docs"] }, getConfig());
     return;

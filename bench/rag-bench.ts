@@ -4,7 +4,7 @@
 //
 // Corpus: docs/ repeated `copies` times (each copy made unique) for a few hundred chunks. Embeddings come
 // from the Chutes emulator's embedding function called in process (no HTTP; 1024 dimensions, made dense
-// as a real model's are, see denseEmbedding) and the
+// as a real model's are, see denseEmbedText) and the
 // time spent in it is subtracted, so the numbers measure chunking + database work only. Baselines measured in the same run:
 // the chunker alone (for ingest) and a full-text-only query (for search); results are given as ratios to
 // them so they compare across machines.
@@ -19,9 +19,8 @@ import { parseDocument } from "../src/lib/rag/chunker.ts";
 import { ingest } from "../src/lib/rag/ingest.ts";
 import { createRetriever } from "../src/lib/rag/retriever.ts";
 import { createKbStore, type KbStore } from "../src/lib/rag/store.ts";
-import { embedText } from "../tests/emulator/embeddings.ts";
+import { denseEmbedText } from "../tests/emulator/embeddings.ts";
 import { startPgTestServer } from "../tests/rag/pg-server.ts";
-import { rng } from "../tests/support/rng.ts";
 
 const DIM = 1024;
 const IDENTITY = { model: "bench/hash-embed", dimensions: DIM };
@@ -35,20 +34,6 @@ const QUERIES = [
   "How many chunks are given to the model for each question?",
   "Does the knowledge base store my questions?",
 ];
-
-/**
- * The emulator's vector of `text`, made dense as a real model's is: its features are a few nonzero
- * dimensions, and a database's cost of reading a vector depends on every dimension carrying a number.
- * A small seeded noise per text fills them (cosines between texts move by about 0.01).
- */
-function denseEmbedding(text: string): number[] {
-  let seed = 0;
-  for (const char of text) seed = (Math.imul(seed, 31) + (char.codePointAt(0) ?? 0)) >>> 0;
-  const noise = rng(seed);
-  const v = embedText(text, DIM).map((x) => x + (noise() - 0.5) * 0.01);
-  const norm = Math.hypot(...v);
-  return v.map((x) => x / norm);
-}
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -90,7 +75,7 @@ async function benchStore(name: string, store: KbStore, corpus: string, rounds: 
   let embedMs = 0;
   const embed = async (texts: string[]) => {
     const start = performance.now();
-    const vectors = texts.map(denseEmbedding);
+    const vectors = texts.map((t) => denseEmbedText(t, DIM));
     embedMs += performance.now() - start;
     return vectors;
   };
@@ -106,14 +91,14 @@ async function benchStore(name: string, store: KbStore, corpus: string, rounds: 
 
   const retrieve = createRetriever({
     store,
-    embed: async (texts) => texts.map(denseEmbedding),
+    embed: async (texts) => texts.map((t) => denseEmbedText(t, DIM)),
     topK: 6,
     minScore: 0,
   });
   await timeEach(2, (query) => retrieve({ query, credential: "bench" })); // warm-up
   const hybrid = await timeEach(rounds, (query) => retrieve({ query, credential: "bench" }));
   const text = await timeEach(rounds, (query) => store.searchText(query, 24));
-  const vectorOnly = await timeEach(rounds, (query) => store.searchVector(denseEmbedding(query), 24));
+  const vectorOnly = await timeEach(rounds, (query) => store.searchVector(denseEmbedText(query, DIM), 24));
 
   return {
     store: name,

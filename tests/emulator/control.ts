@@ -29,6 +29,7 @@ export const settingsPatchSchema = z
     redirectUris: z.array(z.string().min(1)),
     authorizeAs: z.string().min(1),
     embeddingDimensions: z.number().int().positive().max(16000),
+    denseEmbeddings: z.boolean(),
     issOnRedirect: z.boolean(),
     revokeRequiresClientAuth: z.boolean(),
   })

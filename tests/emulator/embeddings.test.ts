@@ -112,6 +112,24 @@ describe("POST /embed/v1/embeddings", () => {
     expect((await vectors(["first text"]))[0]).toHaveLength(1024);
   });
 
+  it("returns dense vectors when asked, as a real model's, ranking texts as the sparse ones do", async () => {
+    const texts = ["rotate the signing key", "rotate the signing key every quarter", "bake bread at home"];
+    const sparse = await vectors(texts);
+    emu.configure({ denseEmbeddings: true });
+    try {
+      const dense = await vectors(texts);
+      const [key, keyQuarter, bread] = dense as [number[], number[], number[]];
+      expect(sparse[0]?.filter((v) => v !== 0).length).toBeLessThan(20);
+      expect(key.filter((v) => v !== 0)).toHaveLength(1024);
+      expect(Math.hypot(...key)).toBeCloseTo(1, 6);
+      expect(await vectors([texts[0] ?? ""])).toEqual([key]); // the same text, the same vector
+      expect(cosine(key, sparse[0] ?? [])).toBeGreaterThan(0.99);
+      expect(cosine(key, keyQuarter)).toBeGreaterThan(cosine(key, bread) + 0.5);
+    } finally {
+      emu.reset();
+    }
+  });
+
   it("answers a wrong path on the chute with 'No matching cord found!'", async () => {
     const response = await fetch(`${emu.url}/embed/v1/nothing`, {
       method: "POST",

@@ -1,6 +1,7 @@
 // The BGE-M3 slug host: POST /v1/embeddings (protocol §3.3). Vectors come from feature hashing of
 // words and word bigrams, so they are deterministic and texts sharing words score a high cosine.
 import { createHash, randomUUID } from "node:crypto";
+import { rng } from "../support/rng.ts";
 import type { RequestContext } from "./context.ts";
 import { DEFAULT_SLOW_FIRST_TOKEN_MS, isFailureName, renderFailure } from "./failures.ts";
 import { EMBEDDING_DIMENSIONS, EMBEDDING_MODEL } from "./fixtures.ts";
@@ -37,6 +38,18 @@ export function embedText(text: string, dimensions: number = EMBEDDING_DIMENSION
     norm = 1;
   }
   return Array.from(vector, (v) => v / norm);
+}
+
+/**
+ * `embedText` with a number in every dimension, as a real model's vector has: the hashed features fill
+ * a few dimensions only, and what a database spends reading a vector depends on every dimension's
+ * digits. A noise seeded by the text fills the rest, small enough to move cosines by about 0.01.
+ */
+export function denseEmbedText(text: string, dimensions: number = EMBEDDING_DIMENSIONS): number[] {
+  const noise = rng(createHash("sha1").update(text).digest().readUInt32BE(0));
+  const vector = embedText(text, dimensions).map((v) => v + (noise() - 0.5) * 0.01);
+  const norm = Math.hypot(...vector);
+  return vector.map((v) => v / norm);
 }
 
 function toBase64(vector: number[]): string {
@@ -91,7 +104,8 @@ export async function handleEmbeddings(ctx: RequestContext): Promise<void> {
     {
       object: "list",
       data: texts.map((text, index) => {
-        const embedding = embedText(text, emu.settings.embeddingDimensions);
+        const embed = emu.settings.denseEmbeddings ? denseEmbedText : embedText;
+        const embedding = embed(text, emu.settings.embeddingDimensions);
         return { object: "embedding", embedding: base64 ? toBase64(embedding) : embedding, index };
       }),
       model: EMBEDDING_MODEL,

@@ -75,6 +75,8 @@ export type EmulatorOptions = {
   authorizeAs?: string;
   /** Length of the embedding vectors (default 1024, BGE-M3's). */
   embeddingDimensions?: number;
+  /** Vectors dense as a real model's (default false: the hashed features alone). */
+  denseEmbeddings?: boolean;
   issOnRedirect?: boolean;
   revokeRequiresClientAuth?: boolean;
 };
@@ -242,6 +244,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       redirectUris: [...(options.redirectUris ?? DEFAULT_REDIRECT_URIS)],
       authorizeAs: options.authorizeAs ?? "alice",
       embeddingDimensions: options.embeddingDimensions ?? EMBEDDING_DIMENSIONS,
+      denseEmbeddings: options.denseEmbeddings ?? false,
       issOnRedirect: options.issOnRedirect ?? false,
       revokeRequiresClientAuth: options.revokeRequiresClientAuth ?? false,
     },

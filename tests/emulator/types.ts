@@ -60,6 +60,8 @@ export type EmulatorSettings = {
    * embeddings host serving a different model than the knowledge base was built with.
    */
   embeddingDimensions: number;
+  /** Vectors with a number in every dimension, as a real model's (see denseEmbedText); off: sparse. */
+  denseEmbeddings: boolean;
   /** RFC 9207: add `iss` to the authorization response (Chutes does not; an IdP may). */
   issOnRedirect: boolean;
   /** RFC 7009 strictly: revoke only with the client's credentials (Chutes accepts both). */
