@@ -38,7 +38,7 @@ export const POST = credentialRoute(
     });
     if (!validated.success) return errorResponse("invalid_request", "The conversation could not be read.");
     // Documents of the whole conversation become sources, even when their turn is out of the history budget.
-    const attached = attachedDocuments(validated.data);
+    const attached = attachedDocuments(validated.data, { scope: ctx.credential.token });
     const history = fitHistory(attached.messages, HISTORY_TOKEN_BUDGET, (m) => countTokens(messageText(m)));
     // The question as typed: an attached file's marker is not something to search for.
     const question = messageText(validated.data.findLast((m) => m.role === "user") ?? { parts: [] });

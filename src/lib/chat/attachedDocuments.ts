@@ -1,6 +1,7 @@
 import "server-only";
+import { createHash } from "node:crypto";
 import { DOCUMENT_LIMITS, type DocumentPart, documentText, isDocumentPart } from "../api/documents.ts";
-import { type DocumentFormat, parseDocument } from "../rag/chunker.ts";
+import { type ChunkDraft, type DocumentFormat, parseDocument } from "../rag/chunker.ts";
 import type { ContextChunk } from "../rag/context.ts";
 import type { ChatMessage, FileNotice } from "./messages.ts";
 
@@ -28,9 +29,60 @@ export interface AttachedDocuments {
 export const attachedMarker = (filename: string) =>
   `[attached file ${filename}: its text is given as sources]`;
 
+/** What the answer can use of one document: its first chunks within the whole budget, and its size. */
+interface ReadDocument {
+  chunks: readonly ChunkDraft[];
+  totalTokens: number;
+}
+
+// Every question of a conversation sends its files again, and chunking one of 1 MiB took ~0.3 s of
+// the event loop before each answer's first token. What a file gave is kept for the files seen
+// lately, by a hash of its content and of the asker's credential, so that one user's files never
+// make another's answer faster (a timing oracle for "someone attached this file"). Only the passages
+// within the budget are kept (~12,000 tokens a file at most).
+const MAX_READ_DOCUMENTS = 64;
+const readDocuments = new Map<string, ReadDocument>();
+
+function readDocument(document: DocumentPart, budget: number, scope: string): ReadDocument {
+  const key = createHash("sha256")
+    .update(`${scope}\0${budget}\0${document.mediaType}\0${document.filename}\0`)
+    .update(document.url)
+    .digest("hex");
+  const known = readDocuments.get(key);
+  if (known) {
+    // The most recently used are kept: a hit moves to the end of the eviction order.
+    readDocuments.delete(key);
+    readDocuments.set(key, known);
+    return known;
+  }
+  const parsed = parseDocument({
+    fileName: document.filename,
+    text: documentText(document),
+    format: FORMAT_OF[document.mediaType],
+  });
+  let fitting = 0;
+  let used = 0;
+  while (fitting < parsed.chunks.length && used + (parsed.chunks[fitting]?.tokenCount ?? 0) <= budget)
+    used += parsed.chunks[fitting++]?.tokenCount ?? 0;
+  const read: ReadDocument = {
+    chunks: parsed.chunks.slice(0, fitting),
+    totalTokens: parsed.chunks.reduce((sum, c) => sum + c.tokenCount, 0),
+  };
+  if (readDocuments.size >= MAX_READ_DOCUMENTS) readDocuments.delete(readDocuments.keys().next().value ?? "");
+  readDocuments.set(key, read);
+  return read;
+}
+
 export function attachedDocuments(
   messages: readonly ChatMessage[],
-  budget: number = DOCUMENT_LIMITS.promptTokens,
+  {
+    budget = DOCUMENT_LIMITS.promptTokens,
+    scope,
+  }: {
+    budget?: number;
+    /** Whose files these are (the credential): what is kept of a file is kept for its owner only. */
+    scope: string;
+  },
 ): AttachedDocuments {
   const documents = messages
     .filter((m) => m.role === "user")
@@ -40,12 +92,8 @@ export function attachedDocuments(
   const notices: FileNotice[] = [];
   let room = budget;
   for (const document of documents) {
-    const parsed = parseDocument({
-      fileName: document.filename,
-      text: documentText(document),
-      format: FORMAT_OF[document.mediaType],
-    });
-    const totalTokens = parsed.chunks.reduce((sum, c) => sum + c.tokenCount, 0);
+    const parsed = readDocument(document, budget, scope);
+    const totalTokens = parsed.totalTokens;
     let readTokens = 0;
     for (const chunk of parsed.chunks) {
       if (chunk.tokenCount > room) break;
