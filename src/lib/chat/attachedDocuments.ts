@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { DOCUMENT_LIMITS, type DocumentPart, documentText, isDocumentPart } from "../api/documents.ts";
 import { type ChunkDraft, type DocumentFormat, parseDocument } from "../rag/chunker.ts";
 import type { ContextChunk } from "../rag/context.ts";
+import { boundedMemo } from "../server/boundedMemo.ts";
 import type { ChatMessage, FileNotice } from "./messages.ts";
 
 // Documents the user attached to this conversation, turned into sources for this answer only:
@@ -40,37 +41,28 @@ interface ReadDocument {
 // lately, by a hash of its content and of the asker's credential, so that one user's files never
 // make another's answer faster (a timing oracle for "someone attached this file"). Only the passages
 // within the budget are kept (~12,000 tokens a file at most).
-const MAX_READ_DOCUMENTS = 64;
-const readDocuments = new Map<string, ReadDocument>();
+const readDocuments = boundedMemo<ReadDocument>(64);
 
 function readDocument(document: DocumentPart, budget: number, scope: string): ReadDocument {
   const key = createHash("sha256")
     .update(`${scope}\0${budget}\0${document.mediaType}\0${document.filename}\0`)
     .update(document.url)
     .digest("hex");
-  const known = readDocuments.get(key);
-  if (known) {
-    // The most recently used are kept: a hit moves to the end of the eviction order.
-    readDocuments.delete(key);
-    readDocuments.set(key, known);
-    return known;
-  }
-  const parsed = parseDocument({
-    fileName: document.filename,
-    text: documentText(document),
-    format: FORMAT_OF[document.mediaType],
+  return readDocuments(key, () => {
+    const parsed = parseDocument({
+      fileName: document.filename,
+      text: documentText(document),
+      format: FORMAT_OF[document.mediaType],
+    });
+    let fitting = 0;
+    let used = 0;
+    while (fitting < parsed.chunks.length && used + (parsed.chunks[fitting]?.tokenCount ?? 0) <= budget)
+      used += parsed.chunks[fitting++]?.tokenCount ?? 0;
+    return {
+      chunks: parsed.chunks.slice(0, fitting),
+      totalTokens: parsed.chunks.reduce((sum, c) => sum + c.tokenCount, 0),
+    };
   });
-  let fitting = 0;
-  let used = 0;
-  while (fitting < parsed.chunks.length && used + (parsed.chunks[fitting]?.tokenCount ?? 0) <= budget)
-    used += parsed.chunks[fitting++]?.tokenCount ?? 0;
-  const read: ReadDocument = {
-    chunks: parsed.chunks.slice(0, fitting),
-    totalTokens: parsed.chunks.reduce((sum, c) => sum + c.tokenCount, 0),
-  };
-  if (readDocuments.size >= MAX_READ_DOCUMENTS) readDocuments.delete(readDocuments.keys().next().value ?? "");
-  readDocuments.set(key, read);
-  return read;
 }
 
 export function attachedDocuments(

@@ -4,6 +4,7 @@ import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { type LanguageModelMiddleware, wrapLanguageModel } from "ai";
 import type { AppConfig } from "../config.ts";
 import type { Credential } from "../credentials/precedence.ts";
+import { boundedMemo } from "../server/boundedMemo.ts";
 import { withChatStreamStage } from "./coalesceDeltas.ts";
 import { reasoningMiddleware } from "./reasoningMiddleware.ts";
 
@@ -19,24 +20,19 @@ type ChatModel = ReturnType<ReturnType<typeof createOpenAICompatible>["chatModel
 const callFetch = new AsyncLocalStorage<typeof fetch>();
 const fetchOfCall: typeof fetch = (input, init) => (callFetch.getStore() ?? fetch)(input, init);
 
-/** Model ids come from the request: the shared models are bounded, the oldest dropped first. */
-const MAX_SHARED_MODELS = 32;
-const sharedModels = new Map<string, ChatModel>();
+/** Model ids come from the request: the shared models are bounded (boundedMemo). */
+const sharedModels = boundedMemo<ChatModel>(32);
 
 function sharedModel(provider: "chutes" | "openrouter", baseURL: string, modelId: string): ChatModel {
-  const key = JSON.stringify([provider, baseURL, modelId]);
-  const known = sharedModels.get(key);
-  if (known) return known;
   // No apiKey: a call without its credential's header goes out unauthenticated, never with another's.
-  const model = createOpenAICompatible({
-    name: provider,
-    baseURL,
-    includeUsage: true,
-    fetch: withChatStreamStage(fetchOfCall),
-  }).chatModel(modelId);
-  if (sharedModels.size >= MAX_SHARED_MODELS) sharedModels.delete(sharedModels.keys().next().value ?? "");
-  sharedModels.set(key, model);
-  return model;
+  return sharedModels(JSON.stringify([provider, baseURL, modelId]), () =>
+    createOpenAICompatible({
+      name: provider,
+      baseURL,
+      includeUsage: true,
+      fetch: withChatStreamStage(fetchOfCall),
+    }).chatModel(modelId),
+  );
 }
 
 function callWith(credential: Credential, fetchImpl: typeof fetch = fetch): LanguageModelMiddleware {
