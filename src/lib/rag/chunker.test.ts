@@ -186,6 +186,41 @@ describe("empty, huge and invalid input", () => {
   });
 });
 
+describe("reading only a document's beginning", () => {
+  const merged = Array.from({ length: 40 }, (_, i) => `## Small ${i}\n\n${sentence(i)}`).join("\n\n");
+  const longSection = `# One section\n\n${Array.from({ length: 60 }, (_, i) => paragraph(i * 5, 5)).join("\n\n")}`;
+  const fence = `# Code\n\nBefore.\n\n\`\`\`js\n${Array.from({ length: 400 }, (_, i) => `const v${i} = ${i};`).join("\n")}\n\`\`\`\n\nAfter.`;
+  const plain = Array.from({ length: 50 }, (_, i) => paragraph(i * 3, 3)).join("\n\n");
+  const cases = [
+    { fileName: "merged.md", text: merged },
+    { fileName: "long.md", text: longSection },
+    { fileName: "fence.md", text: fence },
+    { fileName: "plain.txt", text: plain },
+    { fileName: "mixed.md", text: [merged, longSection, fence].join("\n\n") },
+  ];
+
+  it("gives exactly the whole document's first chunks, and says it stopped", () => {
+    for (const input of cases) {
+      const whole = parseDocument(input);
+      expect(whole.complete).toBe(true);
+      const total = whole.chunks.reduce((sum, c) => sum + c.tokenCount, 0);
+      for (const stopAfterTokens of [0, 150, 401, 1000, 2500, total - 1].filter((n) => n < total)) {
+        const part = parseDocument(input, { stopAfterTokens });
+        const tokens = part.chunks.reduce((sum, c) => sum + c.tokenCount, 0);
+        expect(part.chunks, `${input.fileName} stopped after ${stopAfterTokens}`).toEqual(
+          whole.chunks.slice(0, part.chunks.length),
+        );
+        // It stops with the first chunk past the limit, so the caller sees that there is more.
+        expect(tokens).toBeGreaterThan(stopAfterTokens);
+        expect(tokens - (part.chunks.at(-1)?.tokenCount ?? 0)).toBeLessThanOrEqual(stopAfterTokens);
+        // Never "complete" with chunks left out (a stop on the last chunk may not know it was the last).
+        if (part.chunks.length < whole.chunks.length) expect(part.complete).toBe(false);
+      }
+      expect(parseDocument(input, { stopAfterTokens: total })).toEqual(whole);
+    }
+  });
+});
+
 describe("titles and frontmatter", () => {
   it("takes the frontmatter title, else the first H1, else the file name", () => {
     expect(

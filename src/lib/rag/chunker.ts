@@ -16,7 +16,7 @@
 import { InvalidTextError } from "./errors.ts";
 import { htmlToMarkdown } from "./html.ts";
 import { CHUNK_MAX_TOKENS, CHUNK_OVERLAP_TOKENS, SUPPORTED_EXTENSIONS } from "./settings.ts";
-import { countTokens } from "./tokens.ts";
+import { countTokens, countTokensUpTo } from "./tokens.ts";
 
 export type DocumentFormat = (typeof SUPPORTED_EXTENSIONS)[keyof typeof SUPPORTED_EXTENSIONS];
 
@@ -34,6 +34,13 @@ export interface ParsedDocument {
   title: string;
   format: DocumentFormat;
   chunks: ChunkDraft[];
+  /** False when `stopAfterTokens` stopped the chunking: there may be more (true: these are all). */
+  complete: boolean;
+  /**
+   * The chunks' tokens when complete. Else an estimate of what all would hold: the tokens per
+   * character of the chunks made, times the characters of the whole document's text blocks.
+   */
+  totalTokens: number;
 }
 
 export interface ChunkOptions {
@@ -41,6 +48,15 @@ export interface ChunkOptions {
   overlapTokens?: number;
   /** Merge consecutive small sections up to maxTokens (default true); false = one section per chunk. */
   mergeSections?: boolean;
+}
+
+/** For a caller that reads only a document's beginning (an attached file within its budget). */
+export interface PrefixOptions extends ChunkOptions {
+  /**
+   * Stop once the chunks made hold more than this many tokens. The chunks given are then exactly the
+   * whole document's first ones: chunking is greedy and in order.
+   */
+  stopAfterTokens?: number;
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -67,7 +83,7 @@ export function formatForPath(path: string): DocumentFormat | null {
 /** Parses and chunks one document. `fileName` gives the fallback title and, without `format`, the format. */
 export function parseDocument(
   input: { fileName: string; text: string; format?: DocumentFormat },
-  options: ChunkOptions = {},
+  options: PrefixOptions = {},
 ): ParsedDocument {
   const format = input.format ?? formatForPath(input.fileName) ?? "text";
   const fallbackTitle = baseName(input.fileName);
@@ -75,7 +91,7 @@ export function parseDocument(
 
   if (format === "text") {
     const blocks = splitParagraphs(text).map((t): Block => ({ kind: "text", text: t }));
-    return { title: fallbackTitle, format, chunks: chunkBlocks(blocks, options) };
+    return { title: fallbackTitle, format, ...chunkBlocks(blocks, options) };
   }
   if (format === "html") {
     const { markdown, title } = htmlToMarkdown(text);
@@ -83,7 +99,7 @@ export function parseDocument(
     return {
       title: title || firstH1(blocks) || fallbackTitle,
       format,
-      chunks: chunkBlocks(blocks, options),
+      ...chunkBlocks(blocks, options),
     };
   }
   const { data, body } = extractFrontmatter(text);
@@ -91,13 +107,13 @@ export function parseDocument(
   return {
     title: data.title || firstH1(blocks) || fallbackTitle,
     format,
-    chunks: chunkBlocks(blocks, options),
+    ...chunkBlocks(blocks, options),
   };
 }
 
 /** Chunks Markdown text (no frontmatter handling). */
 export function chunkMarkdown(markdown: string, options: ChunkOptions = {}): ChunkDraft[] {
-  return chunkBlocks(parseMarkdownBlocks(stripHtmlFromMarkdown(normalizeNewlines(markdown))), options);
+  return chunkBlocks(parseMarkdownBlocks(stripHtmlFromMarkdown(normalizeNewlines(markdown))), options).chunks;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -340,12 +356,30 @@ interface Section {
   blocks: Block[];
 }
 
-function chunkBlocks(blocks: Block[], options: ChunkOptions): ChunkDraft[] {
+function chunkBlocks(
+  blocks: Block[],
+  options: PrefixOptions,
+): Pick<ParsedDocument, "chunks" | "complete" | "totalTokens"> {
   const maxTokens = Math.max(16, options.maxTokens ?? CHUNK_MAX_TOKENS);
   const overlapTokens = Math.min(Math.max(0, options.overlapTokens ?? CHUNK_OVERLAP_TOKENS), maxTokens / 2);
+  const stopAfter = options.stopAfterTokens ?? Number.POSITIVE_INFINITY;
   const chunks: ChunkDraft[] = [];
-  const push = (headingPath: string, text: string, tokenCount = countTokens(text)) =>
+  let madeTokens = 0;
+  const push = (headingPath: string, text: string, tokenCount = countTokens(text)) => {
     chunks.push({ ordinal: chunks.length, headingPath, text, tokenCount });
+    madeTokens += tokenCount;
+  };
+  const enough = () => madeTokens > stopAfter;
+  const stopped = () => {
+    // Chunks repeat some text (overlap, merged headings) in both their tokens and their characters,
+    // which leaves the ratio as it is.
+    let madeCharacters = 0;
+    for (const chunk of chunks) madeCharacters += chunk.text.length;
+    let characters = 0;
+    for (const block of blocks) characters += block.text.length + 2; // and the blank line after it
+    const estimate = Math.round((madeTokens / Math.max(1, madeCharacters)) * characters);
+    return { chunks, complete: false, totalTokens: Math.max(madeTokens, estimate) };
+  };
 
   // Small consecutive sections waiting to be emitted as one chunk.
   let group: { section: Section; text: string; tokens: number }[] = [];
@@ -375,23 +409,37 @@ function chunkBlocks(blocks: Block[], options: ChunkOptions): ChunkDraft[] {
   };
 
   for (const section of splitSections(blocks)) {
+    if (enough()) return stopped();
+    // Units are counted and packed as the chunks are taken, so a stop skips the rest of a long section.
     const texts = packUnits(toUnits(section.blocks, maxTokens), maxTokens, overlapTokens);
-    if (texts.length > 1) {
+    const first = texts.next();
+    const second = texts.next();
+    if (!first.done && !second.done) {
       flushGroup();
-      for (const text of texts) push(pathText(section.path), text);
+      for (const text of prepend([first.value, second.value], texts)) {
+        if (enough()) return stopped();
+        push(pathText(section.path), text);
+      }
       continue;
     }
-    const text = texts[0] ?? "";
+    const text = first.done ? "" : first.value;
     const own = section.path[section.path.length - 1];
     // The heading line (if it must go into the text) and the separator count towards the budget.
     const tokens = countTokens(text) + (own ? countTokens(own.text) + 3 : 0);
-    if (group.length > 0 && (groupTokens + tokens > maxTokens || options.mergeSections === false))
+    if (group.length > 0 && (groupTokens + tokens > maxTokens || options.mergeSections === false)) {
       flushGroup();
+      if (enough()) return stopped();
+    }
     group.push({ section, text, tokens });
     groupTokens += tokens;
   }
   flushGroup();
-  return chunks;
+  return { chunks, complete: true, totalTokens: madeTokens };
+}
+
+function* prepend<T>(head: T[], rest: Iterable<T>): Generator<T> {
+  yield* head;
+  yield* rest;
 }
 
 function splitSections(blocks: Block[]): Section[] {
@@ -433,33 +481,31 @@ function pathText(path: Section["path"]): string {
   return path.map((h) => h.text).join(" > ");
 }
 
-function toUnits(blocks: Block[], maxTokens: number): Unit[] {
-  const units: Unit[] = [];
+function* toUnits(blocks: Block[], maxTokens: number): Generator<Unit> {
   for (const block of blocks) {
-    const tokens = countTokens(block.text);
+    const tokens = countTokensUpTo(block.text, maxTokens);
     if (block.kind === "code" && tokens > maxTokens) {
       for (const piece of splitCode(block.text, maxTokens))
-        units.push({ text: piece.text, tokens: piece.tokens, code: true, sep: "\n\n" });
+        yield { text: piece.text, tokens: piece.tokens, code: true, sep: "\n\n" };
       continue;
     }
     if (block.kind === "code" || tokens <= maxTokens) {
-      units.push({ text: block.text, tokens, code: block.kind === "code", sep: "\n\n" });
+      yield { text: block.text, tokens, code: block.kind === "code", sep: "\n\n" };
       continue;
     }
     // An oversized paragraph: split at sentence and line ends, then at word boundaries.
     let sep = "\n\n";
     for (const [piece, nextSep] of splitSentences(block.text)) {
       const pieceTokens = countTokens(piece);
-      if (pieceTokens <= maxTokens) units.push({ text: piece, tokens: pieceTokens, code: false, sep });
+      if (pieceTokens <= maxTokens) yield { text: piece, tokens: pieceTokens, code: false, sep };
       else {
         for (const [i, window] of wordWindows(piece, maxTokens).entries()) {
-          units.push({ text: window.text, tokens: window.tokens, code: false, sep: i === 0 ? sep : " " });
+          yield { text: window.text, tokens: window.tokens, code: false, sep: i === 0 ? sep : " " };
         }
       }
       sep = nextSep;
     }
   }
-  return units;
 }
 
 /**
@@ -552,25 +598,21 @@ function* words(text: string): Generator<string> {
   }
 }
 
-function packUnits(units: Unit[], maxTokens: number, overlapTokens: number): string[] {
-  const chunks: string[] = [];
+function* packUnits(units: Iterable<Unit>, maxTokens: number, overlapTokens: number): Generator<string> {
   let current: Unit[] = [];
   let currentTokens = 0;
-  const emit = () => {
-    if (current.length > 0) chunks.push(joinUnits(current));
-  };
   for (const unit of units) {
     if (unit.code && unit.tokens > maxTokens) {
       // An oversized fence is a chunk of its own; no overlap on either side.
-      emit();
-      chunks.push(unit.text);
+      if (current.length > 0) yield joinUnits(current);
+      yield unit.text;
       current = [];
       currentTokens = 0;
       continue;
     }
     const cost = unit.tokens + (current.length > 0 ? 1 : 0);
     if (current.length > 0 && currentTokens + cost > maxTokens) {
-      emit();
+      yield joinUnits(current);
       current = overlapTail(current, overlapTokens);
       currentTokens = current.reduce((sum, u, i) => sum + u.tokens + (i > 0 ? 1 : 0), 0);
       if (current.length > 0 && currentTokens + unit.tokens + 1 > maxTokens) {
@@ -581,8 +623,7 @@ function packUnits(units: Unit[], maxTokens: number, overlapTokens: number): str
     currentTokens += unit.tokens + (current.length > 0 ? 1 : 0);
     current.push(unit);
   }
-  emit();
-  return chunks;
+  if (current.length > 0) yield joinUnits(current);
 }
 
 /** The last units of a chunk, up to `overlapTokens`, to repeat at the start of the next one. */

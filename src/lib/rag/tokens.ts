@@ -1,4 +1,4 @@
-import { countTokens as countGptTokens } from "gpt-tokenizer";
+import { countTokens as countGptTokens, isWithinTokenLimit } from "gpt-tokenizer";
 
 // Special-token strings such as "<|endoftext|>" inside a document are ordinary text to us; the default
 // options would make the tokenizer throw on them.
@@ -21,6 +21,33 @@ export function countTokens(text: string): number {
     else
       for (let i = 0; i < part.length; i += SLICE)
         total += countGptTokens(part.slice(i, i + SLICE), ENCODE_OPTIONS);
+  }
+  return total;
+}
+
+/**
+ * `countTokens(text)` when that is at most `limit`, else Infinity. Stops soon after the limit, so a
+ * long paragraph is not counted whole only to learn that it must be split.
+ */
+export function countTokensUpTo(text: string, limit: number): number {
+  // A short text costs less to count whole than through the tokenizer's stoppable generator.
+  if (text.length <= 4 * limit) {
+    const count = countTokens(text);
+    return count <= limit ? count : Number.POSITIVE_INFINITY;
+  }
+  let total = 0;
+  for (const part of text.split(/(\S{256,})/)) {
+    if (part === "") continue;
+    if (part.length < 256 || /\s/.test(part)) {
+      const within = isWithinTokenLimit(part, limit - total, ENCODE_OPTIONS);
+      if (within === false) return Number.POSITIVE_INFINITY;
+      total += within;
+      continue;
+    }
+    for (let i = 0; i < part.length; i += SLICE) {
+      total += countGptTokens(part.slice(i, i + SLICE), ENCODE_OPTIONS);
+      if (total > limit) return Number.POSITIVE_INFINITY;
+    }
   }
   return total;
 }
