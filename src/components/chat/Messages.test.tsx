@@ -154,7 +154,7 @@ describe("documents in a question and its answer", () => {
     expect(within(sources).getByText("from your file")).toBeTruthy();
     expect(
       screen.getByText(
-        /report\.pdf is too long to read whole: this answer read its first 12,000 tokens of 48,512 tokens\./,
+        /report\.pdf is too long to read whole: this answer read its first 12,000 tokens of about 48,512 tokens\./,
       ),
     ).toBeTruthy();
   });

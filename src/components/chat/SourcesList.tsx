@@ -89,8 +89,8 @@ export function FileNotes({ notices }: { notices: ReadonlyArray<FileNotice> | un
     <>
       {notices.map((n) => (
         <p key={n.filename} className="mt-1 px-1 text-xs text-amber-800 dark:text-amber-300">
-          {n.filename} is too long to read whole: this answer read its first {formatTokens(n.readTokens)} of{" "}
-          {formatTokens(n.totalTokens)}. To ask about a later part, attach that part as its own file.
+          {n.filename} is too long to read whole: this answer read its first {formatTokens(n.readTokens)} of
+          about {formatTokens(n.totalTokens)}. To ask about a later part, attach that part as its own file.
         </p>
       ))}
     </>

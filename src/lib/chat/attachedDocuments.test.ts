@@ -1,6 +1,8 @@
 // @vitest-environment node
 import { describe, expect, it } from "vitest";
 import { documentPart } from "../api/documents.ts";
+import { parseDocument } from "../rag/chunker.ts";
+import { countTokens } from "../rag/tokens.ts";
 import { attachedDocuments } from "./attachedDocuments.ts";
 import type { ChatMessage } from "./messages.ts";
 
@@ -33,6 +35,38 @@ describe("attached documents", () => {
     expect(later.notices).toEqual(first.notices);
     expect(first.notices[0]).toMatchObject({ filename: "report.md", readTokens: first.tokens });
     expect(first.notices[0]?.totalTokens).toBeGreaterThan(3 * first.tokens);
+  });
+
+  it("read only a long file's beginning, and give its size within a tenth", () => {
+    // The same report in three formats: its size is that of its text, tags aside.
+    const reportTokens = countTokens(longReport);
+    const formats = [
+      { filename: "report.md", mediaType: "text/markdown", text: longReport, format: "markdown" },
+      {
+        filename: "report.html",
+        mediaType: "text/html",
+        text: longReport.replace(/## (Day \d+)\n\n(.*)/g, '<h2 class="day">$1</h2><p style="x">$2</p>'),
+        format: "html",
+      },
+      { filename: "report.txt", mediaType: "text/plain", text: longReport, format: "text" },
+    ] as const;
+    for (const { filename, mediaType, text, format } of formats) {
+      const whole = parseDocument({ fileName: filename, text, format });
+      const read = attachedDocuments([ask("u1", "Summarize", [documentPart(filename, mediaType, text)])], {
+        scope: "key-a",
+        budget: 1500,
+      });
+      // The passages are the whole file's first chunks, as many as the budget holds.
+      expect(read.chunks.map((c) => c.text)).toEqual(
+        whole.chunks.slice(0, read.chunks.length).map((c) => c.text),
+      );
+      expect(read.tokens + (whole.chunks[read.chunks.length]?.tokenCount ?? 0)).toBeGreaterThan(1500);
+      const total = read.notices[0]?.totalTokens ?? 0;
+      expect(
+        Math.abs(total - reportTokens) / reportTokens,
+        `${filename}: ${total} for ${reportTokens}`,
+      ).toBeLessThan(0.1);
+    }
   });
 
   it("read a file again when it was edited and attached under the same name", () => {

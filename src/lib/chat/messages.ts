@@ -33,7 +33,7 @@ export const retrievalInfoSchema = z.object({
 
 export type RetrievalInfo = z.infer<typeof retrievalInfoSchema>;
 
-/** An attached document too long to read whole: the answer read its first `readTokens`. */
+/** An attached document too long to read whole: the answer read its first `readTokens` of about `totalTokens`. */
 export const fileNoticeSchema = z.object({
   filename: z.string(),
   readTokens: z.number().int().nonnegative(),
