@@ -8,7 +8,16 @@ describe("counting tokens up to a limit", () => {
     " ",
   );
   const blob = `intro words ${"QmFzZTY0".repeat(400)} and ${"x".repeat(5000)} outro`;
-  const texts = { short: "A short sentence.", prose, blob, mixed: `${prose} ${blob} ${prose}`, empty: "" };
+  // Mostly whitespace: far more characters than tokens, so its length says little about its count.
+  const sparse = `${"word".padEnd(200)}`.repeat(500);
+  const texts = {
+    short: "A short sentence.",
+    prose,
+    blob,
+    mixed: `${prose} ${blob} ${prose}`,
+    sparse,
+    empty: "",
+  };
 
   it("gives the same count as counting whole when the text is within the limit", () => {
     for (const [name, text] of Object.entries(texts)) {

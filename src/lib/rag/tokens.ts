@@ -9,6 +9,7 @@ const ENCODE_OPTIONS = { disallowedSpecial: new Set<string>() };
 // the count is then an estimate, which is all a chunk budget needs.
 const LONG_RUN = /\S{256,}/;
 const SLICE = 128;
+const WORD_START = / (?=\p{L})/gu;
 
 /** Number of tokens in `text` (o200k_base, the tokenizer's default encoding). */
 export function countTokens(text: string): number {
@@ -34,6 +35,13 @@ export function countTokensUpTo(text: string, limit: number): number {
   if (text.length <= 4 * limit) {
     const count = countTokens(text);
     return count <= limit ? count : Number.POSITIVE_INFINITY;
+  }
+  // Far longer than the limit: first count a beginning cut before a word's leading space, where the
+  // tokenizer's pre-tokens break too, so its count is part of the whole's.
+  if (text.length > 16 * limit) {
+    WORD_START.lastIndex = 8 * limit;
+    const cut = WORD_START.exec(text)?.index;
+    if (cut !== undefined && countTokens(text.slice(0, cut)) > limit) return Number.POSITIVE_INFINITY;
   }
   let total = 0;
   for (const part of text.split(/(\S{256,})/)) {
