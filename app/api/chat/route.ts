@@ -18,7 +18,7 @@ import { chatModelFor } from "@/src/lib/chutes/provider.ts";
 import { encodeAppError, errorResponse } from "@/src/lib/errors.ts";
 import { credentialRoute } from "@/src/lib/http/credentialRoute.ts";
 import { log } from "@/src/lib/log.ts";
-import { countTokens } from "@/src/lib/rag/tokens.ts";
+import { countTokensUpTo } from "@/src/lib/rag/tokens.ts";
 import { shutdownSignal } from "@/src/lib/server/inflight.ts";
 import { classifyUpstreamError } from "@/src/lib/upstream/classify.ts";
 
@@ -39,7 +39,9 @@ export const POST = credentialRoute(
     if (!validated.success) return errorResponse("invalid_request", "The conversation could not be read.");
     // Documents of the whole conversation become sources, even when their turn is out of the history budget.
     const attached = attachedDocuments(validated.data, { scope: ctx.credential.token });
-    const history = fitHistory(attached.messages, HISTORY_TOKEN_BUDGET, (m) => countTokens(messageText(m)));
+    const history = fitHistory(attached.messages, HISTORY_TOKEN_BUDGET, (m, room) =>
+      countTokensUpTo(messageText(m), Math.max(0, room)),
+    );
     // The question as typed: an attached file's marker is not something to search for.
     const question = messageText(validated.data.findLast((m) => m.role === "user") ?? { parts: [] });
     const signal = ctx.request.signal;
