@@ -2,12 +2,17 @@
 // `attachedDocuments` step, on the event loop), for one Markdown file of 1 MiB, for the most a request
 // may carry (four), and for a 1 MiB log (one paragraph to the chunker). Baseline in the same run: the
 // chunker on the whole of the same text. Every question sends the files again: the first question of a
-// conversation decodes and chunks the beginning of each, a later one finds what was read. Run: npm run bench:documents. Writes bench/results/attached-documents.json.
+// conversation decodes and chunks the beginning of each, a later one finds what was read. Also the
+// history budget, which counts the newest turns' tokens on every question: a long conversation with
+// an old paste, against counting every turn whole. Run: npm run bench:documents. Writes bench/results/attached-documents.json.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { HISTORY_TOKEN_BUDGET } from "../src/lib/api/chat.ts";
 import { DOCUMENT_LIMITS, documentPart } from "../src/lib/api/documents.ts";
 import { attachedDocuments } from "../src/lib/chat/attachedDocuments.ts";
+import { fitHistory } from "../src/lib/chat/historyBudget.ts";
 import type { ChatMessage } from "../src/lib/chat/messages.ts";
 import { parseDocument } from "../src/lib/rag/chunker.ts";
+import { countTokens, countTokensUpTo } from "../src/lib/rag/tokens.ts";
 
 const docs = readdirSync("docs")
   .filter((name) => name.endsWith(".md"))
@@ -70,6 +75,23 @@ const rows = cases.map(({ label, chosen }) => {
   return { files: label, chunkerMs: chunker, firstQuestionMs: first, laterQuestionMs: later };
 });
 
+// The history budget as the route runs it (each turn counted only up to the room left) against every
+// turn counted whole, the baseline: 20 short recent turns, and a ~440 KB paste before them.
+const turnText = (n: number, tag: string) =>
+  Array.from({ length: n }, (_, i) => `${tag} word ${i}.`).join(" ");
+const longHistory = [{ role: "user", text: turnText(25_000, "paste") }];
+for (let i = 0; i < 20; i++)
+  longHistory.push({ role: i % 2 ? "user" : "assistant", text: turnText(i % 2 ? 10 : 40, "t") });
+const history = {
+  pasteCharacters: longHistory[0]?.text.length ?? 0,
+  countedWholeMs: time(() => fitHistory(longHistory, HISTORY_TOKEN_BUDGET, (m) => countTokens(m.text)), 31),
+  upToRoomMs: time(
+    () =>
+      fitHistory(longHistory, HISTORY_TOKEN_BUDGET, (m, room) => countTokensUpTo(m.text, Math.max(0, room))),
+    31,
+  ),
+};
+
 const lines = [
   `Attached files, ms of the event loop before the first token (Node ${process.version}); files of ${(DOCUMENT_LIMITS.textBytes / 1024 / 1024).toFixed(0)} MiB each`,
   "",
@@ -79,10 +101,12 @@ const lines = [
     (r) =>
       `| ${r.files} | ${r.chunkerMs} | ${r.firstQuestionMs} | ${(r.firstQuestionMs / r.chunkerMs).toFixed(3)} | ${r.laterQuestionMs} | ${(r.laterQuestionMs / r.chunkerMs).toFixed(3)} |`,
   ),
+  "",
+  `History budget (${HISTORY_TOKEN_BUDGET} tokens), 20 recent turns after a paste of ${history.pasteCharacters} characters: every turn counted whole (baseline) ${history.countedWholeMs} ms, up to the room left ${history.upToRoomMs} ms (÷ baseline ${(history.upToRoomMs / history.countedWholeMs).toFixed(3)})`,
 ];
 console.info(lines.join("\n"));
 mkdirSync("bench/results", { recursive: true });
 writeFileSync(
   "bench/results/attached-documents.json",
-  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rows }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rows, history }, null, 2)}\n`,
 );
