@@ -15,6 +15,7 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { assertPortFree, exitOf, stopWithThisProcess, terminateTree } from "./serverProcess.ts";
 
 const ROUTE_HEADER = `export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -145,6 +146,7 @@ export async function startEmptyNext(port: number, upstreamUrl = ""): Promise<Em
     execFileSync(process.execPath, [next, "build"], { cwd: dir, stdio: "ignore", env });
     writeFileSync(stamp, sourceHash);
   }
+  await assertPortFree(port);
   const child: ChildProcess = spawn(
     process.execPath,
     [next, "start", "-p", String(port), "-H", "127.0.0.1"],
@@ -154,15 +156,25 @@ export async function startEmptyNext(port: number, upstreamUrl = ""): Promise<Em
       env,
     },
   );
+  const owned = stopWithThisProcess(child);
+  // `next start` serves from a child process of its own: stopping the parent alone leaves it running.
+  const stop = () => {
+    owned.release();
+    terminateTree(child.pid ?? 0);
+  };
+  let failed: Error | undefined;
+  exitOf(child, "the empty Next app").catch((error: Error) => {
+    failed = error;
+  });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 100 && !failed; i++) {
     const up = await fetch(url).then(
       (r) => r.ok,
       () => false,
     );
-    if (up) return { url, pid: child.pid ?? 0, stop: () => child.kill("SIGTERM") };
+    if (up) return { url, pid: child.pid ?? 0, stop };
     await new Promise((r) => setTimeout(r, 100));
   }
-  child.kill();
-  throw new Error("the empty Next app did not start");
+  stop();
+  throw failed ?? new Error("the empty Next app did not start");
 }

@@ -14,7 +14,7 @@
 // in the Lighthouse repository); it warns below 1000. This 2-core machine measures 340-920, so 4x
 // models a phone several times slower than Lighthouse's. The calibrated round scales the factor
 // by the host's measured benchmarkIndex (median of the 4x rounds): 4 x index / 1750, within 1-4.
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse, { desktopConfig } from "lighthouse";
 import * as constants from "lighthouse/core/config/constants.js";
@@ -35,6 +35,9 @@ const EMPTY_URL = `http://127.0.0.1:${EMPTY_PORT}`;
 const ROUNDS = Number(process.env.LH_ROUNDS ?? 2);
 const HIGH_END_DESKTOP_INDEX = 1750;
 
+// Checked before any server starts: a run that cannot audit should not start them.
+if (!existsSync(CHROME_PATH))
+  throw new Error(`no Chromium at ${CHROME_PATH}: apt-get install chromium, or set CHROME_PATH`);
 const app = await startProductionApp(APP_PORT, "bench/out/lighthouse-data");
 const emptyNext = await startEmptyNext(EMPTY_PORT);
 

@@ -1,7 +1,7 @@
 // The production build started for a benchmark: the emulator, then `next start` wired to it
 // (Sign in with Chutes included), with its own data folder. `npm run build` must have run.
 import { spawn } from "node:child_process";
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { HINT_COOKIE } from "../src/components/shell/connectionHint.ts";
@@ -9,6 +9,9 @@ import { API_KEY_STORAGE_KEY } from "../src/lib/chutesAuth.ts";
 import { emulatorAppEnv } from "../tests/emulator/appEnv.ts";
 import { ADMIN_KEY, alice } from "../tests/emulator/fixtures.ts";
 import { type EmulatorHandle, startEmulator } from "../tests/emulator/server.ts";
+import { assertPortFree, exitOf, processTree, stopWithThisProcess, terminateTree } from "./serverProcess.ts";
+
+export { processTree } from "./serverProcess.ts";
 
 export interface ProductionApp {
   url: string;
@@ -34,6 +37,7 @@ async function startEmulatorProcess(): Promise<ProductionApp["emulator"]> {
     ["--conditions=react-server", cli, "--port", "0", "--token-delay-ms", "0"],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
+  const owned = stopWithThisProcess(child);
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";
     child.stdout.on("data", (data: Buffer) => {
@@ -48,6 +52,8 @@ async function startEmulatorProcess(): Promise<ProductionApp["emulator"]> {
     pid: child.pid ?? 0,
     close: () =>
       new Promise<void>((resolve) => {
+        owned.release();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once("exit", () => resolve());
         child.kill("SIGTERM");
       }),
@@ -71,6 +77,7 @@ export async function startProductionApp(
   } = {},
 ): Promise<ProductionApp> {
   const url = `http://127.0.0.1:${port}`;
+  await assertPortFree(port);
   const emulator = options.emulatorProcess
     ? await startEmulatorProcess()
     : Object.assign(await startEmulator({ port: 0, tokenDelayMs: 0 }), { pid: process.pid });
@@ -107,15 +114,17 @@ export async function startProductionApp(
       cwd: process.env.BENCH_APP_DIR || undefined,
     },
   );
+  const owned = stopWithThisProcess(app);
+  // A server that fails to start (its port taken, a missing build) says so now, not after 30 s.
+  let failed: Error | undefined;
+  exitOf(app, "next start").catch((error: Error) => {
+    failed = error;
+  });
   const stop = async () => {
+    owned.release();
     // `next start` runs its server in a child process ("next-server"), which outlives a parent
     // that alone is killed: stop the whole tree.
-    const tree = processTree(app.pid ?? 0).reverse();
-    for (const pid of tree) {
-      try {
-        process.kill(pid, "SIGTERM");
-      } catch {}
-    }
+    const tree = terminateTree(app.pid ?? 0);
     // Gone before this returns (at most 10 s), so a restart finds the data folder's lock released.
     const alive = (pid: number) => {
       try {
@@ -128,7 +137,7 @@ export async function startProductionApp(
     for (let i = 0; i < 100 && tree.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
     await emulator.close();
   };
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 300 && !failed; i++) {
     try {
       if ((await fetch(`${url}/`)).ok) {
         const startMs = performance.now() - spawnedAt;
@@ -141,7 +150,7 @@ export async function startProductionApp(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   await stop();
-  throw new Error("the app did not start (did you run npm run build?)");
+  throw failed ?? new Error("the app did not start (did you run npm run build?)");
 }
 
 /** Waits (at most 30 s) until a process tree has used under 5% of a core for half a second. */
@@ -161,22 +170,6 @@ export async function settled(root: number): Promise<void> {
     // Ticks are 10 ms (USER_HZ 100): at most 2 in 500 ms.
     if (cpuTicks() - before <= 2) return;
   }
-}
-
-/** A process and every process below it, parents first (read from /proc). */
-export function processTree(root: number): number[] {
-  const parents = new Map<number, number>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-    } catch {}
-  }
-  const tree = [root];
-  for (let i = 0; i < tree.length; i++)
-    for (const [pid, parent] of parents) if (parent === tree[i]) tree.push(pid);
-  return tree;
 }
 
 /**
