@@ -24,6 +24,7 @@ const MOBILE_THROTTLING = constants.throttling.mobileSlow4G;
 import { chromium } from "playwright-core";
 import { startEmptyNext } from "./emptyNext.ts";
 import { SAVED_KEY_ENTRY, savedKeyHintCookie, startProductionApp } from "./productionApp.ts";
+import { stopWithThisProcess } from "./serverProcess.ts";
 
 const APP_PORT = Number(process.env.BENCH_APP_PORT ?? 3710);
 const APP_URL = `http://127.0.0.1:${APP_PORT}`;
@@ -79,6 +80,7 @@ async function audit(screen: Screen, profile: Profile, cpuSlowdown = 4): Promise
     userDataDir,
     chromeFlags: ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run"],
   });
+  const owned = stopWithThisProcess(chrome.process);
   try {
     if (screen === "chat") {
       // What the browser holds after a key was saved: the key in localStorage, the hint cookie.
@@ -140,6 +142,7 @@ async function audit(screen: Screen, profile: Profile, cpuSlowdown = 4): Promise
         .map((a) => a.id),
     };
   } finally {
+    owned.release();
     chrome.kill();
     rmSync(userDataDir, { recursive: true, force: true });
   }
