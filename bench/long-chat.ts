@@ -19,6 +19,7 @@
 //   Event Timing's `duration` of keydown/keypress/input (threshold 16 ms, the lowest it takes: keys
 //   under it report nothing and count as 16 in the percentiles).
 // - scrollTop: setting the list's scrollTop to 0 until the first question is in view.
+// LONGCHAT_DRAFT=N types the keys after N characters already in the composer (a pasted log).
 // LONGCHAT_PROFILE=1 also writes DevTools CPU profiles of the long chat's first open and reload.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { chromium, type Page } from "playwright-core";
@@ -33,6 +34,7 @@ const CHROME_PATH = process.env.CHROME_PATH ?? "/usr/bin/chromium";
 const OUT = process.env.LONGCHAT_OUT ?? "bench/results/long-chat.json";
 const ROUNDS = Number(process.env.LONGCHAT_ROUNDS ?? 3);
 const KEYS = Number(process.env.LONGCHAT_KEYS ?? 50);
+const DRAFT = Number(process.env.LONGCHAT_DRAFT ?? 0);
 // LONGCHAT_PROFILE=1: a CPU profile of the long chat's first open and reload, in bench/out/.
 const PROFILE = Boolean(process.env.LONGCHAT_PROFILE);
 const LONG_PAIRS = 250;
@@ -333,6 +335,7 @@ async function reload(page: Page, marker: string): Promise<Times> {
 async function typeKeys(page: Page, count = KEYS): Promise<KeyResult[]> {
   const composer = page.getByRole("textbox", { name: "Message", exact: true });
   await composer.focus();
+  if (DRAFT > 0) await composer.fill("word ".repeat(Math.ceil(DRAFT / 5)).slice(0, DRAFT));
   // Warm-up keys (the footer switches from the last answer's usage to the estimate on the first).
   for (const key of "Hi ") await page.keyboard.press(key);
   await page.waitForTimeout(200);

@@ -7,6 +7,23 @@ import { onFirstInteraction } from "../ui/onFirstInteraction.ts";
 let loaded: CountTokens | null = null;
 
 /**
+ * The counter with its last few answers kept: the composer's estimate renders the draft it counted
+ * a moment ago again while a newer draft waits (see Composer's deferred footer), and a draft can
+ * be 100,000 characters.
+ */
+export function rememberingCounts(count: CountTokens, size = 4): CountTokens {
+  const counted = new Map<string, number>();
+  return (text) => {
+    const known = counted.get(text);
+    if (known !== undefined) return known;
+    const tokens = count(text);
+    if (counted.size >= size) counted.delete(counted.keys().next().value as string);
+    counted.set(text, tokens);
+    return tokens;
+  };
+}
+
+/**
  * The tokenizer the route counts with (gpt-tokenizer), loaded on first use so it stays out of
  * the first page load; about four characters per token until it arrives.
  */
@@ -20,8 +37,9 @@ export function useTokenCounter(): CountTokens {
     const stop = onFirstInteraction(() => {
       import("@/src/lib/rag/tokens.ts")
         .then(({ countTokens }) => {
-          loaded = countTokens;
-          if (live) setCounter(() => countTokens);
+          const counter = rememberingCounts(countTokens);
+          loaded = counter;
+          if (live) setCounter(() => counter);
         })
         .catch(() => undefined); // stays on the rough count
     });
