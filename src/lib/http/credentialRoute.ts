@@ -9,6 +9,7 @@ import { refreshAfterUnauthorized, resolveCredential } from "../credentials/reso
 import { appErrorResponse, errorResponse } from "../errors.ts";
 import { log, logRequest } from "../log.ts";
 import { EmbeddingDimensionError, KbMismatchError } from "../rag/errors.ts";
+import { isWarmUpRequest, standInUpstream, WARM_UP_CREDENTIAL } from "../server/warmUpAnswer.ts";
 import { clientAddress } from "./clientAddress.ts";
 import { readJsonBody, rejectCrossOrigin } from "./guards.ts";
 import { consumeRateLimit, type RateLimitFamily, rateLimitSubject } from "./rateLimit.ts";
@@ -78,15 +79,31 @@ export function credentialRoute<S extends z.ZodType | undefined = undefined>(
       const refused = rejectCrossOrigin(request);
       if (refused) return finish(refused);
       const config = getConfig();
-      const address = clientAddress(request, config.TRUST_PROXY_HOPS);
-      const byAddress = await consumeRateLimit(spec.rateLimit, rateLimitSubject.address(address), config);
-      if (!byAddress.ok) return finish(tooManyRequests(byAddress.retryAfterS));
+      // The server's own warm-up question (warmUpAnswer.ts): counted against no one, answered in process.
+      const warmUp = isWarmUpRequest(request);
+      if (!warmUp) {
+        const address = clientAddress(request, config.TRUST_PROXY_HOPS);
+        const byAddress = await consumeRateLimit(spec.rateLimit, rateLimitSubject.address(address), config);
+        if (!byAddress.ok) return finish(tooManyRequests(byAddress.retryAfterS));
+      }
 
       let body = undefined as BodyOf<S>;
       if (spec.body) {
         const read = await readJsonBody(request, spec.body, spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
         if (!read.ok) return finish(read.response);
         body = read.data as BodyOf<S>;
+      }
+
+      if (warmUp) {
+        const answered = await handler({
+          request,
+          body,
+          config,
+          credential: WARM_UP_CREDENTIAL,
+          fetch: standInUpstream(config),
+          responseHeaders: () => ({}),
+        });
+        return finish(answered);
       }
 
       const resolved = await resolveCredential(request, config);

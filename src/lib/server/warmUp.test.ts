@@ -11,6 +11,7 @@ import { type AppConfig, parseConfig } from "../config.ts";
 import { createLogger } from "../log.ts";
 import { createKbStore, type DocumentInput, type KbStore, storeOptionsFromConfig } from "../rag/store.ts";
 import { warmChatRoute, warmUp } from "./warmUp.ts";
+import { WARM_UP_HEADER, warmUpToken } from "./warmUpAnswer.ts";
 
 const holder = globalThis as { __chutesChatLogger?: unknown };
 let previousLogger: unknown;
@@ -148,25 +149,35 @@ describe("warming up at server start", () => {
     expect(logged).not.toContain("secret");
   });
 
-  it("has the chat route evaluated by one request it refuses, carrying no credential", async () => {
-    const seen: { method?: string; url?: string; headers: Record<string, unknown> }[] = [];
+  it("asks the chat route one question marked with this process's token, carrying no credential", async () => {
+    const seen: { method?: string; url?: string; headers: Record<string, unknown>; body: string }[] = [];
     const server = createServer((req, res) => {
-      seen.push({ method: req.method, url: req.url, headers: req.headers });
-      res.writeHead(403, { "content-type": "application/json" }).end('{"error":{"code":"cross_origin"}}');
+      let body = "";
+      req.on("data", (data: Buffer) => {
+        body += data.toString();
+      });
+      req.on("end", () => {
+        seen.push({ method: req.method, url: req.url, headers: req.headers, body });
+        res.writeHead(200, { "content-type": "text/event-stream" }).end('data: {"type":"finish"}\n\n');
+      });
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
-      await warmChatRoute(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+      await warmChatRoute(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, parseConfig({}));
       expect(seen).toHaveLength(1);
       expect(seen[0]).toMatchObject({ method: "POST", url: "/api/chat" });
-      // Refused at the same-origin check, before a rate limit, a body or a credential is read.
-      expect(seen[0]?.headers.origin).toBe("http://warm-up.invalid");
+      expect(seen[0]?.headers[WARM_UP_HEADER]).toBe(warmUpToken());
+      expect(JSON.parse(seen[0]?.body ?? "{}")).toMatchObject({
+        model: parseConfig({}).CHUTES_DEFAULT_MODEL,
+        messages: [{ role: "user" }],
+      });
       expect(Object.keys(seen[0]?.headers ?? {})).not.toContain("authorization");
       expect(Object.keys(seen[0]?.headers ?? {})).not.toContain("x-chutes-api-key");
+      expect(Object.keys(seen[0]?.headers ?? {})).not.toContain("cookie");
     } finally {
       server.close();
     }
     // Nothing listening: no throw, the first chat simply pays as before.
-    await expect(warmChatRoute("http://127.0.0.1:1")).resolves.toBeUndefined();
+    await expect(warmChatRoute("http://127.0.0.1:1", parseConfig({}))).resolves.toBeUndefined();
   });
 });

@@ -2,6 +2,7 @@ import "server-only";
 import { type AppConfig, getConfig } from "../config.ts";
 import { log } from "../log.ts";
 import { getKbStore, type KbStore } from "../rag/store.ts";
+import { WARM_UP_HEADER, warmUpToken } from "./warmUpAnswer.ts";
 
 // At server start, what the first chat would otherwise wait for: the knowledge base opened
 // (embedded PGlite: the WebAssembly module instantiated and the data folder read; a server
@@ -9,9 +10,9 @@ import { getKbStore, type KbStore } from "../rag/store.ts";
 // makes run once, and each search once (their plans are made at their first call on a
 // connection). The store is shared by every bundle (see getKbStore), so the chat route finds it
 // open. Next loads each route's entry at start but evaluates the route's own modules at its first
-// request: for the chat route ~340 ms here (the tokenizer's tables most of it), so one request the
-// chat route refuses (a foreign Origin: 403, before any limit, body or credential is read) is sent
-// to this server at start, and leaves one log line.
+// request (for the chat route ~340 ms here, the tokenizer's tables most of it), and each piece of
+// the route's code runs slowly the first time: so the warm-up sends this server one question, which
+// the chat route answers in process (warmUpAnswer.ts), leaving one log line.
 // Never fatal: an unreachable database is logged here and reported by the first request that
 // needs it, as before. No call to Chutes or OpenRouter is made, with or without a credential.
 // /api/ready answers 503 "starting" until it has finished, so a load balancer sends no user to a
@@ -53,29 +54,31 @@ function unitVector(dimensions: number): number[] {
   return Array.from({ length: dimensions }, (_, i) => (i === 0 ? 1 : 0));
 }
 
-const WARM_UP_ORIGIN = "http://warm-up.invalid";
-
 /**
- * Has the chat route's modules evaluated: one request to `origin` (this server) that the route
- * refuses at its first check. Never throws; no upstream call.
+ * Prepares the chat route's code: one question sent to `origin` (this server) and answered in
+ * process (warmUpAnswer.ts), read to its end so every stage of the answer's stream runs. Never
+ * throws; no upstream call.
  */
-export async function warmChatRoute(origin: string): Promise<void> {
+export async function warmChatRoute(origin: string, config: AppConfig = getConfig()): Promise<void> {
   const started = performance.now();
   try {
     const response = await fetch(new URL("/api/chat", origin), {
       method: "POST",
-      headers: { origin: WARM_UP_ORIGIN, "content-type": "application/json" },
-      body: "{}",
+      headers: { "content-type": "application/json", [WARM_UP_HEADER]: warmUpToken() },
+      body: JSON.stringify({
+        model: config.CHUTES_DEFAULT_MODEL,
+        messages: [{ id: "warm-up", role: "user", parts: [{ type: "text", text: "How do I warm up?" }] }],
+      }),
       signal: AbortSignal.timeout(30_000),
     });
-    await response.body?.cancel();
-    // The route logs its refusal as any other: say whose request it was.
+    await response.text();
+    // The route logs the request as any other: say whose it was.
     log().info(
-      { ms: Math.round(performance.now() - started), status: response.status, origin: WARM_UP_ORIGIN },
-      "server: chat route loaded (the refused request from this origin was the warm-up's own)",
+      { ms: Math.round(performance.now() - started), status: response.status },
+      "server: chat route warmed (the warm-up's own question, answered without Chutes)",
     );
   } catch {
-    // Not served (yet, or at another address): the first chat evaluates the modules, as without this.
+    // Not served (yet, or at another address): the first chat pays for the first run, as without this.
   }
 }
 
@@ -109,7 +112,8 @@ export function startWarmUp(): Promise<void> {
   warming.__chutesChatWarmUp = state;
   const origin = ownOrigin();
   // Production only: in development the request would make Next compile the route at start.
-  const route = origin && process.env.NODE_ENV === "production" ? warmChatRoute(origin) : undefined;
+  // Side by side: the route's modules load while the store opens, and its question waits for the store.
+  const route = origin && process.env.NODE_ENV === "production" ? warmChatRoute(origin, config) : undefined;
   return Promise.all([warmUp(config), route]).then(() => {
     state.done = true;
   });
