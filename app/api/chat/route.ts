@@ -29,7 +29,13 @@ export const dynamic = "force-dynamic";
 const storedMetadataSchema = messageMetadataSchema.optional();
 
 export const POST = credentialRoute(
-  { name: "chat", rateLimit: "chat", body: chatRequestSchema, maxBodyBytes: CHAT_LIMITS.bodyBytes },
+  {
+    name: "chat",
+    rateLimit: "chat",
+    body: chatRequestSchema,
+    maxBodyBytes: CHAT_LIMITS.bodyBytes,
+    answersWarmUp: true,
+  },
   async (ctx) => {
     const validated = await safeValidateUIMessages<ChatMessage>({
       messages: ctx.body.messages,

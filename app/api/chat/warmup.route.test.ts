@@ -2,9 +2,10 @@
 import { NextRequest } from "next/server";
 import { beforeEach, describe, expect, it } from "vitest";
 import { API_KEY_HEADER } from "@/src/lib/chutesAuth.ts";
-import { WARM_UP_HEADER, warmUpToken } from "@/src/lib/server/warmUpAnswer.ts";
+import { forgetWarmUpToken, WARM_UP_HEADER, warmUpToken } from "@/src/lib/server/warmUpAnswer.ts";
 import { ADMIN_KEY } from "@/tests/emulator/fixtures.ts";
 import { withAppEmulator } from "@/tests/support/appEmulator.ts";
+import { POST as searchRoute } from "../rag/search/route.ts";
 import { POST } from "./route.ts";
 
 // The server's own warm-up question goes through the whole chat route and is answered in process:
@@ -64,6 +65,21 @@ describe("the warm-up's question to the chat route", () => {
     const token = warmUpToken();
     const wrong = await POST(question({ [WARM_UP_HEADER]: `${token.slice(0, -1)}x` }));
     expect(wrong.status).toBe(401);
+
+    // Once the warm-up had its answer, its own token is an ordinary request's too.
+    forgetWarmUpToken();
+    const after = await POST(question({ [WARM_UP_HEADER]: token }));
+    expect(after.status).toBe(401);
+
+    // Only the chat route answers it: the knowledge search does not.
+    const search = await searchRoute(
+      new NextRequest("http://127.0.0.1:3000/api/rag/search", {
+        method: "POST",
+        headers: { "content-type": "application/json", [WARM_UP_HEADER]: warmUpToken() },
+        body: JSON.stringify({ query: "ingest" }),
+      }),
+    );
+    expect(search.status).toBe(401);
 
     // With a key and a wrong token, the user's question goes to Chutes as usual.
     const keyed = await POST(question({ [WARM_UP_HEADER]: "guessed", [API_KEY_HEADER]: ADMIN_KEY }));

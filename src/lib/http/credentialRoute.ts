@@ -44,6 +44,8 @@ export interface CredentialRouteSpec<S extends z.ZodType | undefined> {
   body?: S;
   /** Cap on the request body (default 64 KiB). */
   maxBodyBytes?: number;
+  /** The route answers the server's own warm-up question (warmUpAnswer.ts): the chat route only. */
+  answersWarmUp?: boolean;
 }
 
 type BodyOf<S> = S extends z.ZodType ? z.infer<S> : undefined;
@@ -80,7 +82,7 @@ export function credentialRoute<S extends z.ZodType | undefined = undefined>(
       if (refused) return finish(refused);
       const config = getConfig();
       // The server's own warm-up question (warmUpAnswer.ts): counted against no one, answered in process.
-      const warmUp = isWarmUpRequest(request);
+      const warmUp = spec.answersWarmUp === true && isWarmUpRequest(request);
       if (!warmUp) {
         const address = clientAddress(request, config.TRUST_PROXY_HOPS);
         const byAddress = await consumeRateLimit(spec.rateLimit, rateLimitSubject.address(address), config);

@@ -11,7 +11,7 @@ import { type AppConfig, parseConfig } from "../config.ts";
 import { createLogger } from "../log.ts";
 import { createKbStore, type DocumentInput, type KbStore, storeOptionsFromConfig } from "../rag/store.ts";
 import { warmChatRoute, warmUp } from "./warmUp.ts";
-import { WARM_UP_HEADER, warmUpToken } from "./warmUpAnswer.ts";
+import { isWarmUpRequest, WARM_UP_HEADER } from "./warmUpAnswer.ts";
 
 const holder = globalThis as { __chutesChatLogger?: unknown };
 let previousLogger: unknown;
@@ -166,7 +166,11 @@ describe("warming up at server start", () => {
       await warmChatRoute(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, parseConfig({}));
       expect(seen).toHaveLength(1);
       expect(seen[0]).toMatchObject({ method: "POST", url: "/api/chat" });
-      expect(seen[0]?.headers[WARM_UP_HEADER]).toBe(warmUpToken());
+      const sent = String(seen[0]?.headers[WARM_UP_HEADER]);
+      expect(sent).toMatch(/^[\w-]{32}$/);
+      // Answered: the token is forgotten, and the same header is an ordinary request's from now on.
+      const again = new Request("http://127.0.0.1/api/chat", { headers: { [WARM_UP_HEADER]: sent } });
+      expect(isWarmUpRequest(again)).toBe(false);
       expect(JSON.parse(seen[0]?.body ?? "{}")).toMatchObject({
         model: parseConfig({}).CHUTES_DEFAULT_MODEL,
         messages: [{ role: "user" }],

@@ -2,7 +2,7 @@ import "server-only";
 import { type AppConfig, getConfig } from "../config.ts";
 import { log } from "../log.ts";
 import { getKbStore, type KbStore } from "../rag/store.ts";
-import { WARM_UP_HEADER, warmUpToken } from "./warmUpAnswer.ts";
+import { forgetWarmUpToken, WARM_UP_HEADER, warmUpToken } from "./warmUpAnswer.ts";
 
 // At server start, what the first chat would otherwise wait for: the knowledge base opened
 // (embedded PGlite: the WebAssembly module instantiated and the data folder read; a server
@@ -79,6 +79,8 @@ export async function warmChatRoute(origin: string, config: AppConfig = getConfi
     );
   } catch {
     // Not served (yet, or at another address): the first chat pays for the first run, as without this.
+  } finally {
+    forgetWarmUpToken();
   }
 }
 

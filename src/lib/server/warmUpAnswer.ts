@@ -21,7 +21,15 @@ export function warmUpToken(): string {
   return process_.__chutesChatWarmUpToken;
 }
 
-/** True only for a request carrying this process's token (none exists before the warm-up makes it). */
+/** The warm-up has had its answer: from now on its header means nothing. */
+export function forgetWarmUpToken(): void {
+  delete process_.__chutesChatWarmUpToken;
+}
+
+/**
+ * True only for a request carrying this process's token: none exists before the warm-up makes it,
+ * nor after it has been answered.
+ */
 export function isWarmUpRequest(request: Request): boolean {
   const token = process_.__chutesChatWarmUpToken;
   const sent = request.headers.get(WARM_UP_HEADER);
