@@ -13,17 +13,17 @@ import type { Credential } from "../credentials/precedence.ts";
 export const WARM_UP_HEADER = "x-chutes-chat-warm-up";
 
 // On globalThis: instrumentation.ts (which sends the question) and the route are separate bundles.
-const process_ = globalThis as typeof globalThis & { __chutesChatWarmUpToken?: string };
+const shared = globalThis as typeof globalThis & { __chutesChatWarmUpToken?: string };
 
 /** The token the warm-up's question carries: made on first use, never written anywhere. */
 export function warmUpToken(): string {
-  process_.__chutesChatWarmUpToken ??= randomBytes(24).toString("base64url");
-  return process_.__chutesChatWarmUpToken;
+  shared.__chutesChatWarmUpToken ??= randomBytes(24).toString("base64url");
+  return shared.__chutesChatWarmUpToken;
 }
 
 /** The warm-up has had its answer: from now on its header means nothing. */
 export function forgetWarmUpToken(): void {
-  delete process_.__chutesChatWarmUpToken;
+  delete shared.__chutesChatWarmUpToken;
 }
 
 /**
@@ -31,7 +31,7 @@ export function forgetWarmUpToken(): void {
  * nor after it has been answered.
  */
 export function isWarmUpRequest(request: Request): boolean {
-  const token = process_.__chutesChatWarmUpToken;
+  const token = shared.__chutesChatWarmUpToken;
   const sent = request.headers.get(WARM_UP_HEADER);
   if (!token || !sent) return false;
   const expected = Buffer.from(token);
