@@ -7,9 +7,9 @@ import { onFirstInteraction } from "../ui/onFirstInteraction.ts";
 let loaded: CountTokens | null = null;
 
 /**
- * The counter with its last few answers kept: the composer's estimate renders the draft it counted
- * a moment ago again while a newer draft waits (see Composer's deferred footer), and a draft can
- * be 100,000 characters.
+ * The counter with its last few answers kept: while typing in a long draft, the composer's estimate
+ * is rendered again at every key from the draft as it was at the last pause (useEstimatedText in
+ * Composer.tsx), and a draft can be 100,000 characters.
  */
 export function rememberingCounts(count: CountTokens, size = 4): CountTokens {
   const counted = new Map<string, number>();
