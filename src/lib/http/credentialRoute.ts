@@ -96,33 +96,27 @@ export function credentialRoute<S extends z.ZodType | undefined = undefined>(
         body = read.data as BodyOf<S>;
       }
 
-      if (warmUp) {
-        const answered = await handler({
-          request,
-          body,
-          config,
-          credential: WARM_UP_CREDENTIAL,
-          fetch: standInUpstream(config),
-          responseHeaders: () => ({}),
-        });
-        return finish(answered);
-      }
-
-      const resolved = await resolveCredential(request, config);
+      // The warm-up's question: a stand-in credential, and Chutes' side answered in process.
+      const resolved = warmUp
+        ? ({ ok: true, credential: WARM_UP_CREDENTIAL, session: undefined, setCookie: undefined } as const)
+        : await resolveCredential(request, config);
       setCookie = resolved.setCookie;
       if (!resolved.ok) return finish(appErrorResponse(resolved.error));
-      const byCredential = await consumeRateLimit(
-        spec.rateLimit,
-        rateLimitSubject.credential(resolved.credential.token),
-        config,
-      );
-      if (!byCredential.ok) return finish(tooManyRequests(byCredential.retryAfterS));
+      if (!warmUp) {
+        const byCredential = await consumeRateLimit(
+          spec.rateLimit,
+          rateLimitSubject.credential(resolved.credential.token),
+          config,
+        );
+        if (!byCredential.ok) return finish(tooManyRequests(byCredential.retryAfterS));
+      }
 
       let credential = resolved.credential;
       const session = resolved.session;
+      const upstreamFetch = warmUp ? standInUpstream(config) : fetch;
       let refreshed = false;
       const refreshingFetch: typeof fetch = async (input, init) => {
-        const response = await fetch(input, init);
+        const response = await upstreamFetch(input, init);
         upstreamStatus = response.status;
         if (response.status !== 401 || credential.kind !== "oauth" || !session || refreshed) return response;
         refreshed = true;
@@ -133,7 +127,7 @@ export function credentialRoute<S extends z.ZodType | undefined = undefined>(
         await response.body?.cancel().catch(() => undefined);
         const headers = new Headers(init?.headers);
         headers.set("authorization", `Bearer ${credential.token}`);
-        const retried = await fetch(input, { ...init, headers });
+        const retried = await upstreamFetch(input, { ...init, headers });
         upstreamStatus = retried.status;
         return retried;
       };

@@ -2,7 +2,7 @@ import "server-only";
 import { type AppConfig, getConfig } from "../config.ts";
 import { log } from "../log.ts";
 import { getKbStore, type KbStore } from "../rag/store.ts";
-import { forgetWarmUpToken, WARM_UP_HEADER, warmUpToken } from "./warmUpAnswer.ts";
+import { forgetWarmUpToken, unitVector, WARM_UP_HEADER, warmUpToken } from "./warmUpAnswer.ts";
 
 // At server start, what the first chat would otherwise wait for: the knowledge base opened
 // (embedded PGlite: the WebAssembly module instantiated and the data folder read; a server
@@ -48,10 +48,6 @@ export async function warmUp(
     );
     return { ok: false, ms };
   }
-}
-
-function unitVector(dimensions: number): number[] {
-  return Array.from({ length: dimensions }, (_, i) => (i === 0 ? 1 : 0));
 }
 
 /**

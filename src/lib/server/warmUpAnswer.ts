@@ -39,6 +39,11 @@ export function isWarmUpRequest(request: Request): boolean {
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
+/** A vector of the given size pointing along the first axis: what the warm-up searches with. */
+export function unitVector(dimensions: number): number[] {
+  return Array.from({ length: dimensions }, (_, i) => (i === 0 ? 1 : 0));
+}
+
 /** What the warm-up's question is answered with: a pasted-key Chutes user, in name only. */
 export const WARM_UP_CREDENTIAL: Credential = { provider: "chutes", kind: "api-key", token: "warm-up" };
 
@@ -50,9 +55,7 @@ export function standInUpstream(config: Pick<AppConfig, "CHUTES_EMBEDDING_DIMENS
   return async (input) => {
     const url = input instanceof Request ? input.url : String(input);
     if (url.endsWith("/embeddings")) {
-      const embedding = Array.from({ length: config.CHUTES_EMBEDDING_DIMENSIONS }, (_, i) =>
-        i === 0 ? 1 : 0,
-      );
+      const embedding = unitVector(config.CHUTES_EMBEDDING_DIMENSIONS);
       return Response.json({
         object: "list",
         data: [{ object: "embedding", index: 0, embedding }],
